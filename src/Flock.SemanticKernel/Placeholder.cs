@@ -1,0 +1,2 @@
+namespace Flock.SemanticKernel;
+internal static class Placeholder { }
