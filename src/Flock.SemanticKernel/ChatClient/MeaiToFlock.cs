@@ -1,0 +1,209 @@
+using System.Text.Json;
+using Flock.SemanticKernel.Settings;
+using Flock.SemanticKernel.Wire;
+using Microsoft.Extensions.AI;
+
+namespace Flock.SemanticKernel.ChatClient;
+
+/// <summary>Maps Microsoft.Extensions.AI messages and options to a Flock request.</summary>
+internal static class MeaiToFlock
+{
+    private static readonly JsonElement ToolChoiceAuto = JsonDocument.Parse("\"auto\"").RootElement.Clone();
+    private static readonly JsonElement ToolChoiceNone = JsonDocument.Parse("\"none\"").RootElement.Clone();
+    private static readonly JsonElement ToolChoiceRequired = JsonDocument.Parse("\"required\"").RootElement.Clone();
+    private static readonly JsonElement EmptyObjectSchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
+
+    public static ChatRequest ToRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, bool streaming)
+    {
+        var settings = ToSettings(options);
+        var request = new ChatRequest
+        {
+            Model = options?.ModelId ?? defaultModelId ?? "",
+            Messages = ToMessages(messages, settings.IncludeReasoningInHistory == true),
+        };
+
+        SettingsToWire.Apply(settings, request, streaming);
+        if (options is not null)
+        {
+            ApplyTools(options, request);
+        }
+
+        return request;
+    }
+
+    /// <summary>Typed options first, then additional properties by their JSON names; unknown ones become provider extras.</summary>
+    public static FlockPromptExecutionSettings ToSettings(ChatOptions? options)
+    {
+        var settings = new FlockPromptExecutionSettings();
+        if (options is null)
+        {
+            return settings;
+        }
+
+        settings.Temperature = options.Temperature;
+        settings.TopP = options.TopP;
+        settings.MaxTokens = options.MaxOutputTokens;
+        settings.FrequencyPenalty = options.FrequencyPenalty;
+        settings.PresencePenalty = options.PresencePenalty;
+        settings.Seed = options.Seed;
+        settings.StopSequences = options.StopSequences;
+        settings.ResponseFormat = options.ResponseFormat;
+        if (options.TopK is { } topK)
+        {
+            (settings.ExtensionData ??= new Dictionary<string, object>())["top_k"] = topK;
+        }
+
+        if (options.AdditionalProperties is { } extra)
+        {
+            foreach (var (key, value) in extra)
+            {
+                if (!SettingBinder.TryBind(settings, key, value) && value is not null)
+                {
+                    (settings.ExtensionData ??= new Dictionary<string, object>())[key] = value;
+                }
+            }
+        }
+
+        return settings;
+    }
+
+    public static List<RequestMessage> ToMessages(IEnumerable<ChatMessage> messages, bool includeReasoning)
+    {
+        var result = new List<RequestMessage>();
+        foreach (var message in messages)
+        {
+            AddMessage(result, message, includeReasoning);
+        }
+
+        return result;
+    }
+
+    private static void AddMessage(List<RequestMessage> result, ChatMessage message, bool includeReasoning)
+    {
+        List<ContentPart>? parts = null;
+        string? text = null;
+        var hasImage = false;
+        List<ToolCall>? toolCalls = null;
+        string? reasoning = null;
+
+        foreach (var content in message.Contents)
+        {
+            switch (content)
+            {
+                case TextContent t when t.Text is { Length: > 0 }:
+                    (parts ??= []).Add(new ContentPart { Type = "text", Text = t.Text });
+                    text = text is null ? t.Text : text + t.Text;
+                    break;
+                case DataContent d when d.HasTopLevelMediaType("image"):
+                    (parts ??= []).Add(new ContentPart { Type = "image_url", ImageUrl = new ImageUrl { Url = d.Uri } });
+                    hasImage = true;
+                    break;
+                case UriContent u when u.HasTopLevelMediaType("image"):
+                    (parts ??= []).Add(new ContentPart { Type = "image_url", ImageUrl = new ImageUrl { Url = u.Uri.AbsoluteUri } });
+                    hasImage = true;
+                    break;
+                case FunctionCallContent call:
+                    (toolCalls ??= []).Add(new ToolCall
+                    {
+                        Id = call.CallId,
+                        Type = "function",
+                        Function = new FunctionCall { Name = call.Name, Arguments = SettingValues.ToJsonText("arguments", call.Arguments ?? new Dictionary<string, object?>()) },
+                    });
+                    break;
+                case FunctionResultContent functionResult:
+                    result.Add(new RequestMessage
+                    {
+                        Role = "tool",
+                        ToolCallId = functionResult.CallId,
+                        Content = MessageContent.FromText(ResultText(functionResult)),
+                    });
+                    break;
+                case TextReasoningContent r when includeReasoning && r.Text is { Length: > 0 }:
+                    reasoning = reasoning is null ? r.Text : reasoning + r.Text;
+                    break;
+            }
+        }
+
+        if (parts is null && toolCalls is null && reasoning is null)
+        {
+            // A message made only of tool results has been written above; an empty one is still sent as "".
+            if (message.Contents.Any(c => c is FunctionResultContent))
+            {
+                return;
+            }
+        }
+
+        result.Add(new RequestMessage
+        {
+            Role = message.Role.Value,
+            Name = message.AuthorName,
+            Content = hasImage ? MessageContent.FromParts(parts!)
+                : text is not null ? MessageContent.FromText(text)
+                : toolCalls is not null ? null
+                : MessageContent.FromText(""),
+            ToolCalls = toolCalls,
+            ReasoningContent = reasoning,
+        });
+    }
+
+    private static string ResultText(FunctionResultContent result) => result.Result switch
+    {
+        null => result.Exception is { } ex ? $"Error: {ex.Message}" : "",
+        string s => s,
+        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString()!,
+        var other => SettingValues.ToJsonText("result", other),
+    };
+
+    private static void ApplyTools(ChatOptions options, ChatRequest request)
+    {
+        if (options.Tools is { Count: > 0 } tools)
+        {
+            foreach (var tool in tools)
+            {
+                if (tool is AIFunctionDeclaration function)
+                {
+                    (request.Tools ??= []).Add(new RequestTool
+                    {
+                        Function = new FunctionDefinition
+                        {
+                            Name = function.Name,
+                            Description = string.IsNullOrEmpty(function.Description) ? null : function.Description,
+                            Parameters = function.JsonSchema.ValueKind == JsonValueKind.Object ? function.JsonSchema : EmptyObjectSchema,
+                        },
+                    });
+                }
+            }
+        }
+
+        if (request.Tools is not null)
+        {
+            request.ToolChoice = options.ToolMode switch
+            {
+                NoneChatToolMode => ToolChoiceNone,
+                RequiredChatToolMode { RequiredFunctionName: { } name } => NamedToolChoice(name),
+                RequiredChatToolMode => ToolChoiceRequired,
+                AutoChatToolMode => ToolChoiceAuto,
+                _ => null,
+            };
+
+            request.ParallelToolCalls = options.AllowMultipleToolCalls;
+        }
+    }
+
+    private static JsonElement NamedToolChoice(string name)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "function");
+            writer.WriteStartObject("function");
+            writer.WriteString("name", name);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+}

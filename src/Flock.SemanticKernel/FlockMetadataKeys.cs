@@ -1,0 +1,23 @@
+namespace Flock.SemanticKernel;
+
+/// <summary>Keys of the metadata the SK service attaches to <c>ChatMessageContent</c> and <c>StreamingChatMessageContent</c>.</summary>
+public static class FlockMetadataKeys
+{
+    /// <summary>The completion id (<c>chatcmpl-…</c>), a <see cref="string"/>.</summary>
+    public const string Id = "Id";
+
+    /// <summary>When the server created the completion, a <see cref="DateTimeOffset"/>.</summary>
+    public const string Created = "Created";
+
+    /// <summary>Why generation stopped (<c>stop</c>, <c>length</c>, <c>tool_calls</c>…), a <see cref="string"/>.</summary>
+    public const string FinishReason = "FinishReason";
+
+    /// <summary>Token usage, a <see cref="FlockUsage"/>; on the final update of a stream.</summary>
+    public const string Usage = "Usage";
+
+    /// <summary>The server's system fingerprint, a <see cref="string"/>.</summary>
+    public const string SystemFingerprint = "SystemFingerprint";
+
+    /// <summary>Log probabilities as the server sent them, a <see cref="System.Text.Json.JsonElement"/>.</summary>
+    public const string Logprobs = "Logprobs";
+}

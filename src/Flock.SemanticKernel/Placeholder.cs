@@ -1,2 +1,0 @@
-namespace Flock.SemanticKernel;
-internal static class Placeholder { }

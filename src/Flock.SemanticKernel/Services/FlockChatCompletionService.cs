@@ -1,0 +1,138 @@
+using System.Runtime.CompilerServices;
+using Flock.SemanticKernel.ChatClient;
+using Flock.SemanticKernel.Client;
+using Flock.SemanticKernel.Services;
+using Flock.SemanticKernel.Settings;
+using Flock.SemanticKernel.Wire;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.Services;
+
+namespace Flock.SemanticKernel;
+
+/// <summary>
+/// Semantic Kernel's <see cref="IChatCompletionService"/> for Flock. Plain chat goes straight from the chat history to the
+/// wire; with a <see cref="FunctionChoiceBehavior"/> the call goes through SK's own function-invoking chat client, so
+/// kernel functions, auto-invocation and SK filters behave as in every SK connector.
+/// </summary>
+public sealed class FlockChatCompletionService : IChatCompletionService
+{
+    private readonly FlockClient _client;
+    private readonly string? _modelId;
+    private readonly IChatCompletionService _functionCalling;
+    private readonly Dictionary<string, object?> _attributes;
+
+    /// <summary>Creates the service for <paramref name="modelId"/>.</summary>
+    /// <param name="modelId">The default model, e.g. <c>qwen3-30b-a3b-instruct-2507</c>.</param>
+    /// <param name="apiKey">The Flock API key.</param>
+    /// <param name="endpoint">The API base address; default <c>https://api.flock.io/v1</c>.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to send with; never disposed here.</param>
+    /// <param name="loggerFactory">Where the transport and function invocation log.</param>
+    public FlockChatCompletionService(string modelId, string apiKey, Uri? endpoint = null, HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null)
+        : this(new FlockClient(new FlockOptions { ApiKey = apiKey, Endpoint = endpoint ?? FlockOptions.DefaultEndpoint, ModelId = modelId }, httpClient, loggerFactory), modelId, loggerFactory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+    }
+
+    /// <summary>Creates the service over an existing transport (shared with other adapters).</summary>
+    /// <param name="client">The transport.</param>
+    /// <param name="modelId">The default model; falls back to the transport's <see cref="FlockOptions.ModelId"/>.</param>
+    /// <param name="loggerFactory">Where function invocation logs.</param>
+    public FlockChatCompletionService(FlockClient client, string? modelId = null, ILoggerFactory? loggerFactory = null)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _modelId = modelId ?? client.DefaultModelId;
+        _attributes = new Dictionary<string, object?>
+        {
+            [AIServiceExtensions.ModelIdKey] = _modelId,
+            [AIServiceExtensions.EndpointKey] = client.Endpoint.ToString(),
+        };
+
+        _functionCalling = new ChatClientBuilder(new FlockChatClient(client, _modelId))
+            .UseKernelFunctionInvocation(loggerFactory)
+            .Build()
+            .AsChatCompletionService();
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, object?> Attributes => _attributes;
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ChatMessageContent>> GetChatMessageContentsAsync(
+        ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chatHistory);
+        var settings = FlockPromptExecutionSettings.FromExecutionSettings(executionSettings);
+        if (settings.FunctionChoiceBehavior is not null)
+        {
+            return await _functionCalling.GetChatMessageContentsAsync(chatHistory, settings, kernel, cancellationToken).ConfigureAwait(false);
+        }
+
+        var request = ToRequest(chatHistory, settings, streaming: false);
+        var completion = await _client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
+        return FlockToSk.ToChatMessageContents(completion, request.Model);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<StreamingChatMessageContent> GetStreamingChatMessageContentsAsync(
+        ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chatHistory);
+        var settings = FlockPromptExecutionSettings.FromExecutionSettings(executionSettings);
+        if (settings.FunctionChoiceBehavior is not null)
+        {
+            await foreach (var update in _functionCalling.GetStreamingChatMessageContentsAsync(chatHistory, settings, kernel, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        var request = ToRequest(chatHistory, settings, streaming: true);
+        var state = new StreamingContents(request.Model);
+        var pending = new List<StreamingChatMessageContent>(2);
+        await foreach (var chunk in _client.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            state.Add(chunk, pending);
+            foreach (var content in pending)
+            {
+                yield return content;
+            }
+
+            pending.Clear();
+        }
+
+        state.Complete(pending);
+        foreach (var content in pending)
+        {
+            yield return content;
+        }
+    }
+
+    /// <summary>Lists the models Flock serves.</summary>
+    public Task<IReadOnlyList<FlockModel>> ListModelsAsync(CancellationToken cancellationToken = default) => _client.ListModelsAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"FlockChatCompletionService {{ Model = {_modelId}, Endpoint = {_client.Endpoint} }}";
+
+    private ChatRequest ToRequest(ChatHistory history, FlockPromptExecutionSettings settings, bool streaming)
+    {
+        var messages = new List<ChatMessage>(history.Count);
+        foreach (var message in history)
+        {
+            messages.Add(message.ToChatMessage());
+        }
+
+        var request = new ChatRequest
+        {
+            Model = settings.ModelId ?? _modelId ?? "",
+            Messages = MeaiToFlock.ToMessages(messages, settings.IncludeReasoningInHistory == true),
+        };
+
+        SettingsToWire.Apply(settings, request, streaming);
+        return request;
+    }
+}
