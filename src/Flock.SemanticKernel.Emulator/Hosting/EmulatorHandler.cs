@@ -13,6 +13,7 @@ namespace Flock.SemanticKernel.Emulator.Hosting;
 internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog log, ScriptQueue script, CancellationToken stopping)
 {
     private const string JsonContentType = "application/json";
+    private static readonly TimeSpan CutDrainDelay = TimeSpan.FromMilliseconds(100);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -164,6 +165,8 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
 
                 if (reply.Cut && At(reply.CutAfter) == i)
                 {
+                    // Let the transport drain what was flushed, so the client sees those chunks before the reset.
+                    await Task.Delay(CutDrainDelay, ct);
                     context.Abort();
                     return;
                 }
