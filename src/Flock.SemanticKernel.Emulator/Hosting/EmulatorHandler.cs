@@ -120,7 +120,7 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
         }
         else
         {
-            await WriteJsonAsync(context.Response, 200, CompletionWriter.BuildCompletion(plan), ct);
+            await WriteJsonAsync(context.Response, 200, CompletionWriter.BuildCompletion(plan, WireStyle.From(reply)), ct);
         }
     }
 
@@ -133,7 +133,24 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
         await response.StartAsync(ct);
 
         var nl = CompletionWriter.NewLine(reply?.CrLf ?? false);
-        var chunks = CompletionWriter.BuildChunks(plan, reply?.ChunkChars);
+        var quirks = reply?.SseQuirks == true;
+        var chunks = CompletionWriter.BuildChunks(plan, WireStyle.From(reply));
+        var eventId = 0;
+
+        // One SSE event carrying a JSON payload; with quirks: id/event lines, "data:" without a space, JSON split over two lines.
+        string Event(string payload)
+        {
+            if (!quirks)
+            {
+                return "data: " + payload + nl + nl;
+            }
+
+            var split = payload.IndexOf(",\"choices\":", StringComparison.Ordinal);
+            var data = split > 0
+                ? "data:" + payload[..(split + 1)] + nl + "data:" + payload[(split + 1)..] + nl
+                : "data:" + payload + nl;
+            return $"id: {++eventId}{nl}event: message{nl}{data}{nl}";
+        }
         var half = Math.Max(1, chunks.Count / 2);
         int At(int? after) => Math.Clamp(after ?? half, 0, chunks.Count);
 
@@ -141,6 +158,11 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
         {
             await response.WriteAsync(text, ct);
             await response.Body.FlushAsync(ct);
+        }
+
+        if (quirks)
+        {
+            await SendAsync("\uFEFF");
         }
 
         for (var i = 0; i <= chunks.Count; i++)
@@ -159,7 +181,12 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
 
                 if (reply.MidStreamError is { } error && At(reply.MidStreamErrorAfter) == i)
                 {
-                    await SendAsync("data: " + ErrorBodies.BuildPythonStyle(500, error) + nl + nl);
+                    await SendAsync(Event(ErrorBodies.BuildPythonStyle(500, error)));
+                    if (reply.MidStreamErrorThenDone)
+                    {
+                        await SendAsync(Event("[DONE]"));
+                    }
+
                     return;
                 }
 
@@ -182,17 +209,17 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
                 await SendAsync(CompletionWriter.Ping() + nl + nl);
             }
 
-            await SendAsync("data: " + chunks[i] + nl + nl);
+            await SendAsync(Event(chunks[i]));
         }
 
         if (request.IncludeUsage)
         {
-            await SendAsync("data: " + CompletionWriter.BuildUsageChunk(plan) + nl + nl);
+            await SendAsync(Event(CompletionWriter.BuildUsageChunk(plan)));
         }
 
         if (reply?.NoDone != true)
         {
-            await SendAsync("data: [DONE]" + nl + nl);
+            await SendAsync(Event("[DONE]"));
         }
     }
 

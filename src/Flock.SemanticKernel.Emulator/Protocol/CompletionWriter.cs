@@ -4,6 +4,15 @@ using System.Text.Json.Nodes;
 
 namespace Flock.SemanticKernel.Emulator.Protocol;
 
+/// <summary>How a response is shaped on the wire beyond its content (from the scripted reply, or the defaults).</summary>
+internal sealed record WireStyle(int? ChunkChars, IReadOnlyList<string> ReasoningFields, bool VllmStyle)
+{
+    public static readonly WireStyle Default = new(null, ["reasoning_content"], false);
+
+    public static WireStyle From(ScriptedReply? reply) =>
+        reply is null ? Default : new(reply.ChunkChars, reply.ReasoningFields, reply.VllmStyle);
+}
+
 /// <summary>Renders a <see cref="ResponsePlan"/> as a <c>chat.completion</c> JSON body or as <c>chat.completion.chunk</c> SSE events.</summary>
 internal static class CompletionWriter
 {
@@ -15,7 +24,7 @@ internal static class CompletionWriter
     private static readonly string[] Alternatives = [" the", " a", ",", ".", " and", " of", " to"];
 
     /// <summary>The non-streaming response body.</summary>
-    public static string BuildCompletion(ResponsePlan plan)
+    public static string BuildCompletion(ResponsePlan plan, WireStyle style)
     {
         var choices = new JsonArray();
         foreach (var choice in plan.Choices)
@@ -23,7 +32,10 @@ internal static class CompletionWriter
             var message = new JsonObject { ["role"] = "assistant", ["content"] = choice.Content };
             if (choice.Reasoning is not null)
             {
-                message["reasoning_content"] = choice.Reasoning;
+                foreach (var field in style.ReasoningFields)
+                {
+                    message[field] = choice.Reasoning;
+                }
             }
 
             if (choice.ToolCalls.Count > 0)
@@ -65,9 +77,9 @@ internal static class CompletionWriter
     }
 
     /// <summary>The stream's chunk events (compact JSON, without the usage chunk or <c>[DONE]</c>), choices interleaved.</summary>
-    public static List<string> BuildChunks(ResponsePlan plan, int? chunkChars)
+    public static List<string> BuildChunks(ResponsePlan plan, WireStyle style)
     {
-        var perChoice = plan.Choices.Select(c => ChoiceDeltas(c, plan.TopLogprobs, chunkChars)).ToList();
+        var perChoice = plan.Choices.Select(c => ChoiceDeltas(c, plan.TopLogprobs, style)).ToList();
         var chunks = new List<string>();
         var longest = perChoice.Max(d => d.Count);
         for (var step = 0; step < longest; step++)
@@ -102,8 +114,9 @@ internal static class CompletionWriter
         ["choices"] = choices,
     };
 
-    private static List<JsonObject> ChoiceDeltas(ChoicePlan choice, int? topLogprobs, int? chunkChars)
+    private static List<JsonObject> ChoiceDeltas(ChoicePlan choice, int? topLogprobs, WireStyle style)
     {
+        var chunkChars = style.ChunkChars;
         var entries = new List<JsonObject>();
         var roleSent = false;
 
@@ -124,7 +137,11 @@ internal static class CompletionWriter
         foreach (var piece in Pieces(choice.Reasoning, chunkChars))
         {
             var delta = Delta();
-            delta["reasoning_content"] = piece;
+            foreach (var field in style.ReasoningFields)
+            {
+                delta[field] = piece;
+            }
+
             entries.Add(Entry(delta));
         }
 
@@ -174,6 +191,36 @@ internal static class CompletionWriter
         }
 
         entries.Add(new JsonObject { ["index"] = choice.Index, ["delta"] = new JsonObject(), ["finish_reason"] = choice.FinishReason });
+        return style.VllmStyle ? VllmStyle(entries, choice.Index) : entries;
+    }
+
+    /// <summary>Rewrites entries as vLLM sends them: separate role chunk, explicit nulls, <c>stop_reason</c> on the finish.</summary>
+    private static List<JsonObject> VllmStyle(List<JsonObject> entries, int index)
+    {
+        entries[0]["delta"]!.AsObject().Remove("role");
+        if (entries[0]["delta"]!.AsObject().Count == 0 && entries.Count > 1 && entries[0]["finish_reason"] is null)
+        {
+            entries.RemoveAt(0);
+        }
+
+        entries.Insert(0, new JsonObject { ["index"] = index, ["delta"] = new JsonObject { ["role"] = "assistant", ["content"] = "" } });
+        foreach (var entry in entries)
+        {
+            if (!entry.ContainsKey("logprobs"))
+            {
+                entry["logprobs"] = null;
+            }
+
+            if (!entry.ContainsKey("finish_reason"))
+            {
+                entry["finish_reason"] = null;
+            }
+            else
+            {
+                entry["stop_reason"] = null;
+            }
+        }
+
         return entries;
     }
 

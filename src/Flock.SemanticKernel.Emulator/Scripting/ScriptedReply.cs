@@ -51,6 +51,14 @@ public sealed class ScriptedReply
 
     internal int? MidStreamErrorAfter { get; private set; }
 
+    internal bool MidStreamErrorThenDone { get; private set; }
+
+    internal IReadOnlyList<string> ReasoningFields { get; private set; } = ["reasoning_content"];
+
+    internal bool VllmStyle { get; private set; }
+
+    internal bool SseQuirks { get; private set; }
+
     internal bool Cut { get; private set; }
 
     internal int? CutAfter { get; private set; }
@@ -207,14 +215,54 @@ public sealed class ScriptedReply
         return copy;
     }
 
-    /// <summary>After some chunks (default: half of them, at least one) sends <c>data: {"error": {...}}</c> Python-style and closes without <c>[DONE]</c>.</summary>
-    public ScriptedReply FailMidStream(string message, int? afterChunks = null)
+    /// <summary>
+    /// After some chunks (default: half of them, at least one; 0 = as the very first event) sends <c>data: {"error": {...}}</c>
+    /// Python-style and closes without <c>[DONE]</c> like the proxy (or with it, as other servers do, when <paramref name="thenDone"/>).
+    /// </summary>
+    public ScriptedReply FailMidStream(string message, int? afterChunks = null, bool thenDone = false)
     {
         ArgumentNullException.ThrowIfNull(message);
         CheckAfter(afterChunks);
         var copy = Clone();
         copy.MidStreamError = message;
         copy.MidStreamErrorAfter = afterChunks;
+        copy.MidStreamErrorThenDone = thenDone;
+        return copy;
+    }
+
+    /// <summary>Sends reasoning under these field names instead of <c>reasoning_content</c> (e.g. <c>"reasoning"</c>, or both).</summary>
+    public ScriptedReply WithReasoningFields(params string[] fieldNames)
+    {
+        ArgumentNullException.ThrowIfNull(fieldNames);
+        if (fieldNames.Length == 0 || fieldNames.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("Give at least one non-empty field name.", nameof(fieldNames));
+        }
+
+        var copy = Clone();
+        copy.ReasoningFields = fieldNames.ToArray();
+        return copy;
+    }
+
+    /// <summary>
+    /// Streams chunks the way vLLM does: a separate first chunk <c>{"role":"assistant","content":""}</c>, explicit
+    /// <c>"logprobs":null</c> and <c>"finish_reason":null</c> on every chunk, and <c>"stop_reason":null</c> on the finishing one.
+    /// </summary>
+    public ScriptedReply WithVllmStyleChunks()
+    {
+        var copy = Clone();
+        copy.VllmStyle = true;
+        return copy;
+    }
+
+    /// <summary>
+    /// Uses legal but unusual SSE framing: a leading BOM, <c>id:</c> and <c>event: message</c> lines, <c>data:</c> without a space,
+    /// and each chunk's JSON split over two <c>data:</c> lines.
+    /// </summary>
+    public ScriptedReply WithSseQuirks()
+    {
+        var copy = Clone();
+        copy.SseQuirks = true;
         return copy;
     }
 
