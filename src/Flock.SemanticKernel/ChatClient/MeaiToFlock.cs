@@ -40,11 +40,11 @@ internal static class MeaiToFlock
             return settings;
         }
 
-        settings.Temperature = options.Temperature;
-        settings.TopP = options.TopP;
+        settings.Temperature = ToDouble(options.Temperature);
+        settings.TopP = ToDouble(options.TopP);
         settings.MaxTokens = options.MaxOutputTokens;
-        settings.FrequencyPenalty = options.FrequencyPenalty;
-        settings.PresencePenalty = options.PresencePenalty;
+        settings.FrequencyPenalty = ToDouble(options.FrequencyPenalty);
+        settings.PresencePenalty = ToDouble(options.PresencePenalty);
         settings.Seed = options.Seed;
         settings.StopSequences = options.StopSequences;
         settings.ResponseFormat = options.ResponseFormat;
@@ -66,6 +66,14 @@ internal static class MeaiToFlock
 
         return settings;
     }
+
+    /// <summary>A float option as the decimal the caller wrote (0.3f is sent as 0.3, not 0.30000001192092896).</summary>
+    private static double? ToDouble(float? value) =>
+        value is { } f ? double.Parse(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    /// <summary>Widens a float by its shortest text, so 0.9f is sent as 0.9 rather than 0.8999999761581421.</summary>
+    private static double? Widen(float? value) =>
+        value is { } f ? double.Parse(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : null;
 
     public static List<RequestMessage> ToMessages(IEnumerable<ChatMessage> messages, bool includeReasoning)
     {

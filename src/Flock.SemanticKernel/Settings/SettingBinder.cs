@@ -39,7 +39,7 @@ internal static class SettingBinder
             case "stream_options":
                 settings.StreamOptions = value is null or JsonElement { ValueKind: JsonValueKind.Null }
                     ? null
-                    : new FlockStreamOptions { IncludeUsage = SettingValues.ToBoolean("stream_options.include_usage", SettingValues.Property(value, "include_usage")) };
+                    : new FlockStreamOptions { IncludeUsage = SettingValues.ToBoolean("stream_options.include_usage", SettingValues.Property(key, value, "include_usage")) };
                 return true;
             default:
                 return false;

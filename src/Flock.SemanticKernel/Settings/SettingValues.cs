@@ -25,13 +25,20 @@ internal static class SettingValues
 
     public static long? ToInt64(string key, object? value)
     {
-        var number = value switch
+        // Whole numbers are read as such: going through double would round seeds above 2^53.
+        switch (value)
         {
-            null => (double?)null,
-            int or long or short or byte or uint or ushort or sbyte => Convert.ToInt64(value, CultureInfo.InvariantCulture),
-            JsonElement { ValueKind: JsonValueKind.Number } e when e.TryGetInt64(out var l) => l,
-            _ => ToDouble(key, value),
-        };
+            case int or long or short or byte or uint or ushort or sbyte:
+                return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            case JsonElement { ValueKind: JsonValueKind.Number } e when e.TryGetInt64(out var l):
+                return l;
+            case string s when long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed):
+                return parsed;
+            case JsonElement { ValueKind: JsonValueKind.String } e when long.TryParse(e.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed):
+                return parsed;
+        }
+
+        var number = ToDouble(key, value);
 
         if (number is { } d && (d != Math.Floor(d) || double.IsInfinity(d)))
         {
@@ -83,7 +90,7 @@ internal static class SettingValues
     };
 
     /// <summary>A property of an object-shaped value (JSON object, node or dictionary), or null.</summary>
-    public static object? Property(object? value, string name)
+    public static object? Property(string key, object? value, string name)
     {
         switch (value)
         {
@@ -95,8 +102,13 @@ internal static class SettingValues
                 return d.TryGetValue(name, out var v) ? v : null;
             case FlockStreamOptions options when name == "include_usage":
                 return options.IncludeUsage;
+            case IDictionary map when map.Contains(name):
+                // YAML configs give maps as Dictionary<object, object>.
+                return map[name];
+            case IDictionary:
+                return null;
             default:
-                throw new ArgumentException($"expected an object with '{name}'; got {Describe(value)}.", name);
+                throw new ArgumentException($"{key} must be an object with '{name}'; got {Describe(value)}.", key);
         }
     }
 
