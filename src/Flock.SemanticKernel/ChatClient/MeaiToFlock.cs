@@ -75,10 +75,6 @@ internal static class MeaiToFlock
     private static double? Widen(float? value) =>
         value is { } f ? double.Parse(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : null;
 
-    /// <summary>A float option as the decimal the caller wrote (0.3f is sent as 0.3, not 0.30000001192092896).</summary>
-    private static double? ToDouble(float? value) =>
-        value is { } f ? double.Parse(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : null;
-
     public static List<RequestMessage> ToMessages(IEnumerable<ChatMessage> messages, bool includeReasoning)
     {
         var result = new List<RequestMessage>();
