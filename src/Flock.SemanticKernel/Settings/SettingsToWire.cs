@@ -12,6 +12,7 @@ internal static class SettingsToWire
 
     public static void Apply(FlockPromptExecutionSettings settings, ChatRequest request, bool streaming)
     {
+        settings = WithExtensionDataBound(settings);
         request.Temperature = settings.Temperature;
         request.TopP = settings.TopP;
         request.MaxTokens = settings.MaxTokens;
@@ -59,6 +60,36 @@ internal static class SettingsToWire
                 request.Extra[key] = SettingValues.ToJsonElement(key, value);
             }
         }
+    }
+
+    /// <summary>
+    /// Known keys placed in <see cref="Microsoft.SemanticKernel.PromptExecutionSettings.ExtensionData"/> of Flock settings are bound
+    /// like those of plain settings (a typed property that is set wins), so no key is ever sent twice.
+    /// </summary>
+    private static FlockPromptExecutionSettings WithExtensionDataBound(FlockPromptExecutionSettings settings)
+    {
+        if (settings.ExtensionData is not { Count: > 0 } extras || !extras.Keys.Any(SettingBinder.IsKnown))
+        {
+            return settings;
+        }
+
+        var bound = FlockPromptExecutionSettings.FromExecutionSettings(new Microsoft.SemanticKernel.PromptExecutionSettings { ExtensionData = extras });
+        bound.Temperature = settings.Temperature ?? bound.Temperature;
+        bound.TopP = settings.TopP ?? bound.TopP;
+        bound.MaxTokens = settings.MaxTokens ?? bound.MaxTokens;
+        bound.ChoiceCount = settings.ChoiceCount ?? bound.ChoiceCount;
+        bound.BestOf = settings.BestOf ?? bound.BestOf;
+        bound.FrequencyPenalty = settings.FrequencyPenalty ?? bound.FrequencyPenalty;
+        bound.PresencePenalty = settings.PresencePenalty ?? bound.PresencePenalty;
+        bound.LogitBias = settings.LogitBias ?? bound.LogitBias;
+        bound.Logprobs = settings.Logprobs ?? bound.Logprobs;
+        bound.Seed = settings.Seed ?? bound.Seed;
+        bound.StopSequences = settings.StopSequences ?? bound.StopSequences;
+        bound.User = settings.User ?? bound.User;
+        bound.StreamOptions = settings.StreamOptions ?? bound.StreamOptions;
+        bound.ResponseFormat = settings.ResponseFormat ?? bound.ResponseFormat;
+        bound.IncludeReasoningInHistory = settings.IncludeReasoningInHistory ?? bound.IncludeReasoningInHistory;
+        return bound;
     }
 
     /// <summary>

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+
+namespace Flock.SemanticKernel.IntegrationTests;
+
+/// <summary>Runs every example program offline (no FLOCK_API_KEY) and checks what it prints.</summary>
+[Collection(nameof(ExamplesTests))]
+public sealed class ExamplesTests
+{
+    /// <summary>Each example, with lines its output must contain besides the emulator notice.</summary>
+    public static TheoryData<string, string[]> Examples => new()
+    {
+        { "01-quickstart.cs", ["Assistant: ", "Tokens: "] },
+        { "02-chat.cs", ["Assistant: ", "Tokens: ", "And where should I eat nearby?"] },
+        { "03-settings.cs", ["Choice 0: ", "Choice 1: ", "(finish: length)", "From a template: temperature = 0.1", "Rejected before sending: temperature must be between 0 and 2"] },
+        { "04-chat-client.cs", ["Answer: ", "Streamed: ", " tokens]", "Middleware saw 1 call(s). Provider: flock."] },
+        { "05-models.cs", ["3 models:", "qwen3-30b-a3b-instruct-2507"] },
+    };
+
+    [Fact]
+    public void EveryExampleFile_IsCovered()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepoRoot, "examples"), "*.cs").Select(Path.GetFileName).Order().ToArray();
+        var covered = Examples.Select(row => (string)row[0]).Order().ToArray();
+        Assert.Equal(files, covered);
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public async Task Example_RunsOfflineOnTheEmulator(string file, string[] expected)
+    {
+        var (exitCode, output) = await RunAsync(Path.Combine("examples", file));
+
+        Assert.True(exitCode == 0, $"{file} exited with {exitCode}:\n{output}");
+        var firstLine = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0];
+        Assert.Contains("offline Flock emulator", firstLine);
+        foreach (var text in expected)
+        {
+            Assert.Contains(text, output);
+        }
+    }
+
+    private static string RepoRoot { get; } = FindRepoRoot();
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Flock.SemanticKernel.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (Flock.SemanticKernel.sln) was not found above the test binaries.");
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file)
+    {
+        var start = new ProcessStartInfo("dotnet", ["run", file])
+        {
+            WorkingDirectory = RepoRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        // Offline, whatever the machine has set; and free of the test host's MSBuild settings.
+        foreach (var name in new[] { "FLOCK_API_KEY", "FLOCK_ENDPOINT", "FLOCK_MODEL" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} did not finish within 4 minutes.");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
