@@ -71,10 +71,6 @@ internal static class MeaiToFlock
     private static double? ToDouble(float? value) =>
         value is { } f ? double.Parse(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : null;
 
-    /// <summary>Widens a float by its shortest text, so 0.9f is sent as 0.9 rather than 0.8999999761581421.</summary>
-    private static double? Widen(float? value) =>
-        value is { } f ? double.Parse(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : null;
-
     public static List<RequestMessage> ToMessages(IEnumerable<ChatMessage> messages, bool includeReasoning)
     {
         var result = new List<RequestMessage>();
