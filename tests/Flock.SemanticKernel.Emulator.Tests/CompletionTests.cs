@@ -33,6 +33,16 @@ public sealed class CompletionTests : EmulatorTestBase
     }
 
     [Fact]
+    public async Task HistoryIsReflectedInTheAnswer()
+    {
+        const string json = $$"""{"model":"{{Model}}","messages":[{"role":"user","content":"Name a fruit"},{"role":"assistant","content":"Apple"},{"role":"user","content":"And a vegetable?"}]}""";
+        var content = (string)(await ChatAsync(json))["choices"]![0]!["message"]!["content"]!;
+
+        Assert.Contains("And a vegetable?", content);
+        Assert.Contains("Earlier you asked: \"Name a fruit\"", content);
+    }
+
+    [Fact]
     public async Task UsageIsComputedFromTheText()
     {
         var small = await ChatAsync(Body(content: "Hi"));

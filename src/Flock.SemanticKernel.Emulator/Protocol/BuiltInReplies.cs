@@ -103,6 +103,13 @@ internal static partial class BuiltInReplies
 
         sb.Append(' ').AppendFormat(System.Globalization.CultureInfo.InvariantCulture, Closers[variant], request.Model);
 
+        // Show that the history arrived: quote the user's previous turn.
+        var userTurns = request.Messages.Where(m => m.Role == "user" && !string.IsNullOrWhiteSpace(m.Text)).ToList();
+        if (userTurns.Count > 1)
+        {
+            sb.Append(" Earlier you asked: \"").Append(Excerpt(userTurns[^2].Text!, 80)).Append("\".");
+        }
+
         var system = request.Messages.FirstOrDefault(m => m.Role is "system" or "developer" && !string.IsNullOrWhiteSpace(m.Text));
         if (system is not null)
         {
