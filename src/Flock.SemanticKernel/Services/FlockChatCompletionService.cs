@@ -123,7 +123,17 @@ public sealed class FlockChatCompletionService : IChatCompletionService
         var messages = new List<ChatMessage>(history.Count);
         foreach (var message in history)
         {
-            messages.Add(message.ToChatMessage());
+            var converted = message.ToChatMessage();
+            if (settings.IncludeReasoningInHistory == true && !converted.Contents.OfType<TextReasoningContent>().Any())
+            {
+                // SK's conversion drops ReasoningContent; carry it over so earlier reasoning can be sent back when asked.
+                foreach (var reasoning in message.Items.OfType<ReasoningContent>())
+                {
+                    converted.Contents.Add(new TextReasoningContent(reasoning.Text));
+                }
+            }
+
+            messages.Add(converted);
         }
 
         var request = new ChatRequest

@@ -221,6 +221,17 @@ internal static class SettingValues
 
                 writer.WriteEndObject();
                 break;
+            case IEnumerable<KeyValuePair<string, object?>> pairs:
+                // Generic-only dictionaries such as SK's KernelArguments (tool-call arguments): an object, not a list of pairs.
+                writer.WriteStartObject();
+                foreach (var (name, item) in pairs)
+                {
+                    writer.WritePropertyName(name);
+                    Write(writer, key, item);
+                }
+
+                writer.WriteEndObject();
+                break;
             case IEnumerable items:
                 writer.WriteStartArray();
                 foreach (var item in items)
