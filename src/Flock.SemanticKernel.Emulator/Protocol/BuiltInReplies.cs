@@ -194,6 +194,13 @@ internal static partial class BuiltInReplies
             AddSplit(name[(dash + 1)..]);
         }
 
+        // SK's MEAI bridge names kernel functions "Plugin_function": the part after the plugin counts as a mention too.
+        var underscore = name.IndexOf('_', StringComparison.Ordinal);
+        if (underscore > 0 && underscore < name.Length - 1)
+        {
+            AddSplit(name[(underscore + 1)..]);
+        }
+
         return phrases.Where(p => p.Length > 0);
     }
 

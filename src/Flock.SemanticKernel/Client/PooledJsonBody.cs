@@ -23,7 +23,8 @@ internal sealed class PooledJsonBody : IBufferWriter<byte>, IDisposable
     public static PooledJsonBody Create<T>(T value, JsonTypeInfo<T> typeInfo)
     {
         var body = new PooledJsonBody(4096);
-        using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true });
+        // Relaxed escaping: the body is JSON for an API, never HTML, so quotes inside tool arguments stay readable.
+        using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         JsonSerializer.Serialize(writer, value, typeInfo);
         return body;
     }
