@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Flock.SemanticKernel.Tests.Support;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+
+namespace Flock.SemanticKernel.Tests.Services;
+
+/// <summary>Non-streaming completions as SK <see cref="ChatMessageContent"/>s.</summary>
+public sealed class ResponseParsingTests
+{
+    [Fact]
+    public async Task Normal_reply()
+    {
+        var result = Assert.Single(await CompleteAsync("completion.json"));
+
+        Assert.Equal("Hello! How can I help you today?", result.Content);
+        Assert.Equal(AuthorRole.Assistant, result.Role);
+        Assert.Equal("qwen3-30b-a3b-instruct-2507", result.ModelId);
+        Assert.IsType<Wire.ChatCompletion>(result.InnerContent);
+        var metadata = result.Metadata!;
+        Assert.Equal("chatcmpl-7f3a1c2e9b", metadata[FlockMetadataKeys.Id]);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1735689600), metadata[FlockMetadataKeys.Created]);
+        Assert.Equal("stop", metadata[FlockMetadataKeys.FinishReason]);
+        Assert.Equal(new FlockUsage(21, 9, 30, ReasoningTokens: null, CachedPromptTokens: 4), metadata[FlockMetadataKeys.Usage]);
+        Assert.Equal("fp_flock_01", metadata[FlockMetadataKeys.SystemFingerprint]);
+        Assert.False(metadata.ContainsKey(FlockMetadataKeys.Logprobs));
+    }
+
+    [Fact]
+    public async Task Two_choices_give_two_contents()
+    {
+        var results = await CompleteAsync("completion-n2.json");
+
+        Assert.Collection(results,
+            first =>
+            {
+                Assert.Equal("Red.", first.Content);
+                Assert.Equal("stop", first.Metadata![FlockMetadataKeys.FinishReason]);
+            },
+            second =>
+            {
+                Assert.Equal("Blue, probably", second.Content);
+                Assert.Equal("length", second.Metadata![FlockMetadataKeys.FinishReason]);
+            });
+        Assert.All(results, r => Assert.Equal(new FlockUsage(10, 7, 17), r.Metadata![FlockMetadataKeys.Usage]));
+    }
+
+    [Fact]
+    public async Task Logprobs_are_in_metadata()
+    {
+        var result = Assert.Single(await CompleteAsync("completion-logprobs.json"));
+
+        var logprobs = Assert.IsType<JsonElement>(result.Metadata![FlockMetadataKeys.Logprobs]);
+        var first = logprobs.GetProperty("content")[0];
+        Assert.Equal("Yes", first.GetProperty("token").GetString());
+        Assert.Equal(-0.0123, first.GetProperty("logprob").GetDouble());
+        Assert.Equal("No", first.GetProperty("top_logprobs")[1].GetProperty("token").GetString());
+    }
+
+    [Theory]
+    [InlineData("completion-reasoning.json", "The user asks 2+2. That is 4.", "The answer is 4.")]
+    [InlineData("completion-reasoning-field.json", "France's capital is Paris.", "Paris.")]
+    public async Task Reasoning_is_a_separate_item_never_in_content(string file, string reasoning, string text)
+    {
+        var result = Assert.Single(await CompleteAsync(file));
+
+        Assert.Equal(text, result.Content);
+        Assert.DoesNotContain(reasoning, result.Content);
+        Assert.Equal(reasoning, Assert.Single(result.Items.OfType<ReasoningContent>()).Text);
+        Assert.Equal(text, Assert.Single(result.Items.OfType<TextContent>()).Text);
+    }
+
+    [Fact]
+    public async Task Reasoning_tokens_are_in_usage()
+    {
+        var result = Assert.Single(await CompleteAsync("completion-reasoning.json"));
+
+        Assert.Equal(new FlockUsage(12, 20, 32, ReasoningTokens: 14), result.Metadata![FlockMetadataKeys.Usage]);
+    }
+
+    [Fact]
+    public async Task Tool_calls_are_function_call_items()
+    {
+        var result = Assert.Single(await CompleteAsync("completion-tool-calls.json"));
+
+        Assert.True(string.IsNullOrEmpty(result.Content));
+        Assert.Equal("tool_calls", result.Metadata![FlockMetadataKeys.FinishReason]);
+        Assert.Collection(result.Items.OfType<FunctionCallContent>(),
+            weather =>
+            {
+                Assert.Equal("chatcmpl-tool-a1", weather.Id);
+                Assert.Equal("get_weather", weather.FunctionName);
+                Assert.Null(weather.PluginName);
+                Assert.Equal("Paris", weather.Arguments!["city"]?.ToString());
+                Assert.Equal("celsius", weather.Arguments!["unit"]?.ToString());
+            },
+            time =>
+            {
+                Assert.Equal("chatcmpl-tool-b2", time.Id);
+                Assert.Equal("get_time", time.FunctionName);
+                Assert.Equal("Europe/Paris", time.Arguments!["tz"]?.ToString());
+            });
+    }
+
+    [Fact]
+    public async Task Model_falls_back_to_the_requested_one_when_the_reply_names_none()
+    {
+        var handler = new RecordingHandler().EnqueueJson("""{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":""},"finish_reason":"stop"}]}""");
+
+        var result = Assert.Single(await TestFlock.Service(handler).GetChatMessageContentsAsync(Calls.History()));
+
+        Assert.Equal(TestFlock.Model, result.ModelId);
+        Assert.True(string.IsNullOrEmpty(result.Content)); // an empty completion must not crash anything
+        Assert.Null(result.Metadata![FlockMetadataKeys.Usage]);
+    }
+
+    [Fact]
+    public async Task An_error_object_in_a_200_body_is_a_flock_exception()
+    {
+        var handler = new RecordingHandler().EnqueueJson("""{"error": {"message": "upstream failed", "type": "None", "param": "None", "code": "500"}}""");
+
+        var ex = await Assert.ThrowsAsync<FlockException>(() => TestFlock.Service(handler).GetChatMessageContentsAsync(Calls.History()));
+
+        Assert.Contains("upstream failed", ex.Message);
+        Assert.Equal("500", ex.ErrorCode);
+        Assert.Null(ex.ErrorType);
+    }
+
+    [Fact]
+    public async Task A_non_json_200_body_is_a_flock_exception()
+    {
+        var handler = new RecordingHandler().Enqueue(System.Net.HttpStatusCode.OK, "<html>oops</html>", "text/html");
+
+        var ex = await Assert.ThrowsAsync<FlockException>(() => TestFlock.Service(handler).GetChatMessageContentsAsync(Calls.History()));
+
+        Assert.IsAssignableFrom<JsonException>(ex.InnerException);
+        Assert.Equal("<html>oops</html>", ex.ResponseContent);
+    }
+
+    private static async Task<IReadOnlyList<ChatMessageContent>> CompleteAsync(string file)
+    {
+        var handler = new RecordingHandler().EnqueueJson(TestFiles.Read(file));
+        return await TestFlock.Service(handler).GetChatMessageContentsAsync(Calls.History());
+    }
+}
