@@ -67,7 +67,16 @@ public sealed class FlockChatCompletionService : IChatCompletionService
         var settings = FlockPromptExecutionSettings.FromExecutionSettings(executionSettings);
         if (settings.FunctionChoiceBehavior is not null)
         {
-            return await _functionCalling.GetChatMessageContentsAsync(chatHistory, settings, kernel, cancellationToken).ConfigureAwait(false);
+            var working = KernelFunctionNames.Qualified(chatHistory);
+            var before = working.Count;
+            var results = await _functionCalling.GetChatMessageContentsAsync(working, settings, kernel, cancellationToken).ConfigureAwait(false);
+            CopyAddedMessages(working, before, chatHistory, kernel);
+            foreach (var result in results)
+            {
+                KernelFunctionNames.Split(result, kernel);
+            }
+
+            return results;
         }
 
         var request = ToRequest(chatHistory, settings, streaming: false);
@@ -83,11 +92,14 @@ public sealed class FlockChatCompletionService : IChatCompletionService
         var settings = FlockPromptExecutionSettings.FromExecutionSettings(executionSettings);
         if (settings.FunctionChoiceBehavior is not null)
         {
-            await foreach (var update in _functionCalling.GetStreamingChatMessageContentsAsync(chatHistory, settings, kernel, cancellationToken).ConfigureAwait(false))
+            var working = KernelFunctionNames.Qualified(chatHistory);
+            var before = working.Count;
+            await foreach (var update in _functionCalling.GetStreamingChatMessageContentsAsync(working, settings, kernel, cancellationToken).ConfigureAwait(false))
             {
                 yield return update;
             }
 
+            CopyAddedMessages(working, before, chatHistory, kernel);
             yield break;
         }
 
@@ -117,6 +129,15 @@ public sealed class FlockChatCompletionService : IChatCompletionService
 
     /// <inheritdoc/>
     public override string ToString() => $"FlockChatCompletionService {{ Model = {_modelId}, Endpoint = {_client.Endpoint} }}";
+
+    /// <summary>Messages the function-calling loop added (calls and results) go to the caller's history, names split.</summary>
+    private static void CopyAddedMessages(ChatHistory working, int before, ChatHistory target, Kernel? kernel)
+    {
+        for (var i = before; i < working.Count; i++)
+        {
+            target.Add(KernelFunctionNames.Split(working[i], kernel));
+        }
+    }
 
     private ChatRequest ToRequest(ChatHistory history, FlockPromptExecutionSettings settings, bool streaming)
     {
