@@ -297,6 +297,8 @@ public sealed class FlockClient
         var redirects = 0;
         for (var attempt = 0; ; attempt++)
         {
+            // Not every handler checks the token before sending: a cancelled call must not reach the server.
+            scope.Token.ThrowIfCancellationRequested();
             var request = new HttpRequestMessage(method, uri) { Content = body?.CreateContent() };
             request.Headers.TryAddWithoutValidation(ApiKeyHeader, _options.ApiKey);
             request.Headers.Accept.ParseAdd(stream ? "text/event-stream" : "application/json");
