@@ -53,6 +53,20 @@ internal static class MeaiToFlock
             (settings.ExtensionData ??= new Dictionary<string, object>())["top_k"] = topK;
         }
 
+        if (options.Reasoning?.Effort is { } effort)
+        {
+            // MEAI's (and SK's ToChatOptions') home for "reasoning_effort"; an additional property of that name still wins.
+            (settings.ExtensionData ??= new Dictionary<string, object>())["reasoning_effort"] = effort switch
+            {
+                ReasoningEffort.None => "none",
+                ReasoningEffort.Low => "low",
+                ReasoningEffort.Medium => "medium",
+                ReasoningEffort.High => "high",
+                ReasoningEffort.ExtraHigh => "xhigh",
+                _ => effort.ToString(),
+            };
+        }
+
         if (options.AdditionalProperties is { } extra)
         {
             foreach (var (key, value) in extra)

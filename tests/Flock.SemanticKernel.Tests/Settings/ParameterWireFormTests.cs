@@ -49,6 +49,29 @@ public sealed class ParameterWireFormTests
     public static TheoryData<string> CaseNames => new(Cases.Keys);
 
     [Theory]
+    [InlineData(ReasoningEffort.None, "none")]
+    [InlineData(ReasoningEffort.Low, "low")]
+    [InlineData(ReasoningEffort.Medium, "medium")]
+    [InlineData(ReasoningEffort.High, "high")]
+    [InlineData(ReasoningEffort.ExtraHigh, "xhigh")]
+    public async Task Meai_reasoning_effort_is_sent_as_reasoning_effort(ReasoningEffort effort, string wire)
+    {
+        var body = await Calls.MeaiBodyAsync(new ChatOptions { Reasoning = new ReasoningOptions { Effort = effort } }, streaming: false);
+
+        JsonAssert.Equal(Calls.Body($$""" "reasoning_effort": "{{wire}}" """), body);
+    }
+
+    [Fact]
+    public async Task Meai_reasoning_effort_additional_property_wins_over_the_typed_option()
+    {
+        var options = new ChatOptions { Reasoning = new ReasoningOptions { Effort = ReasoningEffort.High }, AdditionalProperties = new() { ["reasoning_effort"] = "minimal" } };
+
+        var body = await Calls.MeaiBodyAsync(options, streaming: false);
+
+        JsonAssert.Equal(Calls.Body(""" "reasoning_effort": "minimal" """), body);
+    }
+
+    [Theory]
     [MemberData(nameof(CaseNames))]
     public async Task Sk_settings_reach_the_wire_under_the_documented_name(string name)
     {
