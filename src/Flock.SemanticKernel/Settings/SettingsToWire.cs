@@ -10,6 +10,13 @@ internal static class SettingsToWire
     private static readonly JsonElement JsonObjectFormat = JsonDocument.Parse("""{"type":"json_object"}""").RootElement.Clone();
     private static readonly JsonElement TextFormat = JsonDocument.Parse("""{"type":"text"}""").RootElement.Clone();
 
+    /// <summary>
+    /// Schemas for a .NET type name its properties as written (<c>City</c>, not MEAI's default <c>city</c>): SK code reads the
+    /// answer with <c>JsonSerializer.Deserialize&lt;T&gt;(content)</c>, whose default options are case-sensitive, as SK's OpenAI
+    /// connector expects. (MEAI's own <c>GetResponseAsync&lt;T&gt;</c> passes a schema, not a type, so it keeps its camelCase.)
+    /// </summary>
+    private static readonly JsonSerializerOptions TypeSchemaOptions = CreateTypeSchemaOptions();
+
     public static void Apply(FlockPromptExecutionSettings settings, ChatRequest request, bool streaming)
     {
         settings = WithExtensionDataBound(settings);
@@ -107,7 +114,7 @@ internal static class SettingsToWire
             case ChatResponseFormatJson json:
                 return JsonSchemaFormat(json.Schema!.Value, json.SchemaName, json.SchemaDescription);
             case Type type:
-                return JsonSchemaFormat(AIJsonUtilities.CreateJsonSchema(type), type.Name, null);
+                return JsonSchemaFormat(AIJsonUtilities.CreateJsonSchema(type, serializerOptions: TypeSchemaOptions), type.Name, null);
             case string text when text is "json_object" or "text" or "json_schema":
                 return text == "text" ? TextFormat : JsonObjectFormat;
             case string text:
@@ -125,6 +132,13 @@ internal static class SettingsToWire
             default:
                 return ResponseFormat(SettingValues.ToJsonElement("response_format", format));
         }
+    }
+
+    private static JsonSerializerOptions CreateTypeSchemaOptions()
+    {
+        var options = new JsonSerializerOptions(AIJsonUtilities.DefaultOptions) { PropertyNamingPolicy = null };
+        options.MakeReadOnly();
+        return options;
     }
 
     private static JsonElement JsonSchemaFormat(JsonElement schema, string? name, string? description)
