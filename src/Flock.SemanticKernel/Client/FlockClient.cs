@@ -194,7 +194,7 @@ public sealed class FlockClient
                 }
                 catch (OperationCanceledException ex) when (scope.TimeoutFor(ex) is { } timeout)
                 {
-                    throw Failed(timeout);
+                    throw Failed(new FlockTimeoutException(timeout.Kind, timeout.Timeout, ex) { DuringStream = true });
                 }
                 catch (JsonException ex)
                 {
@@ -317,6 +317,15 @@ public sealed class FlockClient
                 }
 
                 throw new FlockException($"Could not reach Flock at {Endpoint.GetLeftPart(UriPartial.Authority)}: {ex.Message}", null, null, ex);
+            }
+
+            if (response.RequestMessage?.RequestUri is { } answeredBy && !SameOrigin(answeredBy, Endpoint))
+            {
+                // The HttpClient's own handler followed a redirect elsewhere (and .NET forwards custom headers): refuse the answer.
+                response.Dispose();
+                throw new FlockException(
+                    $"The HttpClient given to Flock followed a redirect to another origin ({answeredBy.GetLeftPart(UriPartial.Authority)}), taking the API key with it; the answer was discarded. Rotate the key if that origin is not yours, and give Flock an HttpClient whose handler has AllowAutoRedirect = false.",
+                    response.StatusCode);
             }
 
             if (response.IsSuccessStatusCode)
