@@ -6,44 +6,45 @@ namespace Flock.SemanticKernel.ChatClient;
 /// <summary>
 /// Turns the chunks of one stream into <see cref="ChatResponseUpdate"/>s: one per chunk and choice that carries something,
 /// tool calls assembled and surfaced whole when their choice finishes, and usage once at the end (the last report wins,
-/// never a sum, and a usage-only chunk never becomes an empty choice).
+/// never a sum, and a usage-only chunk never becomes an empty choice). Per chunk it allocates only the update itself.
 /// </summary>
 internal sealed class StreamingUpdates
 {
-    private readonly Dictionary<int, ToolCallAccumulator> _toolCalls = [];
+    private Dictionary<int, ToolCallAccumulator>? _toolCalls;
     private Usage? _usage;
     private string? _responseId;
     private string? _modelId;
     private DateTimeOffset? _created;
 
-    public void Add(ChatCompletionChunk chunk, List<ChatResponseUpdate> updates)
+    public void Add(StreamChunk chunk, List<ChatResponseUpdate> updates)
     {
         _responseId ??= chunk.Id;
-        _modelId ??= chunk.Model;
+        _modelId = chunk.Model ?? _modelId;
         _created ??= FlockToMeai.ToDate(chunk.Created);
         _usage = chunk.Usage ?? _usage;
 
-        if (chunk.Choices is not { Count: > 0 } choices)
+        foreach (ref readonly var choice in chunk.Choices)
         {
-            return;
-        }
+            if (choice.IsEmpty)
+            {
+                // e.g. the proxy's usage chunk, whose "choices":[{"index":0,"delta":{}}] is no choice at all.
+                continue;
+            }
 
-        foreach (var choice in choices)
-        {
-            var delta = choice.Delta;
             List<AIContent>? contents = null;
-            if (delta?.ReasoningText is { Length: > 0 } reasoning)
+            if (choice.Reasoning is { } reasoning)
             {
-                (contents ??= []).Add(new TextReasoningContent(reasoning) { RawRepresentation = choice });
+                (contents ??= []).Add(new TextReasoningContent(reasoning));
             }
 
-            if (delta?.Content is { Length: > 0 } text)
+            if (choice.Content is { } text)
             {
-                (contents ??= []).Add(new TextContent(text) { RawRepresentation = choice });
+                (contents ??= []).Add(new TextContent(text));
             }
 
-            if (delta?.ToolCalls is { Count: > 0 } fragments)
+            if (choice.ToolCalls is { } fragments)
             {
+                _toolCalls ??= [];
                 if (!_toolCalls.TryGetValue(choice.Index, out var accumulator))
                 {
                     _toolCalls[choice.Index] = accumulator = new ToolCallAccumulator();
@@ -58,38 +59,43 @@ internal sealed class StreamingUpdates
                 AddToolCalls(choice.Index, ref contents);
             }
 
-            var role = delta?.Role is { Length: > 0 } r ? new ChatRole(r) : (ChatRole?)null;
-            if (contents is null && finishReason is null && role is null)
+            if (contents is null && finishReason is null && choice.Role is null)
             {
+                // A tool-call fragment: nothing to surface until the call is whole.
                 continue;
             }
 
-            updates.Add(Update(chunk, choice.Index, role ?? ChatRole.Assistant, contents, finishReason));
+            updates.Add(Update(choice.Index, ToRole(choice.Role), contents, finishReason));
         }
     }
 
     /// <summary>After <c>[DONE]</c>: calls whose choice never finished, then the usage.</summary>
     public void Complete(List<ChatResponseUpdate> updates)
     {
-        foreach (var index in _toolCalls.Keys.ToList())
+        if (_toolCalls is not null)
         {
-            List<AIContent>? contents = null;
-            AddToolCalls(index, ref contents);
-            if (contents is not null)
+            foreach (var index in _toolCalls.Keys.Order().ToList())
             {
-                updates.Add(Update(null, index, ChatRole.Assistant, contents, ChatFinishReason.ToolCalls));
+                List<AIContent>? contents = null;
+                AddToolCalls(index, ref contents);
+                if (contents is not null)
+                {
+                    updates.Add(Update(index, ChatRole.Assistant, contents, ChatFinishReason.ToolCalls));
+                }
             }
         }
 
         if (FlockToMeai.ToUsage(_usage) is { } usage)
         {
-            updates.Add(Update(null, 0, ChatRole.Assistant, [new UsageContent(usage)], null));
+            updates.Add(Update(0, ChatRole.Assistant, [new UsageContent(usage)], null));
         }
     }
 
+    private static ChatRole ToRole(string? role) => role is null or "assistant" ? ChatRole.Assistant : new ChatRole(role);
+
     private void AddToolCalls(int choiceIndex, ref List<AIContent>? contents)
     {
-        if (_toolCalls.TryGetValue(choiceIndex, out var accumulator) && accumulator.HasCalls)
+        if (_toolCalls is not null && _toolCalls.TryGetValue(choiceIndex, out var accumulator) && accumulator.HasCalls)
         {
             foreach (var (id, name, arguments) in accumulator.Drain())
             {
@@ -98,16 +104,15 @@ internal sealed class StreamingUpdates
         }
     }
 
-    private ChatResponseUpdate Update(ChatCompletionChunk? chunk, int choiceIndex, ChatRole role, List<AIContent>? contents, ChatFinishReason? finishReason)
+    private ChatResponseUpdate Update(int choiceIndex, ChatRole role, List<AIContent>? contents, ChatFinishReason? finishReason)
     {
         var update = new ChatResponseUpdate(role, contents)
         {
             ResponseId = _responseId,
             MessageId = _responseId,
-            ModelId = chunk?.Model ?? _modelId,
+            ModelId = _modelId,
             CreatedAt = _created,
             FinishReason = finishReason,
-            RawRepresentation = chunk,
         };
 
         if (choiceIndex != 0)

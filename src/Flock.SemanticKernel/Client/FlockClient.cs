@@ -13,7 +13,7 @@ namespace Flock.SemanticKernel.Client;
 /// The HTTP transport to Flock: endpoint, auth header, validation, retries, timeouts and error mapping.
 /// Knows nothing of Semantic Kernel or Microsoft.Extensions.AI; both adapters sit on one instance.
 /// </summary>
-public sealed class FlockClient
+public sealed partial class FlockClient
 {
     private const string ApiKeyHeader = "x-litellm-api-key";
     private const int MaxRedirects = 5;
@@ -142,10 +142,11 @@ public sealed class FlockClient
 
     /// <summary>Sends a streaming chat completion and yields its chunks as they are parsed from the SSE bytes.</summary>
     /// <remarks>
+    /// One <see cref="StreamChunk"/> instance is yielded again and again, overwritten by each event: read it before moving on.
     /// Every way a stream can go wrong ends the enumeration with an exception after the chunks that did arrive:
     /// the proxy's error event, a lost connection, a chunk that is not JSON, a stall, or an end without <c>[DONE]</c>.
     /// </remarks>
-    internal async IAsyncEnumerable<ChatCompletionChunk> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    internal async IAsyncEnumerable<StreamChunk> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Prepare(request, stream: true);
         using var scope = new CallScope(_options.RequestTimeout, _options.StreamIdleTimeout, cancellationToken);
@@ -174,14 +175,15 @@ public sealed class FlockClient
         {
             var stream = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(scope.Token).ConfigureAwait(false), scope);
             await using var _ = stream.ConfigureAwait(false);
-            var events = SseParser.Create(stream, static (_, data) => ParseChunk(data)).EnumerateAsync(scope.Token);
+            var current = new StreamChunk();
+            var events = SseParser.Create(stream, (_, data) => ParseChunk(data, current)).EnumerateAsync(scope.Token);
             await using var enumerator = events.GetAsyncEnumerator(scope.Token);
             var chunks = 0;
             Usage? usage = null;
             string? model = null;
             while (true)
             {
-                ChatCompletionChunk chunk;
+                StreamChunk chunk;
                 try
                 {
                     if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
@@ -205,12 +207,12 @@ public sealed class FlockClient
                     throw Failed(new FlockException($"The connection to Flock was lost during the stream: {ex.Message}", HttpStatusCode.OK, null, ex) { DuringStream = true });
                 }
 
-                if (ReferenceEquals(chunk, Done))
+                if (chunk.Kind == StreamEventKind.Done)
                 {
                     break;
                 }
 
-                if (ReferenceEquals(chunk, Empty))
+                if (chunk.Kind == StreamEventKind.Empty)
                 {
                     continue;
                 }
@@ -236,26 +238,18 @@ public sealed class FlockClient
         }
     }
 
-    /// <summary>Marks the <c>[DONE]</c> event.</summary>
-    private static readonly ChatCompletionChunk Done = new();
-
-    /// <summary>Marks an event with no data, which carries nothing.</summary>
-    private static readonly ChatCompletionChunk Empty = new();
-
-    private static ChatCompletionChunk ParseChunk(ReadOnlySpan<byte> data)
+    /// <summary>Parses an event into the stream's chunk; any malformation surfaces as a <see cref="JsonException"/>.</summary>
+    private static StreamChunk ParseChunk(ReadOnlySpan<byte> data, StreamChunk chunk)
     {
-        data = data.Trim((byte)' ');
-        if (data.IsEmpty)
+        try
         {
-            return Empty;
+            return StreamChunkParser.Parse(data, chunk);
         }
-
-        if (data.SequenceEqual("[DONE]"u8))
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
         {
-            return Done;
+            // e.g. invalid UTF-8 inside a string, or a number out of range.
+            throw new JsonException(ex.Message, ex);
         }
-
-        return JsonSerializer.Deserialize(data, FlockJsonContext.Default.ChatCompletionChunk) ?? Empty;
     }
 
     private void Prepare(ChatRequest request, bool stream)

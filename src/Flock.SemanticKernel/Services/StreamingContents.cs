@@ -7,45 +7,43 @@ namespace Flock.SemanticKernel.Services;
 
 /// <summary>
 /// Turns the chunks of one stream into <see cref="StreamingChatMessageContent"/>s: one per chunk and choice that carries
-/// something, reasoning as <see cref="StreamingReasoningContent"/> beside (never inside) the text, and usage once at the end.
+/// something, reasoning as <see cref="StreamingReasoningContent"/> beside (never inside) the text, and usage once at the
+/// end. Metadata that is the same for every chunk (id, created, fingerprint) is one dictionary shared by the stream's updates.
 /// </summary>
 internal sealed class StreamingContents(string? modelId)
 {
     private Usage? _usage;
     private string? _id;
     private string? _model = modelId;
+    private IReadOnlyDictionary<string, object?>? _shared;
 
-    public void Add(ChatCompletionChunk chunk, List<StreamingChatMessageContent> results)
+    public void Add(StreamChunk chunk, List<StreamingChatMessageContent> results)
     {
-        _id ??= chunk.Id;
         _model = chunk.Model ?? _model;
         _usage = chunk.Usage ?? _usage;
-        if (chunk.Choices is not { Count: > 0 } choices)
+        if (_shared is null || !ReferenceEquals(_id, chunk.Id))
         {
-            return;
+            _id = chunk.Id;
+            _shared = Metadata(chunk, null);
         }
 
-        foreach (var choice in choices)
+        foreach (ref readonly var choice in chunk.Choices)
         {
-            var delta = choice.Delta;
-            var text = delta?.Content is { Length: > 0 } t ? t : null;
-            var reasoning = delta?.ReasoningText is { Length: > 0 } r ? r : null;
-            var fragments = delta?.ToolCalls is { Count: > 0 } f ? f : null;
-            var finishReason = choice.FinishReason is { Length: > 0 } fr ? fr : null;
-            var role = delta?.Role is { Length: > 0 } roleName ? new AuthorRole(roleName) : (AuthorRole?)null;
-            if (text is null && reasoning is null && fragments is null && finishReason is null && role is null)
+            if (choice.IsEmpty)
             {
                 // e.g. the proxy's usage chunk, whose "choices":[{"index":0,"delta":{}}] is no choice at all.
                 continue;
             }
 
-            var content = new StreamingChatMessageContent(role ?? AuthorRole.Assistant, text, chunk, choice.Index, _model, Encoding.UTF8, Metadata(chunk, finishReason));
-            if (reasoning is not null)
+            var role = choice.Role is null or "assistant" ? AuthorRole.Assistant : new AuthorRole(choice.Role);
+            var metadata = choice.FinishReason is null ? _shared : Metadata(chunk, choice.FinishReason);
+            var content = new StreamingChatMessageContent(role, choice.Content, null, choice.Index, _model, Encoding.UTF8, metadata);
+            if (choice.Reasoning is { } reasoning)
             {
                 content.Items.Add(new StreamingReasoningContent(reasoning));
             }
 
-            if (fragments is not null)
+            if (choice.ToolCalls is { } fragments)
             {
                 foreach (var fragment in fragments)
                 {
@@ -67,7 +65,7 @@ internal sealed class StreamingContents(string? modelId)
         }
     }
 
-    private static Dictionary<string, object?> Metadata(ChatCompletionChunk chunk, string? finishReason)
+    private static Dictionary<string, object?> Metadata(StreamChunk chunk, string? finishReason)
     {
         var metadata = new Dictionary<string, object?>(4)
         {

@@ -1,0 +1,78 @@
+namespace Flock.SemanticKernel.Wire;
+
+/// <summary>What an SSE event held.</summary>
+internal enum StreamEventKind
+{
+    /// <summary>A <c>chat.completion.chunk</c> (possibly carrying the proxy's mid-stream <c>error</c>).</summary>
+    Chunk,
+
+    /// <summary>The <c>[DONE]</c> marker.</summary>
+    Done,
+
+    /// <summary>An event with no data.</summary>
+    Empty,
+}
+
+/// <summary>
+/// One streamed chunk, parsed in place from the event's UTF-8 bytes by <see cref="StreamChunkParser"/>. A stream reuses a
+/// single instance: each event overwrites it, so a consumer reads what it needs before asking for the next one. Strings
+/// that repeat on every chunk (id, model, fingerprint) are kept from the previous chunk when the bytes are the same.
+/// </summary>
+internal sealed class StreamChunk
+{
+    private ChoiceDelta[] _choices = new ChoiceDelta[1];
+
+    public StreamEventKind Kind { get; set; }
+    public string? Id { get; set; }
+    public string? Model { get; set; }
+    public long? Created { get; set; }
+    public string? SystemFingerprint { get; set; }
+    public Usage? Usage { get; set; }
+    public ErrorDetail? Error { get; set; }
+
+    /// <summary>How many entries of <see cref="Choices"/> this chunk filled.</summary>
+    public int ChoiceCount { get; private set; }
+
+    /// <summary>The choices of this chunk: the first <see cref="ChoiceCount"/> entries.</summary>
+    public ReadOnlySpan<ChoiceDelta> Choices => _choices.AsSpan(0, ChoiceCount);
+
+    /// <summary>Clears what belongs to one chunk only (ids are kept so they can be reused).</summary>
+    public void Reset(StreamEventKind kind)
+    {
+        Kind = kind;
+        Usage = null;
+        Error = null;
+        Array.Clear(_choices, 0, ChoiceCount);
+        ChoiceCount = 0;
+    }
+
+    /// <summary>Adds a choice slot and returns it to be filled.</summary>
+    public ref ChoiceDelta AddChoice()
+    {
+        if (ChoiceCount == _choices.Length)
+        {
+            Array.Resize(ref _choices, _choices.Length * 2);
+        }
+
+        return ref _choices[ChoiceCount++];
+    }
+}
+
+/// <summary>One choice's delta in a streamed chunk.</summary>
+internal struct ChoiceDelta
+{
+    public int Index;
+    public string? Role;
+    public string? Content;
+
+    /// <summary>Reasoning text: <c>reasoning_content</c>, else <c>reasoning</c> (never both).</summary>
+    public string? Reasoning;
+
+    public List<ToolCall>? ToolCalls;
+
+    /// <summary>Null until the finishing chunk; an empty string from some servers also means "not yet".</summary>
+    public string? FinishReason;
+
+    /// <summary>Whether the choice carries anything (the proxy's usage chunk has an empty <c>delta</c>).</summary>
+    public readonly bool IsEmpty => Role is null && Content is null && Reasoning is null && ToolCalls is null && FinishReason is null;
+}
