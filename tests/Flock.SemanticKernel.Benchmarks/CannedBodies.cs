@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+
+namespace Flock.SemanticKernel.Benchmarks;
+
+/// <summary>Realistic Flock replies generated in-process: ids, created, model, role on the first delta, a usage chunk, [DONE].</summary>
+public static class CannedBodies
+{
+    public const string Model = "qwen3-30b-a3b-instruct-2507";
+    private const string Id = "chatcmpl-5f0d2c8e9b7a4e31a2f4c6d8e0b1a3c5";
+    private const long Created = 1764000000;
+
+    /// <summary>The word streamed as chunk <paramref name="i"/>.</summary>
+    public static string Word(int i) => i == 0 ? "Token" : " token" + (i % 97).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The whole text of <see cref="TextStream"/>.</summary>
+    public static string StreamedText(int chunks) => string.Concat(Enumerable.Range(0, chunks).Select(Word));
+
+    public static byte[] TextStream(int chunks)
+    {
+        var sb = new StringBuilder();
+        Chunk(sb, """{"role":"assistant","content":""}""", null);
+        for (var i = 0; i < chunks; i++)
+        {
+            Chunk(sb, $$"""{"content":"{{Word(i)}}"}""", null);
+        }
+
+        Chunk(sb, "{}", "stop");
+        Usage(sb, 42, chunks);
+        sb.Append("data: [DONE]\n\n");
+        return Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
+    /// <summary>One tool call whose arguments arrive in <paramref name="fragments"/> pieces.</summary>
+    public static byte[] ToolStream(int fragments, out string arguments)
+    {
+        var args = new StringBuilder("{\"city\":\"Paris\",\"days\":3,\"notes\":\"");
+        while (args.Length < fragments * 6 - 2)
+        {
+            args.Append("abcdef");
+        }
+
+        args.Append("\"}");
+        arguments = args.ToString();
+        var escaped = arguments.Replace("\"", "\\\"", StringComparison.Ordinal);
+        var size = (int)Math.Ceiling(escaped.Length / (double)fragments);
+        var sb = new StringBuilder();
+        Chunk(sb, """{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"chatcmpl-tool-9d1e2f3a4b5c6d7e8f90a1b2c3d4e5f6","type":"function","function":{"name":"get_weather","arguments":""}}]}""", null);
+        for (var start = 0; start < escaped.Length; start += size)
+        {
+            var piece = escaped.Substring(start, Math.Min(size, escaped.Length - start));
+            if (piece.EndsWith('\\'))
+            {
+                piece += escaped[start + piece.Length];
+                start++;
+            }
+
+            Chunk(sb, "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"" + piece + "\"}}]}", null);
+        }
+
+        Chunk(sb, "{}", "tool_calls");
+        Usage(sb, 80, fragments);
+        sb.Append("data: [DONE]\n\n");
+        return Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
+    /// <summary>A non-streaming reply of about <paramref name="tokens"/> tokens.</summary>
+    public static byte[] Completion(int tokens, out string text)
+    {
+        text = StreamedText(tokens);
+        return Encoding.UTF8.GetBytes($$$"""
+            {"id":"{{{Id}}}","object":"chat.completion","created":{{{Created}}},"model":"{{{Model}}}","system_fingerprint":"fp_1","choices":[{"index":0,"message":{"role":"assistant","content":"{{{text}}}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":42,"completion_tokens":{{{tokens}}},"total_tokens":{{{42 + tokens}}}}}
+            """);
+    }
+
+    private static void Chunk(StringBuilder sb, string delta, string? finishReason)
+    {
+        sb.Append("data: {\"id\":\"").Append(Id).Append("\",\"object\":\"chat.completion.chunk\",\"created\":").Append(Created)
+          .Append(",\"model\":\"").Append(Model).Append("\",\"choices\":[{\"index\":0,\"delta\":").Append(delta);
+        if (finishReason is not null)
+        {
+            sb.Append(",\"finish_reason\":\"").Append(finishReason).Append('"');
+        }
+
+        sb.Append("}]}\n\n");
+    }
+
+    private static void Usage(StringBuilder sb, int prompt, int completion) =>
+        sb.Append("data: {\"id\":\"").Append(Id).Append("\",\"object\":\"chat.completion.chunk\",\"created\":").Append(Created)
+          .Append(",\"model\":\"").Append(Model).Append("\",\"choices\":[{\"index\":0,\"delta\":{}}],\"usage\":{\"prompt_tokens\":")
+          .Append(prompt).Append(",\"completion_tokens\":").Append(completion).Append(",\"total_tokens\":").Append(prompt + completion).Append("}}\n\n");
+}
+
+/// <summary>An in-process handler: consumes the request body and answers with canned bytes. No sockets.</summary>
+public sealed class CannedHandler(byte[] body, string mediaType) : HttpMessageHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Content is not null)
+        {
+            await request.Content.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A forward-only stream, as a socket gives: SDKs that buffer seekable content on dispose behave as in production.
+        var content = new StreamContent(new ForwardOnlyStream(body));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
+        return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content, RequestMessage = request };
+    }
+}
+
+/// <summary>A read-only, non-seekable view of a byte array.</summary>
+public sealed class ForwardOnlyStream(byte[] bytes) : Stream
+{
+    private int _position;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = Math.Min(buffer.Length, bytes.Length - _position);
+        bytes.AsSpan(_position, n).CopyTo(buffer);
+        _position += n;
+        return n;
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

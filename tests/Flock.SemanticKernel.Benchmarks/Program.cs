@@ -1,0 +1,22 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using Flock.SemanticKernel.Benchmarks;
+
+// --verify: run each workload once on every path and check they agree (CI smoke mode, no timing).
+// --smoke: a few BenchmarkDotNet iterations of everything, so the harness never rots.
+// otherwise: the full comparison (pass BenchmarkDotNet arguments such as --filter *TextStream*).
+if (args.Contains("--verify"))
+{
+    await Workloads.VerifyAsync();
+    return;
+}
+
+var config = DefaultConfig.Instance.WithOptions(ConfigOptions.JoinSummary);
+if (args.Contains("--smoke"))
+{
+    config = config.AddJob(Job.Dry.WithWarmupCount(1).WithIterationCount(3));
+    args = [.. args.Where(a => a != "--smoke"), "--filter", "*"];
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(TextStreamBenchmarks).Assembly).Run(args, config);
