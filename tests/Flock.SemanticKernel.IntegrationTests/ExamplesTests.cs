@@ -18,6 +18,7 @@ public sealed class ExamplesTests
         { "07-agent-framework.cs", ["Agent: The get_weather tool returned: Sunny and 21°C in Rome", "14:05 in Rome", "Agent (streamed): "] },
         { "08-reasoning.cs", ["Reasoning: The user wrote", "Answer:    You asked", "Streamed reasoning: The user wrote", "Streamed answer:    You asked", "MEAI reasoning: The user wrote", "MEAI answer:    You asked"] },
         { "09-structured-output.cs", ["MEAI: ", " days, highlights: ", "SK:   ", "JSON object: {"] },
+        { "13-image-generation.cs", ["SK:   image/png, ", " bytes, written to ", ".png", "MEAI: image/png, "] },
     };
 
     [Fact]

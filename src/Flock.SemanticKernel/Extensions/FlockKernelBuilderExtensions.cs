@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Microsoft.SemanticKernel;
 
 /// <summary>Adds Flock to a kernel.</summary>
-public static class FlockKernelBuilderExtensions
+public static partial class FlockKernelBuilderExtensions
 {
     /// <summary>Adds a <see cref="FlockChatCompletionService"/> to the kernel's services, keyed by <paramref name="serviceId"/> when given.</summary>
     /// <param name="builder">The kernel builder.</param>

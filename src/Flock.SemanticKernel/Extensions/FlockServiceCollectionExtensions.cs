@@ -7,7 +7,7 @@ using Microsoft.SemanticKernel.ChatCompletion;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers Flock's SK chat completion service and MEAI chat client.</summary>
-public static class FlockServiceCollectionExtensions
+public static partial class FlockServiceCollectionExtensions
 {
     /// <summary>
     /// The name of the <see cref="IHttpClientFactory"/> client the registrations send with, so handlers can be added:

@@ -13,6 +13,8 @@ namespace Flock.SemanticKernel.Wire;
 [JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(ImageRequest))]
+[JsonSerializable(typeof(ImageResponse))]
 [JsonSerializable(typeof(List<ContentPart>))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]

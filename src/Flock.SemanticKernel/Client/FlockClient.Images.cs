@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using Flock.SemanticKernel.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Flock.SemanticKernel.Client;
+
+/// <summary>Image generation: <c>POST {endpoint}/images/generations</c>, over the same auth, retries, timeouts and error mapping.</summary>
+public sealed partial class FlockClient
+{
+    /// <summary>Sends an image generation request (validated first) and returns the proxy's answer.</summary>
+    internal async Task<ImageResponse> GenerateImagesAsync(ImageRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request.Model) && _options.ModelId is { } model)
+        {
+            request.Model = model;
+        }
+
+        ValidateImageRequest(request);
+        var uri = new Uri(Endpoint.AbsoluteUri.TrimEnd('/') + "/images/generations");
+        using var body = PooledJsonBody.Create(request, FlockJsonContext.Default.ImageRequest);
+        using var scope = new CallScope(_options.RequestTimeout, _options.StreamIdleTimeout, cancellationToken);
+        Log.RequestStarting(_logger, "POST", uri, request.Model, stream: false);
+        if (_options.LogBodies && _logger.IsEnabled(LogLevel.Trace))
+        {
+            Log.RequestBody(_logger, Encoding.UTF8.GetString(body.Memory.Span));
+        }
+
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Post, uri, body, stream: false, scope).ConfigureAwait(false);
+            var bytes = await response.Content.ReadAsByteArrayAsync(scope.Token).ConfigureAwait(false);
+            var images = Parse(bytes, FlockJsonContext.Default.ImageResponse, response.StatusCode)
+                ?? throw new FlockException("Flock answered with an empty JSON document.", response.StatusCode);
+            if (images.Error is { } error)
+            {
+                throw ErrorMapper.FromStreamError(error, _options.ApiKey);
+            }
+
+            if (images.Data is not { Count: > 0 })
+            {
+                throw new FlockException("Flock answered the image generation request without any image.", response.StatusCode);
+            }
+
+            Log.RequestCompleted(_logger, request.Model, (long)scope.Elapsed.TotalMilliseconds, null, null);
+            return images;
+        }
+        catch (OperationCanceledException ex) when (scope.TimeoutFor(ex) is { } timeout)
+        {
+            Log.RequestFailed(_logger, null, (long)scope.Elapsed.TotalMilliseconds, timeout.Message);
+            throw timeout;
+        }
+        catch (FlockException ex)
+        {
+            Log.RequestFailed(_logger, (int?)ex.StatusCode, (long)scope.Elapsed.TotalMilliseconds, ex.Message);
+            throw;
+        }
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first image parameter that cannot be right.</summary>
+    internal static void ValidateImageRequest(ImageRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Model))
+        {
+            throw new ArgumentException("model is required: pass an image model id to the service or generator.", "model");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Prompt))
+        {
+            throw new ArgumentException("prompt must be a non-empty description of the image.", "prompt");
+        }
+
+        if (request.N is { } n && n < 1)
+        {
+            throw new ArgumentOutOfRangeException("n", n, "n (the number of images) must be at least 1.");
+        }
+
+        if (request.Size is { } size && !IsImageSize(size))
+        {
+            throw new ArgumentException($"size must be WIDTHxHEIGHT in pixels (e.g. \"1024x1024\") or \"auto\", got \"{size}\".", "size");
+        }
+
+        if (request.ResponseFormat is { } format && format is not ("b64_json" or "url"))
+        {
+            throw new ArgumentException($"response_format must be \"b64_json\" or \"url\", got \"{format}\".", "response_format");
+        }
+    }
+
+    /// <summary>The wire form of a size: <c>"{width}x{height}"</c>.</summary>
+    internal static string ImageSize(int width, int height)
+    {
+        if (width < 1 || height < 1)
+        {
+            throw new ArgumentOutOfRangeException("size", $"{width}x{height}", "The image width and height must be at least 1 pixel.");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{width}x{height}");
+    }
+
+    private static bool IsImageSize(string size)
+    {
+        if (size == "auto")
+        {
+            return true;
+        }
+
+        var x = size.IndexOf('x', StringComparison.Ordinal);
+        return x > 0
+            && int.TryParse(size.AsSpan(0, x), NumberStyles.None, CultureInfo.InvariantCulture, out var w) && w > 0
+            && int.TryParse(size.AsSpan(x + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var h) && h > 0;
+    }
+}
