@@ -5,6 +5,9 @@ namespace Flock.SemanticKernel;
 /// <summary>Connection settings for the Flock API; bindable from a <c>"Flock"</c> configuration section.</summary>
 public sealed class FlockOptions
 {
+    /// <summary>The configuration section these options are usually bound from: <c>"Flock"</c>.</summary>
+    public const string SectionName = "Flock";
+
     /// <summary>The default endpoint, <c>https://api.flock.io/v1</c>.</summary>
     public static Uri DefaultEndpoint { get; } = new("https://api.flock.io/v1");
 
@@ -39,6 +42,12 @@ public sealed class FlockOptions
 
     /// <summary>Logs request and response bodies at Trace level. Off by default; bodies hold user content.</summary>
     public bool LogBodies { get; set; }
+
+    /// <summary>
+    /// Puts message content (prompts, answers, tool arguments) on telemetry spans as <c>gen_ai.input.messages</c> and
+    /// <c>gen_ai.output.messages</c>. Off by default; the API key never appears in telemetry either way.
+    /// </summary>
+    public bool EnableSensitiveTelemetryData { get; set; }
 
     /// <summary>Returns a copy (used so that a caller's later changes do not affect a running client).</summary>
     public FlockOptions Clone() => (FlockOptions)MemberwiseClone();

@@ -3,21 +3,29 @@ using Flock.SemanticKernel.ChatClient;
 using Flock.SemanticKernel.Client;
 using Flock.SemanticKernel.Services;
 using Flock.SemanticKernel.Settings;
+using Flock.SemanticKernel.Telemetry;
 using Flock.SemanticKernel.Wire;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Services;
+using Microsoft.SemanticKernel.TextGeneration;
+using TextContent = Microsoft.SemanticKernel.TextContent;
 
 namespace Flock.SemanticKernel;
 
 /// <summary>
 /// Semantic Kernel's <see cref="IChatCompletionService"/> for Flock. Plain chat goes straight from the chat history to the
 /// wire; with a <see cref="FunctionChoiceBehavior"/> the call goes through SK's own function-invoking chat client, so
-/// kernel functions, auto-invocation and SK filters behave as in every SK connector.
+/// kernel functions, auto-invocation and SK filters behave as in every SK connector. It is also an
+/// <see cref="ITextGenerationService"/>: a prompt is sent as one user message.
 /// </summary>
-public sealed class FlockChatCompletionService : IChatCompletionService
+/// <remarks>
+/// Every call emits OpenTelemetry spans and metrics under <see cref="FlockTelemetry.SourceName"/> when a listener is attached
+/// (the GenAI semantic conventions, as MEAI's <c>UseOpenTelemetry</c> emits them for <see cref="FlockChatClient"/>).
+/// </remarks>
+public sealed class FlockChatCompletionService : IChatCompletionService, ITextGenerationService
 {
     private readonly FlockClient _client;
     private readonly string? _modelId;
@@ -50,8 +58,11 @@ public sealed class FlockChatCompletionService : IChatCompletionService
             [AIServiceExtensions.EndpointKey] = client.Endpoint.ToString(),
         };
 
+        // Function invocation outside telemetry: one span per model call, as on the direct path.
+        var sensitive = client.EnableSensitiveTelemetryData;
         _functionCalling = new ChatClientBuilder(new FlockChatClient(client, _modelId))
             .UseKernelFunctionInvocation(loggerFactory)
+            .UseOpenTelemetry(loggerFactory, FlockTelemetry.SourceName, c => c.EnableSensitiveData = sensitive)
             .Build()
             .AsChatCompletionService();
     }
@@ -80,7 +91,19 @@ public sealed class FlockChatCompletionService : IChatCompletionService
         }
 
         var request = ToRequest(chatHistory, settings, streaming: false);
-        var completion = await _client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
+        var telemetry = ChatTelemetry.Start(request, _client.Endpoint, _client.EnableSensitiveTelemetryData, streaming: false);
+        ChatCompletion completion;
+        try
+        {
+            completion = await _client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (telemetry is not null)
+        {
+            telemetry.Failed(ex);
+            throw;
+        }
+
+        telemetry?.Completed(completion);
         return FlockToSk.ToChatMessageContents(completion, request.Model);
     }
 
@@ -106,21 +129,74 @@ public sealed class FlockChatCompletionService : IChatCompletionService
         var request = ToRequest(chatHistory, settings, streaming: true);
         var state = new StreamingContents(request.Model);
         var pending = new List<StreamingChatMessageContent>(2);
-        await foreach (var chunk in _client.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        var telemetry = ChatTelemetry.Start(request, _client.Endpoint, _client.EnableSensitiveTelemetryData, streaming: true);
+        var chunks = _client.StreamAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
         {
-            state.Add(chunk, pending);
+            while (true)
+            {
+                try
+                {
+                    if (!await chunks.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (telemetry is not null)
+                {
+                    telemetry.Failed(ex);
+                    throw;
+                }
+
+                var chunk = chunks.Current;
+                telemetry?.Chunk(chunk);
+                state.Add(chunk, pending);
+                foreach (var content in pending)
+                {
+                    yield return content;
+                    telemetry?.Resume();
+                }
+
+                pending.Clear();
+            }
+
+            telemetry?.StreamCompleted();
+            state.Complete(pending);
             foreach (var content in pending)
             {
                 yield return content;
             }
+        }
+        finally
+        {
+            telemetry?.Dispose();
+            await chunks.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
-            pending.Clear();
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<TextContent>> GetTextContentsAsync(
+        string prompt, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        var messages = await GetChatMessageContentsAsync(PromptHistory(prompt), executionSettings, kernel, cancellationToken).ConfigureAwait(false);
+        var texts = new List<TextContent>(messages.Count);
+        foreach (var message in messages)
+        {
+            texts.Add(new TextContent(message.Content, message.ModelId, message.InnerContent, message.Encoding, message.Metadata));
         }
 
-        state.Complete(pending);
-        foreach (var content in pending)
+        return texts;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<StreamingTextContent> GetStreamingTextContentsAsync(
+        string prompt, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        await foreach (var update in GetStreamingChatMessageContentsAsync(PromptHistory(prompt), executionSettings, kernel, cancellationToken).ConfigureAwait(false))
         {
-            yield return content;
+            yield return new StreamingTextContent(update.Content, update.ChoiceIndex, update.ModelId, update.InnerContent, update.Encoding, update.Metadata);
         }
     }
 
@@ -129,6 +205,13 @@ public sealed class FlockChatCompletionService : IChatCompletionService
 
     /// <inheritdoc/>
     public override string ToString() => $"FlockChatCompletionService {{ Model = {_modelId}, Endpoint = {_client.Endpoint} }}";
+
+    private static ChatHistory PromptHistory(string prompt)
+    {
+        var history = new ChatHistory();
+        history.AddUserMessage(prompt);
+        return history;
+    }
 
     /// <summary>Messages the function-calling loop added (calls and results) go to the caller's history, names split.</summary>
     private static void CopyAddedMessages(ChatHistory working, int before, ChatHistory target, Kernel? kernel)

@@ -1,0 +1,363 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Flock.SemanticKernel.Emulator;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Flock.SemanticKernel.IntegrationTests;
+
+/// <summary>
+/// OpenTelemetry through both adapters, captured with the in-memory exporter: the SK service's own spans and MEAI's
+/// OpenTelemetryChatClient over FlockChatClient carry the same GenAI attributes and metrics.
+/// Spans and metric points are filtered by this test's emulator port, since other tests may run at the same time.
+/// </summary>
+public sealed class TelemetryTests : EmulatorTest
+{
+    /// <summary>Attributes both adapters must set to the same value.</summary>
+    private static readonly string[] SharedKeys =
+    [
+        "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.request.model", "gen_ai.response.model",
+        "gen_ai.response.finish_reasons", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens",
+        "gen_ai.request.max_tokens", "server.address", "server.port",
+    ];
+
+    private readonly List<Activity> _spans = [];
+    private readonly List<MetricSnapshot> _metrics = [];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Sk_and_meai_spans_carry_the_same_attributes(bool streaming)
+    {
+        using (Listen())
+        {
+            await SkCallAsync(SkService(), streaming, "Hello telemetry");
+            await MeaiCallAsync(MeaiWithTelemetry(ChatClient()), streaming, "Hello telemetry");
+        }
+
+        var spans = Spans();
+        Assert.Equal(2, spans.Count);
+        var (sk, meai) = (spans[0], spans[1]);
+        Assert.Equal($"chat {Model}", sk.DisplayName);
+        Assert.Equal(meai.DisplayName, sk.DisplayName);
+        Assert.Equal(ActivityKind.Client, sk.Kind);
+        Assert.Equal(meai.Kind, sk.Kind);
+        foreach (var key in SharedKeys)
+        {
+            Assert.True(Tag(meai, key) is not null, $"MEAI span lacks {key}");
+            Assert.True(Tag(meai, key) == Tag(sk, key), $"{key}: SK {Tag(sk, key)}, MEAI {Tag(meai, key)}");
+        }
+
+        Assert.Equal("flock", Tag(sk, "gen_ai.provider.name"));
+        Assert.Equal("chat", Tag(sk, "gen_ai.operation.name"));
+        Assert.Equal("[\"stop\"]", Tag(sk, "gen_ai.response.finish_reasons"));
+        Assert.Equal(0.2, Convert.ToDouble(sk.GetTagItem("gen_ai.request.temperature"), System.Globalization.CultureInfo.InvariantCulture), 3);
+        Assert.Equal(0.2, Convert.ToDouble(meai.GetTagItem("gen_ai.request.temperature"), System.Globalization.CultureInfo.InvariantCulture), 3);
+        Assert.StartsWith("chatcmpl-", Tag(sk, "gen_ai.response.id"));
+        Assert.StartsWith("chatcmpl-", Tag(meai, "gen_ai.response.id"));
+        Assert.Equal(streaming ? "True" : null, Tag(sk, "gen_ai.request.stream"));
+        Assert.Equal(Tag(meai, "gen_ai.request.stream"), Tag(sk, "gen_ai.request.stream"));
+        Assert.Equal(streaming, sk.GetTagItem("gen_ai.response.time_to_first_chunk") is double);
+        Assert.Equal(streaming, meai.GetTagItem("gen_ai.response.time_to_first_chunk") is double);
+
+        // Every attribute MEAI sets, the SK span sets too; and no content without opting in.
+        Assert.Empty(meai.TagObjects.Select(t => t.Key).Except(sk.TagObjects.Select(t => t.Key)));
+        Assert.All(spans, s => Assert.Null(s.GetTagItem("gen_ai.input.messages")));
+        Assert.All(spans, s => Assert.Null(s.GetTagItem("gen_ai.output.messages")));
+        AssertNoKey(spans);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Both_adapters_record_token_usage_and_duration_metrics(bool streaming)
+    {
+        using (Listen())
+        {
+            await SkCallAsync(SkService(), streaming, "Count my tokens");
+            await MeaiCallAsync(MeaiWithTelemetry(ChatClient()), streaming, "Count my tokens");
+        }
+
+        var usage = Points("gen_ai.client.token.usage");
+        var duration = Points("gen_ai.client.operation.duration");
+
+        // Both adapters' instruments merge into one stream per name; each call contributes an input and an output count.
+        Assert.Equal(2, usage.Where(p => PointTag(p, "gen_ai.token.type") == "input").Sum(p => p.GetHistogramCount()));
+        Assert.Equal(2, usage.Where(p => PointTag(p, "gen_ai.token.type") == "output").Sum(p => p.GetHistogramCount()));
+        Assert.Equal(2, duration.Sum(p => p.GetHistogramCount()));
+        Assert.All(usage.Concat(duration), p =>
+        {
+            Assert.Equal("flock", PointTag(p, "gen_ai.provider.name"));
+            Assert.Equal("chat", PointTag(p, "gen_ai.operation.name"));
+            Assert.Equal(Model, PointTag(p, "gen_ai.request.model"));
+            Assert.Equal(Model, PointTag(p, "gen_ai.response.model"));
+        });
+        Assert.True(usage.Where(p => PointTag(p, "gen_ai.token.type") == "input").All(p => p.GetHistogramSum() > 0));
+        if (streaming)
+        {
+            Assert.Equal(2, Points("gen_ai.client.operation.time_to_first_chunk").Sum(p => p.GetHistogramCount()));
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_500_ends_both_spans_in_error(bool streaming)
+    {
+        Emulator.Enqueue(ScriptedReply.Error(500, "Internal failure upstream").Times(2));
+        using (Listen())
+        {
+            await Assert.ThrowsAsync<FlockException>(() => SkCallAsync(SkService(o => o.MaxRetries = 0), streaming, "Fail please"));
+            await Assert.ThrowsAsync<FlockException>(() => MeaiCallAsync(MeaiWithTelemetry(ChatClient(o => o.MaxRetries = 0)), streaming, "Fail please"));
+        }
+
+        var spans = Spans();
+        Assert.Equal(2, spans.Count);
+        Assert.All(spans, span =>
+        {
+            Assert.Equal(ActivityStatusCode.Error, span.Status);
+            Assert.Equal(typeof(FlockException).FullName, Tag(span, "error.type"));
+            Assert.Contains("Internal failure upstream", span.StatusDescription);
+        });
+        var failed = Points("gen_ai.client.operation.duration").Where(p => PointTag(p, "error.type") == typeof(FlockException).FullName);
+        Assert.Equal(2, failed.Sum(p => p.GetHistogramCount()));
+        AssertNoKey(spans);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Message_content_only_when_opted_in(bool streaming)
+    {
+        using (Listen())
+        {
+            await SkCallAsync(SkService(o => o.EnableSensitiveTelemetryData = true), streaming, "Secret question");
+            await MeaiCallAsync(MeaiWithTelemetry(ChatClient(), sensitive: true), streaming, "Secret question");
+            await SkCallAsync(SkService(), streaming, "Secret question");
+        }
+
+        var spans = Spans();
+        Assert.Equal(3, spans.Count);
+        var (sk, meai) = (spans[0], spans[1]);
+        var input = Tag(sk, "gen_ai.input.messages");
+        var output = Tag(sk, "gen_ai.output.messages");
+        Assert.Equal("""[{"role":"system","parts":[{"type":"text","content":"Be brief."}]},{"role":"user","parts":[{"type":"text","content":"Secret question"}]}]""", input);
+        Assert.StartsWith("""[{"role":"assistant","parts":[{"type":"text","content":"You""", output);
+        Assert.Contains("Secret question", output);
+        Assert.EndsWith("""}],"finish_reason":"stop"}]""", output);
+
+        // MEAI writes the same JSON, indented.
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(input!), JsonNode.Parse(Tag(meai, "gen_ai.input.messages")!)), Tag(meai, "gen_ai.input.messages"));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(output!), JsonNode.Parse(Tag(meai, "gen_ai.output.messages")!)), Tag(meai, "gen_ai.output.messages"));
+
+        Assert.Null(spans[2].GetTagItem("gen_ai.input.messages"));
+        Assert.Null(spans[2].GetTagItem("gen_ai.output.messages"));
+        AssertNoKey(spans);
+    }
+
+    [Fact]
+    public async Task Sk_function_calling_path_emits_the_same_span()
+    {
+        using (Listen())
+        {
+            var history = new ChatHistory("Be brief.");
+            history.AddUserMessage("No tools today");
+            var settings = new FlockPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(), MaxTokens = 50 };
+            await SkService().GetChatMessageContentsAsync(history, settings, new Kernel());
+        }
+
+        var span = Assert.Single(Spans());
+        Assert.Equal($"chat {Model}", span.DisplayName);
+        Assert.Equal("flock", Tag(span, "gen_ai.provider.name"));
+        Assert.Equal(Model, Tag(span, "gen_ai.response.model"));
+        Assert.NotNull(Tag(span, "gen_ai.usage.output_tokens"));
+    }
+
+    [Fact]
+    public async Task Di_registered_sk_service_emits_spans_when_a_listener_is_attached()
+    {
+        var services = new ServiceCollection();
+        services.AddFlockChatCompletion(Options());
+        await using var provider = services.BuildServiceProvider();
+        var chat = provider.GetRequiredService<IChatCompletionService>();
+
+        using (Listen())
+        {
+            await chat.GetChatMessageContentAsync("Through DI");
+        }
+
+        Assert.Equal("flock", Tag(Assert.Single(Spans()), "gen_ai.provider.name"));
+    }
+
+    [Fact]
+    public void Chat_client_metadata_names_provider_endpoint_and_model()
+    {
+        var metadata = ChatClient().GetService<ChatClientMetadata>()!;
+
+        Assert.Equal(FlockTelemetry.ProviderName, metadata.ProviderName);
+        Assert.Equal(Emulator.Endpoint, metadata.ProviderUri);
+        Assert.Equal(Model, metadata.DefaultModelId);
+    }
+
+    [Fact]
+    public async Task Logs_start_at_debug_and_completion_with_model_duration_and_tokens_at_information()
+    {
+        var logs = new ListLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var service = new FlockChatCompletionService(new Client.FlockClient(Options(), loggerFactory: factory), Model);
+
+        await service.GetChatMessageContentAsync("Log me");
+        await foreach (var _ in service.GetStreamingChatMessageContentsAsync("Log me streaming"))
+        {
+        }
+
+        var starts = logs.Entries.Where(e => e.Id == 1001).ToList();
+        Assert.Equal(2, starts.Count);
+        Assert.All(starts, e => Assert.Equal(LogLevel.Debug, e.Level));
+        var completed = Assert.Single(logs.Entries, e => e.Id == 1002);
+        var streamed = Assert.Single(logs.Entries, e => e.Id == 1007);
+        foreach (var entry in new[] { completed, streamed })
+        {
+            Assert.Equal(LogLevel.Information, entry.Level);
+            Assert.Contains($"model={Model}", entry.Message);
+            Assert.Matches(@"duration=\d+ms", entry.Message);
+            Assert.Matches(@"promptTokens=\d+ completionTokens=\d+", entry.Message);
+        }
+
+        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains(Emulator.ApiKey, StringComparison.Ordinal));
+    }
+
+    private static async Task SkCallAsync(FlockChatCompletionService service, bool streaming, string question)
+    {
+        var history = new ChatHistory("Be brief.");
+        history.AddUserMessage(question);
+        var settings = new FlockPromptExecutionSettings { Temperature = 0.2, MaxTokens = 50 };
+        if (streaming)
+        {
+            await foreach (var _ in service.GetStreamingChatMessageContentsAsync(history, settings))
+            {
+            }
+        }
+        else
+        {
+            await service.GetChatMessageContentsAsync(history, settings);
+        }
+    }
+
+    private static async Task MeaiCallAsync(IChatClient client, bool streaming, string question)
+    {
+        ChatMessage[] messages = [new(ChatRole.System, "Be brief."), new(ChatRole.User, question)];
+        var options = new ChatOptions { Temperature = 0.2f, MaxOutputTokens = 50 };
+        if (streaming)
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(messages, options))
+            {
+            }
+        }
+        else
+        {
+            await client.GetResponseAsync(messages, options);
+        }
+    }
+
+    private static IChatClient MeaiWithTelemetry(IChatClient client, bool sensitive = false) =>
+        client.AsBuilder().UseOpenTelemetry(sourceName: FlockTelemetry.SourceName, configure: c => c.EnableSensitiveData = sensitive).Build();
+
+    private Listening Listen() => new(
+        Sdk.CreateTracerProviderBuilder().AddSource(FlockTelemetry.SourceName).AddInMemoryExporter(_spans).Build(),
+        Sdk.CreateMeterProviderBuilder().AddMeter(FlockTelemetry.SourceName).AddInMemoryExporter(_metrics).Build());
+
+    /// <summary>This test's spans (by emulator port), in the order they ended.</summary>
+    private List<Activity> Spans()
+    {
+        lock (_spans)
+        {
+            return _spans.Where(s => Tag(s, "server.port") == Emulator.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        }
+    }
+
+    private List<MetricPoint> Points(string name)
+    {
+        // Temporality is cumulative and every flush exports a snapshot: the last one holds everything.
+        var port = Emulator.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var metric = _metrics.LastOrDefault(m => m.Name == name);
+        return metric?.MetricPoints.Where(p => PointTag(p, "server.port") == port).ToList() ?? [];
+    }
+
+    private static string? PointTag(MetricPoint point, string key)
+    {
+        foreach (var tag in point.Tags)
+        {
+            if (tag.Key == key)
+            {
+                return Convert.ToString(tag.Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Tag(Activity span, string key) =>
+        span.GetTagItem(key) is { } value ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    private void AssertNoKey(IEnumerable<Activity> spans)
+    {
+        foreach (var span in spans)
+        {
+            Assert.DoesNotContain(span.TagObjects, t => Convert.ToString(t.Value, System.Globalization.CultureInfo.InvariantCulture)?.Contains(Emulator.ApiKey, StringComparison.Ordinal) == true);
+            Assert.DoesNotContain(Emulator.ApiKey, span.DisplayName, StringComparison.Ordinal);
+        }
+    }
+
+    private sealed record Listening(TracerProvider Tracer, MeterProvider Meters) : IDisposable
+    {
+        public void Dispose()
+        {
+            Tracer.ForceFlush();
+            Tracer.Dispose();
+            Meters.Dispose();
+        }
+    }
+
+    private sealed record LogEntry(int Id, LogLevel Level, string Message);
+
+    private sealed class ListLoggerProvider : ILoggerProvider, ILogger
+    {
+        private readonly List<LogEntry> _entries = [];
+
+        public IReadOnlyList<LogEntry> Entries
+        {
+            get
+            {
+                lock (_entries)
+                {
+                    return _entries.ToList();
+                }
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_entries)
+            {
+                _entries.Add(new LogEntry(eventId.Id, logLevel, formatter(state, exception)));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
