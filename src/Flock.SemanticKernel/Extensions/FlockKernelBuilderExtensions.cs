@@ -32,4 +32,19 @@ public static partial class FlockKernelBuilderExtensions
         builder.Services.AddFlockChatCompletion(options, serviceId, httpClient);
         return builder;
     }
+
+    /// <summary>
+    /// Adds a <see cref="FlockChatCompletionService"/> configured from a configuration section, e.g.
+    /// <c>configuration.GetSection(FlockOptions.SectionName)</c>, validated at start-up.
+    /// </summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="configuration">The section holding <c>ApiKey</c>, <c>Endpoint</c>, <c>ModelId</c>, timeouts and retries.</param>
+    /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default service.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; never disposed here.</param>
+    public static IKernelBuilder AddFlockChatCompletion(this IKernelBuilder builder, Microsoft.Extensions.Configuration.IConfiguration configuration, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddFlockChatCompletion(configuration, serviceId, httpClient);
+        return builder;
+    }
 }

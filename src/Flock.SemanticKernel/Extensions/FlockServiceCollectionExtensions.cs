@@ -1,12 +1,19 @@
 using Flock.SemanticKernel;
 using Flock.SemanticKernel.Client;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.TextGeneration;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers Flock's SK chat completion service and MEAI chat client.</summary>
+/// <summary>
+/// Registers Flock's SK chat completion service and MEAI chat client, from arguments, a <see cref="FlockOptions"/>, or the
+/// options pattern (a <c>"Flock"</c> configuration section or a configure delegate, validated at start-up).
+/// </summary>
 public static partial class FlockServiceCollectionExtensions
 {
     /// <summary>
@@ -15,7 +22,10 @@ public static partial class FlockServiceCollectionExtensions
     /// </summary>
     public const string HttpClientName = "Flock";
 
-    /// <summary>Adds a <see cref="FlockChatCompletionService"/> as <see cref="IChatCompletionService"/>, keyed by <paramref name="serviceId"/> when given.</summary>
+    /// <summary>
+    /// Adds a <see cref="FlockChatCompletionService"/> as <see cref="IChatCompletionService"/> and <see cref="ITextGenerationService"/>,
+    /// keyed by <paramref name="serviceId"/> when given.
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="modelId">The model, e.g. <c>qwen3-30b-a3b-instruct-2507</c>.</param>
     /// <param name="apiKey">The Flock API key.</param>
@@ -41,16 +51,34 @@ public static partial class FlockServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         var snapshot = options.Clone();
-        AddNamedHttpClient(services);
-        Func<IServiceProvider, object?, IChatCompletionService> factory = (provider, _) =>
-        {
-            var loggerFactory = provider.GetService<ILoggerFactory>();
-            return new FlockChatCompletionService(CreateClient(provider, snapshot, httpClient), snapshot.ModelId, loggerFactory);
-        };
+        return AddChatCompletion(services, _ => snapshot, serviceId, httpClient);
+    }
 
-        return serviceId is null
-            ? services.AddSingleton(provider => factory(provider, null))
-            : services.AddKeyedSingleton(serviceId, factory);
+    /// <summary>
+    /// Adds a <see cref="FlockChatCompletionService"/> configured from a configuration section, e.g.
+    /// <c>configuration.GetSection(FlockOptions.SectionName)</c>, as named options validated at start-up.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding <c>ApiKey</c>, <c>Endpoint</c>, <c>ModelId</c>, timeouts and retries.</param>
+    /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default service.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    public static IServiceCollection AddFlockChatCompletion(this IServiceCollection services, IConfiguration configuration, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        AddFlockOptions(services, serviceId).Bind(configuration);
+        return AddChatCompletion(services, provider => OptionsFor(provider, serviceId), serviceId, httpClient);
+    }
+
+    /// <summary>Adds a <see cref="FlockChatCompletionService"/> configured by <paramref name="configure"/>, as named options validated at start-up.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options (it runs after any configuration binding of the same name).</param>
+    /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default service.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    public static IServiceCollection AddFlockChatCompletion(this IServiceCollection services, Action<FlockOptions> configure, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        AddFlockOptions(services, serviceId).Configure(configure);
+        return AddChatCompletion(services, provider => OptionsFor(provider, serviceId), serviceId, httpClient);
     }
 
     /// <summary>
@@ -82,8 +110,92 @@ public static partial class FlockServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         var snapshot = options.Clone();
+        return AddChatClient(services, _ => snapshot, serviceId, httpClient);
+    }
+
+    /// <summary>
+    /// Adds a <see cref="FlockChatClient"/> configured from a configuration section (named options validated at start-up) and
+    /// returns its <see cref="ChatClientBuilder"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding <c>ApiKey</c>, <c>Endpoint</c>, <c>ModelId</c>, timeouts and retries.</param>
+    /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default client.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    public static ChatClientBuilder AddFlockChatClient(this IServiceCollection services, IConfiguration configuration, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        AddFlockOptions(services, serviceId).Bind(configuration);
+        return AddChatClient(services, provider => OptionsFor(provider, serviceId), serviceId, httpClient);
+    }
+
+    /// <summary>Adds a <see cref="FlockChatClient"/> configured by <paramref name="configure"/> (named options validated at start-up).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options (it runs after any configuration binding of the same name).</param>
+    /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default client.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    public static ChatClientBuilder AddFlockChatClient(this IServiceCollection services, Action<FlockOptions> configure, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        AddFlockOptions(services, serviceId).Configure(configure);
+        return AddChatClient(services, provider => OptionsFor(provider, serviceId), serviceId, httpClient);
+    }
+
+    /// <summary>
+    /// Registers <see cref="FlockOptions"/> under <paramref name="name"/> (default: the unnamed options) with
+    /// <see cref="FlockOptionsValidator"/> and start-up validation; chain <c>.Bind(section)</c> or <c>.Configure(…)</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The options name; the registrations use their service id.</param>
+    public static OptionsBuilder<FlockOptions> AddFlockOptions(this IServiceCollection services, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FlockOptions>, FlockOptionsValidator>());
+        return services.AddOptions<FlockOptions>(name ?? Options.Options.DefaultName).ValidateOnStart();
+    }
+
+    private static FlockOptions OptionsFor(IServiceProvider provider, string? serviceId) =>
+        provider.GetRequiredService<IOptionsMonitor<FlockOptions>>().Get(serviceId ?? Options.Options.DefaultName);
+
+    /// <summary>
+    /// One service instance per registration, reachable as <see cref="FlockChatCompletionService"/>, <see cref="IChatCompletionService"/>
+    /// and <see cref="ITextGenerationService"/> (keyed alike); the instance sits under a private key so registrations never collide.
+    /// </summary>
+    private static IServiceCollection AddChatCompletion(IServiceCollection services, Func<IServiceProvider, FlockOptions> options, string? serviceId, HttpClient? httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(services);
         AddNamedHttpClient(services);
-        IChatClient Create(IServiceProvider provider) => new FlockChatClient(CreateClient(provider, snapshot, httpClient), snapshot.ModelId);
+        var instanceKey = new object();
+        services.AddKeyedSingleton(instanceKey, (provider, _) =>
+        {
+            var resolved = options(provider);
+            return new FlockChatCompletionService(CreateClient(provider, resolved, httpClient), resolved.ModelId, provider.GetService<ILoggerFactory>());
+        });
+
+        if (serviceId is null)
+        {
+            services.AddSingleton<IChatCompletionService>(provider => provider.GetRequiredKeyedService<FlockChatCompletionService>(instanceKey));
+            services.AddSingleton<ITextGenerationService>(provider => provider.GetRequiredKeyedService<FlockChatCompletionService>(instanceKey));
+        }
+        else
+        {
+            services.AddKeyedSingleton(serviceId, (provider, _) => provider.GetRequiredKeyedService<FlockChatCompletionService>(instanceKey));
+            services.AddKeyedSingleton<IChatCompletionService>(serviceId, (provider, _) => provider.GetRequiredKeyedService<FlockChatCompletionService>(instanceKey));
+            services.AddKeyedSingleton<ITextGenerationService>(serviceId, (provider, _) => provider.GetRequiredKeyedService<FlockChatCompletionService>(instanceKey));
+        }
+
+        return services;
+    }
+
+    private static ChatClientBuilder AddChatClient(IServiceCollection services, Func<IServiceProvider, FlockOptions> options, string? serviceId, HttpClient? httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        AddNamedHttpClient(services);
+        IChatClient Create(IServiceProvider provider)
+        {
+            var resolved = options(provider);
+            return new FlockChatClient(CreateClient(provider, resolved, httpClient), resolved.ModelId);
+        }
+
         return serviceId is null
             ? services.AddChatClient(Create)
             : services.AddKeyedChatClient(serviceId, Create);
