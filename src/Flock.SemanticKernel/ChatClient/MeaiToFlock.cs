@@ -186,7 +186,7 @@ internal static class MeaiToFlock
                         {
                             Name = function.Name,
                             Description = string.IsNullOrEmpty(function.Description) ? null : function.Description,
-                            Parameters = function.JsonSchema.ValueKind == JsonValueKind.Object ? function.JsonSchema : EmptyObjectSchema,
+                            Parameters = function.JsonSchema.ValueKind == JsonValueKind.Object ? WithoutSkConditionKeyword(function.JsonSchema, function.Description) : EmptyObjectSchema,
                         },
                     });
                 }
@@ -206,6 +206,41 @@ internal static class MeaiToFlock
 
             request.ParallelToolCalls = options.AllowMultipleToolCalls;
         }
+    }
+
+    /// <summary>
+    /// SK 1.82 writes a kernel function's description into its AIFunction schema a second time, under a top-level
+    /// <c>"condition"</c> key (its schema model names the property "condition" where a JsonIgnore condition was meant). It is no
+    /// JSON Schema keyword and SK's OpenAI connector never sends it; the model would read it in every tool. That exact artefact,
+    /// and nothing else, is left out.
+    /// </summary>
+    private static JsonElement WithoutSkConditionKeyword(JsonElement schema, string? description)
+    {
+        if (!schema.TryGetProperty("condition", out var condition) || condition.ValueKind != JsonValueKind.String
+            || !string.Equals(condition.GetString(), description ?? "", StringComparison.Ordinal))
+        {
+            return schema;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            foreach (var property in schema.EnumerateObject())
+            {
+                if (property.NameEquals("condition"))
+                {
+                    continue;
+                }
+
+                property.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
     }
 
     private static JsonElement NamedToolChoice(string name)
