@@ -18,6 +18,9 @@ public sealed class ExamplesTests
         { "07-agent-framework.cs", ["Agent: The get_weather tool returned: Sunny and 21°C in Rome", "14:05 in Rome", "Agent (streamed): "] },
         { "08-reasoning.cs", ["Reasoning: The user wrote", "Answer:    You asked", "Streamed reasoning: The user wrote", "Streamed answer:    You asked", "MEAI reasoning: The user wrote", "MEAI answer:    You asked"] },
         { "09-structured-output.cs", ["MEAI: ", " days, highlights: ", "SK:   ", "JSON object: {"] },
+        { "10-telemetry.cs", ["SK answered: You asked", "MEAI answered: You asked", "Activity.DisplayName:        chat qwen3-30b-a3b-instruct-2507", "gen_ai.provider.name: flock", "gen_ai.response.time_to_first_chunk: ", "gen_ai.input.messages: [{\"role\":\"user\"", "Metric Name: gen_ai.client.token.usage", "Metric Name: gen_ai.client.operation.duration"] },
+        { "11-configuration.cs", ["Options: FlockOptions { Endpoint = http://127.0.0.1:", "ApiKey = (set)", "SK: You asked", "Text generation: You asked", "MEAI: You asked", "Start-up validation failed: Flock: ApiKey is missing"] },
+        { "12-text-generation.cs", ["Text: You asked", "Streamed: You asked", "Raw text prompt:   You asked: \"Once upon a time\"", "(finish: stop, ", "Raw tokens:        You asked: \"Hi!\"", "Raw token arrays:  You asked: \"Hi<|endoftext|>Ok\"", " tokens]"] },
         { "13-image-generation.cs", ["SK:   image/png, ", " bytes, written to ", ".png", "MEAI: image/png, "] },
     };
 

@@ -1,0 +1,51 @@
+// 10 · Telemetry: OpenTelemetry traces and metrics (GenAI semantic conventions) from both adapters, on the console.
+// Run: dotnet run examples/10-telemetry.cs   (offline on the built-in emulator unless FLOCK_API_KEY is set)
+#:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
+#:project ../src/Flock.SemanticKernel.Emulator/Flock.SemanticKernel.Emulator.csproj
+#:package OpenTelemetry.Exporter.Console
+#:property PublishAot=false
+
+using Flock.SemanticKernel;
+using Flock.SemanticKernel.Client;
+using Flock.SemanticKernel.Emulator;
+using Microsoft.Extensions.AI;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+await using var flock = await FlockConnection.FromEnvironmentAsync();
+
+// Step 1: listen to Flock's ActivitySource and Meter; both are named FlockTelemetry.SourceName ("Flock.SemanticKernel").
+var tracing = Sdk.CreateTracerProviderBuilder().AddSource(FlockTelemetry.SourceName).AddConsoleExporter().Build();
+var metrics = Sdk.CreateMeterProviderBuilder().AddMeter(FlockTelemetry.SourceName).AddConsoleExporter().Build();
+
+// Step 2: the SK service emits a "chat <model>" span by itself whenever someone listens: model, parameters, response id,
+// finish reasons and token usage. Message content only because this example opts in (EnableSensitiveTelemetryData).
+var options = new FlockOptions { ApiKey = flock.ApiKey, Endpoint = flock.Endpoint, ModelId = flock.ModelId, EnableSensitiveTelemetryData = true };
+IChatCompletionService chat = new FlockChatCompletionService(new FlockClient(options), flock.ModelId);
+var reply = await chat.GetChatMessageContentAsync("Name one famous bridge.", new FlockPromptExecutionSettings { Temperature = 0.2, MaxTokens = 60 });
+Console.WriteLine($"SK answered: {reply.Content}");
+
+// Step 3: streaming adds the time to the first chunk, as a span attribute and a metric.
+Console.Write("SK streamed: ");
+await foreach (var update in chat.GetStreamingChatMessageContentsAsync("And one famous tower?"))
+{
+    Console.Write(update.Content);
+}
+
+Console.WriteLine();
+
+// Step 4: for the IChatClient, MEAI's own OpenTelemetry middleware, under the same source name, gives the same spans.
+IChatClient client = new FlockChatClient(flock.ModelId, flock.ApiKey, flock.Endpoint)
+    .AsBuilder()
+    .UseOpenTelemetry(sourceName: FlockTelemetry.SourceName, configure: c => c.EnableSensitiveData = false)
+    .Build();
+var response = await client.GetResponseAsync("Name one famous canal.");
+Console.WriteLine($"MEAI answered: {response.Text}");
+
+// Step 5: flushing prints the spans (tags such as gen_ai.provider.name: flock) and the metrics
+// (gen_ai.client.operation.duration, gen_ai.client.token.usage) through the console exporter.
+tracing.Dispose();
+metrics.Dispose();
