@@ -210,7 +210,7 @@ internal static class MeaiToFlock
 
     /// <summary>
     /// SK 1.82 writes a kernel function's description into its AIFunction schema a second time, under a top-level
-    /// <c>"condition"</c> key (its schema model names the property "condition" where a JsonIgnore condition was meant). It is no
+    /// <c>"condition"</c> key (its internal <c>KernelFunctionSchemaModel.Description</c> is declared with <c>[JsonPropertyName("condition")]</c>). It is no
     /// JSON Schema keyword and SK's OpenAI connector never sends it; the model would read it in every tool. That exact artefact,
     /// and nothing else, is left out.
     /// </summary>
