@@ -125,6 +125,11 @@ public sealed partial class FlockClient
                 throw ErrorMapper.FromStreamError(error, _options.ApiKey);
             }
 
+            if (WireShape.Problem(completion) is { } problem)
+            {
+                throw new FlockException($"Flock answered with a completion that cannot be read: {problem}.", response.StatusCode);
+            }
+
             Log.RequestCompleted(_logger, completion.Model ?? request.Model, (long)scope.Elapsed.TotalMilliseconds, completion.Usage?.PromptTokens, completion.Usage?.CompletionTokens);
             return completion;
         }
@@ -220,6 +225,11 @@ public sealed partial class FlockClient
                 if (chunk.Error is { } error)
                 {
                     throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey));
+                }
+
+                if (WireShape.Problem(chunk) is { } problem)
+                {
+                    throw Failed(new FlockException($"Flock sent a stream event that is not a valid chunk: {problem}.", HttpStatusCode.OK) { DuringStream = true });
                 }
 
                 chunks++;
