@@ -31,6 +31,9 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
         }
     }
 
+    /// <summary>Kestrel's id of the TCP connection the request arrived on (tells how many connections a client opened).</summary>
+    public string? ConnectionId { get; init; }
+
     /// <summary>The value of a header, or null when the request did not carry it.</summary>
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }

@@ -369,6 +369,6 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
             headers[name] = values.ToString();
         }
 
-        return new RecordedRequest(request.Method, request.Path.Value ?? "/", headers, body);
+        return new RecordedRequest(request.Method, request.Path.Value ?? "/", headers, body) { ConnectionId = request.HttpContext.Connection.Id };
     }
 }

@@ -1,0 +1,5 @@
+using Flock.SemanticKernel.LoadTests;
+
+// dotnet run --project tests/Flock.SemanticKernel.LoadTests -c Release [-- --ci]
+var report = await LoadRun.RunAsync(args.Contains("--ci") ? LoadProfile.Ci : LoadProfile.Full, Console.Out);
+return report.Succeeded ? 0 : 1;
