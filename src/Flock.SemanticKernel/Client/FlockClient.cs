@@ -227,11 +227,6 @@ public sealed partial class FlockClient
                     throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey));
                 }
 
-                if (WireShape.Problem(chunk) is { } problem)
-                {
-                    throw Failed(new FlockException($"Flock sent a stream event that is not a valid chunk: {problem}.", HttpStatusCode.OK) { DuringStream = true });
-                }
-
                 chunks++;
                 usage = chunk.Usage ?? usage;
                 model ??= chunk.Model;

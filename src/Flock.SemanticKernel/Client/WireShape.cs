@@ -3,30 +3,12 @@ using Flock.SemanticKernel.Wire;
 namespace Flock.SemanticKernel.Client;
 
 /// <summary>
-/// What JSON typing cannot reject but the adapters cannot use: <c>null</c> inside the arrays of a chunk or a completion
-/// (<c>"choices":[null]</c>, <c>"tool_calls":[null]</c>). Found by the malformed-input property tests.
+/// What JSON typing cannot reject but the adapters cannot use: <c>null</c> inside the arrays of a completion
+/// (<c>"choices":[null]</c>, <c>"tool_calls":[null]</c>). Found by the malformed-input property tests; streamed chunks get the
+/// same check in <see cref="Wire.StreamChunkParser"/>.
 /// </summary>
 internal static class WireShape
 {
-    /// <summary>Why the chunk is unusable, or null when it is fine.</summary>
-    public static string? Problem(ChatCompletionChunk chunk)
-    {
-        foreach (var choice in chunk.Choices ?? [])
-        {
-            if (choice is null)
-            {
-                return "a choice is null";
-            }
-
-            if (choice.Delta?.ToolCalls is { } calls && calls.Contains(null!))
-            {
-                return "a tool call is null";
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Why the completion is unusable, or null when it is fine.</summary>
     public static string? Problem(ChatCompletion completion)
     {

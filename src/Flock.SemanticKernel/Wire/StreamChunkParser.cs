@@ -151,6 +151,11 @@ internal static class StreamChunkParser
             {
                 Next(ref reader);
                 var calls = JsonSerializer.Deserialize(ref reader, StreamJsonContext.Default.ListToolCall);
+                if (calls is not null && calls.Contains(null!))
+                {
+                    throw new JsonException("Malformed delta: a tool call is null.");
+                }
+
                 choice.ToolCalls = calls is { Count: > 0 } ? calls : null;
             }
             else
