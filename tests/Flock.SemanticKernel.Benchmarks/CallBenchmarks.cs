@@ -59,10 +59,10 @@ public class RequestBenchmarks
     }
 
     [Benchmark]
-    public Task<int> Flock_SK() => Workloads.CompleteSkAsync(_adapters.FlockSk, _history, _settings, _kernel);
+    public Task<int> Flock_SK() => Workloads.CompleteSkAsync(_adapters.FlockSk, [.. _history], _settings, _kernel);
 
     [Benchmark(Baseline = true)]
-    public Task<int> OpenAI_SK() => Workloads.CompleteSkAsync(_adapters.SkOpenAI, _history, _settings, _kernel);
+    public Task<int> OpenAI_SK() => Workloads.CompleteSkAsync(_adapters.SkOpenAI, [.. _history], _settings, _kernel);
 
     [Benchmark]
     public Task<int> Flock_MEAI() => Workloads.CompleteMeaiAsync(_adapters.FlockMeai, _messages, _options);

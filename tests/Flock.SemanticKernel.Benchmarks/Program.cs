@@ -12,7 +12,7 @@ if (args.Contains("--verify"))
     return;
 }
 
-var config = DefaultConfig.Instance.WithOptions(ConfigOptions.JoinSummary);
+var config = DefaultConfig.Instance;
 if (args.Contains("--smoke"))
 {
     config = config.AddJob(Job.Dry.WithWarmupCount(1).WithIterationCount(3));

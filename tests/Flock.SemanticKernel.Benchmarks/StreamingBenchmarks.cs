@@ -70,10 +70,13 @@ public class ToolStreamBenchmarks
     public Task<int> Floor_SseParserUtf8JsonReader() => Floor.StreamAsync(_body);
 
     [Benchmark(OperationsPerInvoke = ChunksPerCall)]
-    public Task<int> Flock_SK() => Workloads.StreamSkAsync(_adapters.FlockSk, _history, _settings, _kernel);
+    public Task<int> Flock_SK() => Workloads.StreamSkAsync(_adapters.FlockSk, Fresh(), _settings, _kernel);
 
     [Benchmark(OperationsPerInvoke = ChunksPerCall, Baseline = true)]
-    public Task<int> OpenAI_SK() => Workloads.StreamSkAsync(_adapters.SkOpenAI, _history, _settings, _kernel);
+    public Task<int> OpenAI_SK() => Workloads.StreamSkAsync(_adapters.SkOpenAI, Fresh(), _settings, _kernel);
+
+    /// <summary>SK's function-calling paths may append the call to the history: each call starts from the same one-message history.</summary>
+    private ChatHistory Fresh() => [.. _history];
 
     [Benchmark(OperationsPerInvoke = ChunksPerCall)]
     public Task<int> Flock_MEAI() => Workloads.StreamMeaiAsync(_adapters.FlockMeai, _messages, _options);

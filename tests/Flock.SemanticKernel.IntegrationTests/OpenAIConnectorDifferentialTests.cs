@@ -16,8 +16,6 @@ namespace Flock.SemanticKernel.IntegrationTests;
 /// <remarks>
 /// Documented differences (each normalised on the OpenAI side, nothing else is):
 /// <list type="number">
-/// <item>Function names. SK's OpenAI connector names a kernel function <c>Plugin-function</c>; SK's MEAI bridge, which our
-/// service uses for function calling, names it <c>Plugin_function</c> (and we send earlier calls under the offered name).</item>
 /// <item><c>strict</c> on tools. The OpenAI connector always writes <c>"strict": false</c>; we leave it out, which the chat API
 /// defines as false.</item>
 /// <item>An assistant message that only calls tools. The OpenAI connector sends <c>"content": ""</c> beside
@@ -28,6 +26,9 @@ namespace Flock.SemanticKernel.IntegrationTests;
 /// strict mode requires, <c>"additionalProperties": false</c> at the schema root); we send the schema as derived, without
 /// strict mode, whose support varies between the models Flock serves.</item>
 /// </list>
+/// Function names are not a difference here: without auto-invocation our service names kernel functions
+/// <c>Plugin-function</c> like the OpenAI connector (so SK's <c>FunctionCallContentBuilder</c> splits streamed calls). With
+/// auto-invocation it goes through SK's MEAI bridge, which names them <c>Plugin_function</c>.
 /// Key order and the JSON escaping of strings are not differences (bodies are compared as parsed JSON).
 /// Two differences found here were bugs on our side and are fixed, not normalised: type schemas used camelCase property
 /// names (SK reads answers case-sensitively), and SK's bridge leaked a non-standard <c>"condition"</c> keyword (a copy of the
@@ -125,7 +126,7 @@ public sealed class OpenAIConnectorDifferentialTests : IAsyncLifetime
                 Assert.Equal(3, ours["messages"]![1]!["content"]!.AsArray().Count);
                 break;
             default:
-                Assert.Equal("Weather_get_weather", ours["messages"]![2]!["tool_calls"]![0]!["function"]!["name"]!.GetValue<string>());
+                Assert.Equal("Weather-get_weather", ours["messages"]![2]!["tool_calls"]![0]!["function"]!["name"]!.GetValue<string>());
                 Assert.Equal("tool", ours["messages"]![3]!["role"]!.GetValue<string>());
                 Assert.Equal(scenario == "required" ? 1 : 2, ours["tools"]!.AsArray().Count);
                 Assert.Equal(scenario, ours["tool_choice"]!.GetValue<string>());
@@ -182,13 +183,11 @@ public sealed class OpenAIConnectorDifferentialTests : IAsyncLifetime
     /// <summary>Applies the documented differences (see the class remarks) to the OpenAI connector's body.</summary>
     private static JsonObject NormaliseOpenAI(JsonObject body)
     {
-        // 1. Plugin-function -> Plugin_function, in the tools offered and in earlier calls.
         foreach (var tool in body["tools"]?.AsArray() ?? [])
         {
             var function = tool!["function"]!.AsObject();
-            function["name"] = BridgeName(function["name"]!.GetValue<string>());
 
-            // 2. "strict": false is the absent default.
+            // 1. "strict": false is the absent default.
             if (function["strict"] is JsonValue strict && !strict.GetValue<bool>())
             {
                 function.Remove("strict");
@@ -197,14 +196,9 @@ public sealed class OpenAIConnectorDifferentialTests : IAsyncLifetime
 
         foreach (var message in body["messages"]!.AsArray().Select(m => m!.AsObject()))
         {
-            if (message["tool_calls"] is JsonArray calls)
+            if (message["tool_calls"] is JsonArray)
             {
-                foreach (var call in calls)
-                {
-                    call!["function"]!["name"] = BridgeName(call["function"]!["name"]!.GetValue<string>());
-                }
-
-                // 3. "content": "" beside tool_calls is the same as no content.
+                // 2. "content": "" beside tool_calls is the same as no content.
                 if (message["content"] is JsonValue content && content.GetValue<string>().Length == 0)
                 {
                     message.Remove("content");
@@ -212,14 +206,14 @@ public sealed class OpenAIConnectorDifferentialTests : IAsyncLifetime
             }
         }
 
-        // 4. max_completion_tokens is OpenAI's newer name for Flock's max_tokens.
+        // 3. max_completion_tokens is OpenAI's newer name for Flock's max_tokens.
         if (body["max_completion_tokens"] is { } maxTokens)
         {
             body.Remove("max_completion_tokens");
             body["max_tokens"] = maxTokens.DeepClone();
         }
 
-        // 5. OpenAI's strict mode on type-derived schema formats.
+        // 4. OpenAI's strict mode on type-derived schema formats.
         if (body["response_format"]?["json_schema"] is JsonObject jsonSchema)
         {
             jsonSchema.Remove("strict");
@@ -230,12 +224,6 @@ public sealed class OpenAIConnectorDifferentialTests : IAsyncLifetime
         }
 
         return body;
-    }
-
-    private static string BridgeName(string name)
-    {
-        var dash = name.IndexOf('-', StringComparison.Ordinal);
-        return dash > 0 ? string.Concat(name.AsSpan(0, dash), "_", name.AsSpan(dash + 1)) : name;
     }
 
     /// <summary>Objects with their keys in order, recursively, so a failure message diffs readably.</summary>

@@ -164,6 +164,30 @@ public sealed class ToolCallingTests : EmulatorTest
     }
 
     [Fact]
+    public async Task Sk_StreamingWithoutAutoInvoke_FunctionCallContentBuilderRebuildsInvocableCalls()
+    {
+        Emulator.Enqueue(ScriptedReply.ToolCalls(new ScriptedToolCall("Weather-get_weather", """{"city":"Lima"}""")).WithChunkSize(4));
+        var (kernel, weather, _) = KernelWithPlugins();
+        var history = new ChatHistory();
+        history.AddUserMessage("weather in Lima");
+        var builder = new FunctionCallContentBuilder();
+
+        await foreach (var update in kernel.GetRequiredService<IChatCompletionService>().GetStreamingChatMessageContentsAsync(
+            history, new FlockPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(autoInvoke: false) }, kernel))
+        {
+            builder.Append(update);
+        }
+
+        // SK's own builder splits Plugin-function, so the rebuilt call can be invoked on the kernel.
+        var call = Assert.Single(builder.Build());
+        Assert.Equal(("Weather", "get_weather"), (call.PluginName, call.FunctionName));
+        var result = await call.InvokeAsync(kernel);
+        Assert.Equal("Sunny and 21°C in Lima", result.Result);
+        Assert.Equal(1, weather.Calls);
+        Assert.Single(history);
+    }
+
+    [Fact]
     public async Task Sk_RequiredAndNone_MapToToolChoice()
     {
         var (kernel, _, _) = KernelWithPlugins();

@@ -98,75 +98,46 @@ internal static class MeaiToFlock
 
     private static void AddMessage(List<RequestMessage> result, ChatMessage message, bool includeReasoning)
     {
-        List<ContentPart>? parts = null;
-        string? text = null;
-        var hasImage = false;
-        List<ToolCall>? toolCalls = null;
-        string? reasoning = null;
-
+        var builder = new MessageBuilder();
+        var hadToolResults = false;
         foreach (var content in message.Contents)
         {
             switch (content)
             {
-                case TextContent t when t.Text is { Length: > 0 }:
-                    (parts ??= []).Add(new ContentPart { Type = "text", Text = t.Text });
-                    text = text is null ? t.Text : text + t.Text;
+                case TextContent { Text.Length: > 0 } text:
+                    builder.AddText(text.Text);
                     break;
-                case DataContent d when d.HasTopLevelMediaType("image"):
-                    (parts ??= []).Add(new ContentPart { Type = "image_url", ImageUrl = new ImageUrl { Url = d.Uri } });
-                    hasImage = true;
+                case DataContent data when data.HasTopLevelMediaType("image"):
+                    builder.AddImage(data.Uri);
                     break;
-                case UriContent u when u.HasTopLevelMediaType("image"):
-                    (parts ??= []).Add(new ContentPart { Type = "image_url", ImageUrl = new ImageUrl { Url = u.Uri.AbsoluteUri } });
-                    hasImage = true;
+                case UriContent uri when uri.HasTopLevelMediaType("image"):
+                    builder.AddImage(uri.Uri.AbsoluteUri);
                     break;
                 case FunctionCallContent call:
-                    (toolCalls ??= []).Add(new ToolCall
-                    {
-                        Id = call.CallId,
-                        Type = "function",
-                        Function = new FunctionCall { Name = call.Name, Arguments = SettingValues.ToJsonText("arguments", call.Arguments ?? new Dictionary<string, object?>()) },
-                    });
+                    builder.AddToolCall(call.CallId, call.Name, SettingValues.ToJsonText("arguments", call.Arguments ?? EmptyArguments));
                     break;
                 case FunctionResultContent functionResult:
-                    result.Add(new RequestMessage
-                    {
-                        Role = "tool",
-                        ToolCallId = functionResult.CallId,
-                        Content = MessageContent.FromText(ResultText(functionResult)),
-                    });
+                    result.Add(MessageBuilder.ToolResult(functionResult.CallId, ResultText(functionResult.Result, functionResult.Exception)));
+                    hadToolResults = true;
                     break;
-                case TextReasoningContent r when includeReasoning && r.Text is { Length: > 0 }:
-                    reasoning = reasoning is null ? r.Text : reasoning + r.Text;
+                case TextReasoningContent { Text.Length: > 0 } reasoning when includeReasoning:
+                    builder.AddReasoning(reasoning.Text);
                     break;
             }
         }
 
-        if (parts is null && toolCalls is null && reasoning is null)
+        if (builder.Build(message.Role.Value, message.AuthorName, hadToolResults) is { } built)
         {
-            // A message made only of tool results has been written above; an empty one is still sent as "".
-            if (message.Contents.Any(c => c is FunctionResultContent))
-            {
-                return;
-            }
+            result.Add(built);
         }
-
-        result.Add(new RequestMessage
-        {
-            Role = message.Role.Value,
-            Name = message.AuthorName,
-            Content = hasImage ? MessageContent.FromParts(parts!)
-                : text is not null ? MessageContent.FromText(text)
-                : toolCalls is not null ? null
-                : MessageContent.FromText(""),
-            ToolCalls = toolCalls,
-            ReasoningContent = reasoning,
-        });
     }
 
-    private static string ResultText(FunctionResultContent result) => result.Result switch
+    private static readonly Dictionary<string, object?> EmptyArguments = [];
+
+    /// <summary>A tool result as the text of a <c>tool</c> message: strings as they are, anything else as JSON.</summary>
+    public static string ResultText(object? result, Exception? exception) => result switch
     {
-        null => result.Exception is { } ex ? $"Error: {ex.Message}" : "",
+        null => exception is { } ex ? $"Error: {ex.Message}" : "",
         string s => s,
         JsonElement { ValueKind: JsonValueKind.String } e => e.GetString()!,
         var other => SettingValues.ToJsonText("result", other),
@@ -180,15 +151,7 @@ internal static class MeaiToFlock
             {
                 if (tool is AIFunctionDeclaration function)
                 {
-                    (request.Tools ??= []).Add(new RequestTool
-                    {
-                        Function = new FunctionDefinition
-                        {
-                            Name = function.Name,
-                            Description = string.IsNullOrEmpty(function.Description) ? null : function.Description,
-                            Parameters = function.JsonSchema.ValueKind == JsonValueKind.Object ? WithoutSkConditionKeyword(function.JsonSchema, function.Description) : EmptyObjectSchema,
-                        },
-                    });
+                    (request.Tools ??= []).Add(ToTool(function, function.Name));
                 }
             }
         }
@@ -207,6 +170,17 @@ internal static class MeaiToFlock
             request.ParallelToolCalls = options.AllowMultipleToolCalls;
         }
     }
+
+    /// <summary>A function offered as a tool under <paramref name="name"/>.</summary>
+    public static RequestTool ToTool(AIFunctionDeclaration function, string name) => new()
+    {
+        Function = new FunctionDefinition
+        {
+            Name = name,
+            Description = string.IsNullOrEmpty(function.Description) ? null : function.Description,
+            Parameters = function.JsonSchema.ValueKind == JsonValueKind.Object ? WithoutSkConditionKeyword(function.JsonSchema, function.Description) : EmptyObjectSchema,
+        },
+    };
 
     /// <summary>
     /// SK 1.82 writes a kernel function's description into its AIFunction schema a second time, under a top-level

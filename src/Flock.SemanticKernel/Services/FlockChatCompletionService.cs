@@ -76,7 +76,8 @@ public sealed class FlockChatCompletionService : IChatCompletionService, ITextGe
     {
         ArgumentNullException.ThrowIfNull(chatHistory);
         var settings = FlockPromptExecutionSettings.FromExecutionSettings(executionSettings);
-        if (settings.FunctionChoiceBehavior is not null)
+        var tools = ToolConfiguration(settings, chatHistory, kernel);
+        if (tools is { AutoInvoke: true })
         {
             var working = KernelFunctionNames.Qualified(chatHistory);
             var before = working.Count;
@@ -90,7 +91,7 @@ public sealed class FlockChatCompletionService : IChatCompletionService, ITextGe
             return results;
         }
 
-        var request = ToRequest(chatHistory, settings, streaming: false);
+        var request = ToRequest(chatHistory, settings, tools, streaming: false);
         var telemetry = ChatTelemetry.Start(request, _client.Endpoint, _client.EnableSensitiveTelemetryData, streaming: false);
         ChatCompletion completion;
         try
@@ -104,7 +105,16 @@ public sealed class FlockChatCompletionService : IChatCompletionService, ITextGe
         }
 
         telemetry?.Completed(completion);
-        return FlockToSk.ToChatMessageContents(completion, request.Model);
+        var contents = FlockToSk.ToChatMessageContents(completion, request.Model);
+        if (tools is not null)
+        {
+            foreach (var content in contents)
+            {
+                KernelFunctionNames.Split(content, kernel);
+            }
+        }
+
+        return contents;
     }
 
     /// <inheritdoc/>
@@ -113,7 +123,8 @@ public sealed class FlockChatCompletionService : IChatCompletionService, ITextGe
     {
         ArgumentNullException.ThrowIfNull(chatHistory);
         var settings = FlockPromptExecutionSettings.FromExecutionSettings(executionSettings);
-        if (settings.FunctionChoiceBehavior is not null)
+        var tools = ToolConfiguration(settings, chatHistory, kernel);
+        if (tools is { AutoInvoke: true })
         {
             var working = KernelFunctionNames.Qualified(chatHistory);
             var before = working.Count;
@@ -126,7 +137,7 @@ public sealed class FlockChatCompletionService : IChatCompletionService, ITextGe
             yield break;
         }
 
-        var request = ToRequest(chatHistory, settings, streaming: true);
+        var request = ToRequest(chatHistory, settings, tools, streaming: true);
         var state = new StreamingContents(request.Model);
         var pending = new List<StreamingChatMessageContent>(2);
         var telemetry = ChatTelemetry.Start(request, _client.Endpoint, _client.EnableSensitiveTelemetryData, streaming: true);
@@ -222,31 +233,27 @@ public sealed class FlockChatCompletionService : IChatCompletionService, ITextGe
         }
     }
 
-    private ChatRequest ToRequest(ChatHistory history, FlockPromptExecutionSettings settings, bool streaming)
+    /// <summary>
+    /// What the settings' <see cref="FunctionChoiceBehavior"/> asks for. With auto-invocation the call goes through SK's own
+    /// function-invoking client; without it (including <c>None</c>), the functions are offered as tools on the direct path.
+    /// </summary>
+    private static FunctionChoiceBehaviorConfiguration? ToolConfiguration(FlockPromptExecutionSettings settings, ChatHistory history, Kernel? kernel) =>
+        settings.FunctionChoiceBehavior?.GetConfiguration(new FunctionChoiceBehaviorConfigurationContext(history) { Kernel = kernel, RequestSequenceIndex = 0 });
+
+    private ChatRequest ToRequest(ChatHistory history, FlockPromptExecutionSettings settings, FunctionChoiceBehaviorConfiguration? tools, bool streaming)
     {
-        var messages = new List<ChatMessage>(history.Count);
-        foreach (var message in history)
-        {
-            var converted = message.ToChatMessage();
-            if (settings.IncludeReasoningInHistory == true && !converted.Contents.OfType<TextReasoningContent>().Any())
-            {
-                // SK's conversion drops ReasoningContent; carry it over so earlier reasoning can be sent back when asked.
-                foreach (var reasoning in message.Items.OfType<ReasoningContent>())
-                {
-                    converted.Contents.Add(new TextReasoningContent(reasoning.Text));
-                }
-            }
-
-            messages.Add(converted);
-        }
-
         var request = new ChatRequest
         {
             Model = settings.ModelId ?? _modelId ?? "",
-            Messages = MeaiToFlock.ToMessages(messages, settings.IncludeReasoningInHistory == true),
+            Messages = SkToFlock.ToMessages(history, settings.IncludeReasoningInHistory == true),
         };
 
         SettingsToWire.Apply(settings, request, streaming);
+        if (tools is not null)
+        {
+            SkToFlock.ApplyTools(tools, request);
+        }
+
         return request;
     }
 }

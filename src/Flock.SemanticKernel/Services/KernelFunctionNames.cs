@@ -87,12 +87,17 @@ internal static class KernelFunctionNames
         };
     }
 
-    private static string Qualify(string? plugin, string function) => plugin is { Length: > 0 } ? $"{plugin}{Separator}{function}" : function;
+    /// <summary><c>plugin{separator}function</c>, or the function alone when it has no plugin.</summary>
+    public static string Qualify(string? plugin, string function, char separator = Separator) =>
+        plugin is { Length: > 0 } ? string.Concat(plugin, new ReadOnlySpan<char>(in separator), function) : function;
+
+    private static string Qualify(string? plugin, string function) => Qualify(plugin, function, Separator);
 
     private static bool TrySplit(string name, Kernel kernel, out string plugin, out string function)
     {
-        // Plugin names cannot contain '_'-free ambiguity checks here: only a split the kernel confirms is taken.
-        for (var at = name.IndexOf(Separator, StringComparison.Ordinal); at > 0 && at < name.Length - 1; at = name.IndexOf(Separator, at + 1))
+        // Names come as Plugin-function (the direct path, like SK's OpenAI connector) or Plugin_function (SK's MEAI bridge).
+        // Either character may also occur inside a name, so only a split the kernel confirms is taken.
+        for (var at = name.IndexOfAny(['-', '_']); at > 0 && at < name.Length - 1; at = name.IndexOfAny(['-', '_'], at + 1))
         {
             if (kernel.Plugins.TryGetFunction(name[..at], name[(at + 1)..], out _))
             {
