@@ -6,6 +6,8 @@ using Flock.SemanticKernel.Benchmarks;
 // --verify: run each workload once on every path and check they agree (CI smoke mode, no timing).
 // --smoke: a few BenchmarkDotNet iterations of everything, so the harness never rots.
 // otherwise: the full comparison (pass BenchmarkDotNet arguments such as --filter *TextStream*).
+if (args.Contains("--alloc")) { AllocProbe.Run(); return; }
+
 if (args.Contains("--verify"))
 {
     await Workloads.VerifyAsync();

@@ -87,7 +87,7 @@ internal static class MeaiToFlock
 
     public static List<RequestMessage> ToMessages(IEnumerable<ChatMessage> messages, bool includeReasoning)
     {
-        var result = new List<RequestMessage>();
+        var result = new List<RequestMessage>(messages is ICollection<ChatMessage> collection ? collection.Count : 4);
         foreach (var message in messages)
         {
             AddMessage(result, message, includeReasoning);
@@ -100,9 +100,10 @@ internal static class MeaiToFlock
     {
         var builder = new MessageBuilder();
         var hadToolResults = false;
-        foreach (var content in message.Contents)
+        var contents = message.Contents;
+        for (var i = 0; i < contents.Count; i++)
         {
-            switch (content)
+            switch (contents[i])
             {
                 case TextContent { Text.Length: > 0 } text:
                     builder.AddText(text.Text);

@@ -112,13 +112,13 @@ public sealed partial class FlockClient
         try
         {
             using var response = await SendAsync(HttpMethod.Post, _chatUri, body, stream: false, scope).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync(scope.Token).ConfigureAwait(false);
+            using var bytes = await PooledResponseBody.ReadAsync(response, scope.Token).ConfigureAwait(false);
             if (_options.LogBodies && _logger.IsEnabled(LogLevel.Trace))
             {
-                Log.ResponseBody(_logger, Encoding.UTF8.GetString(bytes));
+                Log.ResponseBody(_logger, Encoding.UTF8.GetString(bytes.Span));
             }
 
-            var completion = Parse(bytes, FlockJsonContext.Default.ChatCompletion, response.StatusCode)
+            var completion = Parse(bytes.Span, FlockJsonContext.Default.ChatCompletion, response.StatusCode)
                 ?? throw new FlockException("Flock answered with an empty JSON document.", response.StatusCode);
             if (completion.Error is { } error)
             {
@@ -277,7 +277,7 @@ public sealed partial class FlockClient
         }
     }
 
-    private T? Parse<T>(byte[] bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, HttpStatusCode status)
+    private T? Parse<T>(ReadOnlySpan<byte> bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, HttpStatusCode status)
     {
         try
         {
@@ -285,7 +285,7 @@ public sealed partial class FlockClient
         }
         catch (JsonException ex)
         {
-            var text = ErrorMapper.Redact(Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 4096)), _options.ApiKey);
+            var text = ErrorMapper.Redact(Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 4096)]), _options.ApiKey);
             throw new FlockException($"Flock answered HTTP {(int)status} with a body that is not the expected JSON: {ex.Message}", status, text, ex);
         }
     }
@@ -300,7 +300,7 @@ public sealed partial class FlockClient
             scope.Token.ThrowIfCancellationRequested();
             var request = new HttpRequestMessage(method, uri) { Content = body?.CreateContent() };
             request.Headers.TryAddWithoutValidation(ApiKeyHeader, _options.ApiKey);
-            request.Headers.Accept.ParseAdd(stream ? "text/event-stream" : "application/json");
+            request.Headers.TryAddWithoutValidation("Accept", stream ? "text/event-stream" : "application/json");
 
             HttpResponseMessage response;
             try

@@ -28,9 +28,10 @@ internal static class SkToFlock
         {
             var builder = new MessageBuilder();
             var hadToolResults = false;
-            foreach (var item in message.Items)
+            var items = message.Items;
+            for (var i = 0; i < items.Count; i++)
             {
-                switch (item)
+                switch (items[i])
                 {
                     case TextContent { Text.Length: > 0 } text:
                         builder.AddText(text.Text);

@@ -59,8 +59,9 @@ internal sealed class RequestMessage
 
 /// <summary>Message content: either a string or an array of parts.</summary>
 [JsonConverter(typeof(MessageContentConverter))]
-internal sealed class MessageContent
+internal readonly struct MessageContent
 {
+    // A struct: one less object per message on the request path.
     private MessageContent(string? text, List<ContentPart>? parts) { Text = text; Parts = parts; }
 
     public string? Text { get; }

@@ -6,12 +6,10 @@ namespace Flock.SemanticKernel.Wire;
 /// <summary>Writes <see cref="MessageContent"/> as a JSON string or an array of parts, and reads both.</summary>
 internal sealed class MessageContentConverter : JsonConverter<MessageContent>
 {
-    public override MessageContent? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override MessageContent Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         switch (reader.TokenType)
         {
-            case JsonTokenType.Null:
-                return null;
             case JsonTokenType.String:
                 return MessageContent.FromText(reader.GetString()!);
             case JsonTokenType.StartArray:

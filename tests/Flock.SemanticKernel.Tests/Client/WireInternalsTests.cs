@@ -52,11 +52,11 @@ public sealed class WireInternalsTests
     public void Message_content_reads_text_and_parts_and_rejects_other_shapes()
     {
         var text = JsonSerializer.Deserialize("""{"role":"user","content":"hi"}""", RequestMessageInfo());
-        Assert.Equal("hi", text!.Content!.Text);
+        Assert.Equal("hi", text!.Content!.Value.Text);
 
         var parts = JsonSerializer.Deserialize("""{"role":"user","content":[{"type":"text","text":"a"},{"type":"image_url","image_url":{"url":"https://x.test/i.png"}}]}""", RequestMessageInfo());
-        Assert.Equal(["text", "image_url"], parts!.Content!.Parts!.Select(p => p.Type));
-        Assert.Equal("https://x.test/i.png", parts.Content.Parts![1].ImageUrl!.Url);
+        Assert.Equal(["text", "image_url"], parts!.Content!.Value.Parts!.Select(p => p.Type));
+        Assert.Equal("https://x.test/i.png", parts.Content.Value.Parts![1].ImageUrl!.Url);
 
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"role":"user","content":42}""", RequestMessageInfo()));
     }

@@ -1,0 +1,29 @@
+using Flock.SemanticKernel.ChatClient;
+using Flock.SemanticKernel.Wire;
+using Microsoft.Extensions.AI;
+
+namespace Flock.SemanticKernel.Benchmarks;
+
+public static class AllocProbe
+{
+    static long M(Func<object?> a) { a(); var b = GC.GetAllocatedBytesForCurrentThread(); for (int i = 0; i < 200; i++) a(); return (GC.GetAllocatedBytesForCurrentThread() - b) / 200; }
+    static long MA(Func<Task> a) { a().GetAwaiter().GetResult(); var b = GC.GetAllocatedBytesForCurrentThread(); for (int i = 0; i < 200; i++) a().GetAwaiter().GetResult(); return (GC.GetAllocatedBytesForCurrentThread() - b) / 200; }
+
+    public static void Run()
+    {
+        var (_, messages) = Workloads.Conversation(20);
+        var (_, options) = Workloads.FiveTools();
+        Console.WriteLine("ToRequest: " + M(() => MeaiToFlock.ToRequest(messages, options, "m", false)));
+        var req = MeaiToFlock.ToRequest(messages, options, "m", false);
+        Console.WriteLine("Body: " + M(() => { using var b = Client.PooledJsonBody.Create(req, FlockJsonContext.Default.ChatRequest); return null; }));
+        var bodyBytes = CannedBodies.Completion(5, out _);
+        Console.WriteLine("Parse completion: " + M(() => System.Text.Json.JsonSerializer.Deserialize(bodyBytes, FlockJsonContext.Default.ChatCompletion)));
+        var c = System.Text.Json.JsonSerializer.Deserialize(bodyBytes, FlockJsonContext.Default.ChatCompletion)!;
+        Console.WriteLine("ToChatResponse: " + M(() => FlockToMeai.ToChatResponse(c)));
+        var a = new Adapters(bodyBytes, "application/json");
+        Console.WriteLine("Whole MEAI call: " + MA(() => Workloads.CompleteMeaiAsync(a.FlockMeai, messages, options)));
+        Console.WriteLine("Whole MEAI call no tools: " + MA(() => Workloads.CompleteMeaiAsync(a.FlockMeai, messages, null)));
+        var http = new HttpClient(new CannedHandler(bodyBytes, "application/json"));
+        Console.WriteLine("Bare HttpClient POST: " + MA(async () => { using var r = await http.PostAsync("https://x.test/v1/chat/completions", new ByteArrayContent([1, 2, 3])); await r.Content.ReadAsByteArrayAsync(); }));
+    }
+}
