@@ -211,6 +211,12 @@ internal static class SettingValues
             case double or float: writer.WriteNumberValue(Convert.ToDouble(value, CultureInfo.InvariantCulture)); break;
             case decimal m: writer.WriteNumberValue(m); break;
             case Enum e: writer.WriteStringValue(e.ToString()); break;
+            // Common scalars written directly, as System.Text.Json writes them: the same JSON with or without reflection.
+            case Guid g: writer.WriteStringValue(g); break;
+            case DateTime t: writer.WriteStringValue(t); break;
+            case DateTimeOffset t: writer.WriteStringValue(t); break;
+            case char c: writer.WriteStringValue(c.ToString()); break;
+            case Uri u: writer.WriteStringValue(u.OriginalString); break;
             case IDictionary map:
                 writer.WriteStartObject();
                 foreach (DictionaryEntry entry in map)
@@ -242,8 +248,20 @@ internal static class SettingValues
                 writer.WriteEndArray();
                 break;
             default:
-                // Any other object: MEAI's serializer options, as MEAI itself does for tool arguments and results.
-                JsonSerializer.Serialize(writer, value, Microsoft.Extensions.AI.AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType()));
+                // Any other object: MEAI's serializer options, as MEAI itself does for tool arguments and results. They
+                // know MEAI's own types, and any type through reflection only where reflection-based serialization is on
+                // (JIT, untrimmed). Under Native AOT or trimming an unknown type has no metadata: fail before sending,
+                // naming the value and what to send instead, not with System.Text.Json's generic message.
+                if (!Microsoft.Extensions.AI.AIJsonUtilities.DefaultOptions.TryGetTypeInfo(value.GetType(), out var typeInfo))
+                {
+                    throw new NotSupportedException(
+                        $"The {key} value of type {value.GetType().FullName} cannot be serialized: reflection-based JSON serialization is off " +
+                        "(Native AOT or trimming). Pass a string, a JsonElement or JsonNode, a number, a list or a dictionary of those, or " +
+                        "serialize it yourself with a source-generated JsonSerializerContext (AIFunctionFactory and SK's KernelFunctionFactory " +
+                        "take JsonSerializerOptions for tool results).");
+                }
+
+                JsonSerializer.Serialize(writer, value, typeInfo);
                 break;
         }
     }

@@ -80,6 +80,26 @@ public sealed class MessageMappingTests
     }
 
     [Fact]
+    public async Task Scalar_tool_values_are_written_as_System_Text_Json_writes_them_without_reflection()
+    {
+        // Written by the library itself, not through reflection-based serialization, so Native AOT sends the same JSON.
+        var result = new Dictionary<string, object?>
+        {
+            ["id"] = new Guid("0f8fad5b-d9cb-469f-a165-70867728950e"),
+            ["at"] = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.FromHours(1)),
+            ["utc"] = new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc),
+            ["link"] = new Uri("https://example.test/a?b=c"),
+            ["grade"] = 'A',
+        };
+        ChatMessage[] messages = [new(ChatRole.Tool, [new FunctionResultContent("call_a", result)])];
+
+        var body = await Calls.MeaiBodyAsync(null, streaming: false, messages);
+
+        var expected = """{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","at":"2025-01-02T03:04:05+01:00","utc":"2025-01-02T03:04:05Z","link":"https://example.test/a?b=c","grade":"A"}""";
+        Assert.Equal(expected, System.Text.Json.Nodes.JsonNode.Parse(body)!["messages"]![0]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Earlier_reasoning_is_not_sent_by_default()
     {
         var body = await Calls.MeaiBodyAsync(new ChatOptions(), streaming: false, MessagesWithReasoning());
