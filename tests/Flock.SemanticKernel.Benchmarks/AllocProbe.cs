@@ -11,6 +11,14 @@ public static class AllocProbe
 
     public static void Run()
     {
+        var frag = System.Text.Encoding.UTF8.GetBytes("{\"id\":\"chatcmpl-5f0d2c8e9b7a4e31a2f4c6d8e0b1a3c5\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,\"model\":\"qwen3-30b-a3b-instruct-2507\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"abcdef\"}}]}}]}");
+        var chunk = new StreamChunk();
+        Console.WriteLine("Parse tool fragment chunk: " + M(() => StreamChunkParser.Parse(frag, chunk)));
+        var tool = new ToolStreamBenchmarks(); tool.Setup();
+        Console.WriteLine("SK tool stream per call: " + MA(() => tool.Flock_SK()));
+        Console.WriteLine("MEAI tool stream per call: " + MA(() => tool.Flock_MEAI()));
+        var text = new TextStreamBenchmarks(); text.Setup();
+        Console.WriteLine("SK text stream per call: " + MA(() => text.Flock_SK()));
         var (_, messages) = Workloads.Conversation(20);
         var (_, options) = Workloads.FiveTools();
         Console.WriteLine("ToRequest: " + M(() => MeaiToFlock.ToRequest(messages, options, "m", false)));

@@ -42,8 +42,9 @@ internal sealed class StreamingUpdates
                 (contents ??= []).Add(new TextContent(text));
             }
 
-            if (choice.ToolCalls is { } fragments)
+            if (choice.ToolCallCount > 0)
             {
+                var fragments = chunk.ToolCallsOf(choice);
                 _toolCalls ??= [];
                 if (!_toolCalls.TryGetValue(choice.Index, out var accumulator))
                 {

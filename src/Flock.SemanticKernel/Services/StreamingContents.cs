@@ -43,9 +43,9 @@ internal sealed class StreamingContents(string? modelId)
                 content.Items.Add(new StreamingReasoningContent(reasoning));
             }
 
-            if (choice.ToolCalls is { } fragments)
+            if (choice.ToolCallCount > 0)
             {
-                foreach (var fragment in fragments)
+                foreach (var fragment in chunk.ToolCallsOf(choice))
                 {
                     content.Items.Add(new StreamingFunctionCallUpdateContent(fragment.Id, fragment.Function?.Name, fragment.Function?.Arguments, fragment.Index ?? 0));
                 }

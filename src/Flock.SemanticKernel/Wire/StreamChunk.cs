@@ -21,6 +21,8 @@ internal enum StreamEventKind
 internal sealed class StreamChunk
 {
     private ChoiceDelta[] _choices = new ChoiceDelta[1];
+    private readonly List<ToolCall> _toolCalls = [];
+    private int _toolCallCount;
 
     public StreamEventKind Kind { get; set; }
     public string? Id { get; set; }
@@ -44,7 +46,32 @@ internal sealed class StreamChunk
         Error = null;
         Array.Clear(_choices, 0, ChoiceCount);
         ChoiceCount = 0;
+        _toolCallCount = 0;
     }
+
+    /// <summary>The tool-call fragments of <paramref name="choice"/> (objects reused by the next chunk: copy what you keep).</summary>
+    public ReadOnlySpan<ToolCall> ToolCallsOf(in ChoiceDelta choice) =>
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_toolCalls).Slice(choice.ToolCallStart, choice.ToolCallCount);
+
+    /// <summary>A cleared tool-call fragment to fill, from the stream's pool; it belongs to the choice being parsed.</summary>
+    public ToolCall NextToolCall()
+    {
+        if (_toolCallCount == _toolCalls.Count)
+        {
+            _toolCalls.Add(new ToolCall { Function = new FunctionCall() });
+        }
+
+        var call = _toolCalls[_toolCallCount++];
+        call.Index = null;
+        call.Id = null;
+        call.Type = null;
+        call.Function!.Name = null;
+        call.Function.Arguments = null;
+        return call;
+    }
+
+    /// <summary>Where the next fragment will go (for <see cref="ChoiceDelta.ToolCallStart"/>).</summary>
+    public int ToolCallPosition => _toolCallCount;
 
     /// <summary>Adds a choice slot and returns it to be filled.</summary>
     public ref ChoiceDelta AddChoice()
@@ -68,11 +95,15 @@ internal struct ChoiceDelta
     /// <summary>Reasoning text: <c>reasoning_content</c>, else <c>reasoning</c> (never both).</summary>
     public string? Reasoning;
 
-    public List<ToolCall>? ToolCalls;
+    /// <summary>Where this choice's tool-call fragments start in the chunk (see <see cref="StreamChunk.ToolCallsOf"/>).</summary>
+    public int ToolCallStart;
+
+    /// <summary>How many tool-call fragments this choice carries.</summary>
+    public int ToolCallCount;
 
     /// <summary>Null until the finishing chunk; an empty string from some servers also means "not yet".</summary>
     public string? FinishReason;
 
     /// <summary>Whether the choice carries anything (the proxy's usage chunk has an empty <c>delta</c>).</summary>
-    public readonly bool IsEmpty => Role is null && Content is null && Reasoning is null && ToolCalls is null && FinishReason is null;
+    public readonly bool IsEmpty => Role is null && Content is null && Reasoning is null && ToolCallCount == 0 && FinishReason is null;
 }

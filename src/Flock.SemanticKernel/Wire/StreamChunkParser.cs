@@ -35,7 +35,7 @@ internal static class StreamChunkParser
                 {
                     while (Next(ref reader) == JsonTokenType.StartObject)
                     {
-                        ReadChoice(ref reader, ref chunk.AddChoice());
+                        ReadChoice(ref reader, chunk, ref chunk.AddChoice());
                     }
 
                     ExpectCurrent(ref reader, JsonTokenType.EndArray, "choices");
@@ -88,7 +88,7 @@ internal static class StreamChunkParser
         return chunk;
     }
 
-    private static void ReadChoice(ref Utf8JsonReader reader, ref ChoiceDelta choice)
+    private static void ReadChoice(ref Utf8JsonReader reader, StreamChunk chunk, ref ChoiceDelta choice)
     {
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
@@ -96,7 +96,7 @@ internal static class StreamChunkParser
             {
                 if (Next(ref reader) == JsonTokenType.StartObject)
                 {
-                    ReadDelta(ref reader, ref choice);
+                    ReadDelta(ref reader, chunk, ref choice);
                 }
                 else
                 {
@@ -121,7 +121,7 @@ internal static class StreamChunkParser
         ExpectCurrent(ref reader, JsonTokenType.EndObject, "choice");
     }
 
-    private static void ReadDelta(ref Utf8JsonReader reader, ref ChoiceDelta choice)
+    private static void ReadDelta(ref Utf8JsonReader reader, StreamChunk chunk, ref ChoiceDelta choice)
     {
         string? reasoningAlternative = null;
         while (Next(ref reader) == JsonTokenType.PropertyName)
@@ -149,14 +149,7 @@ internal static class StreamChunkParser
             }
             else if (reader.ValueTextEquals("tool_calls"u8))
             {
-                Next(ref reader);
-                var calls = JsonSerializer.Deserialize(ref reader, StreamJsonContext.Default.ListToolCall);
-                if (calls is not null && calls.Contains(null!))
-                {
-                    throw new JsonException("Malformed delta: a tool call is null.");
-                }
-
-                choice.ToolCalls = calls is { Count: > 0 } ? calls : null;
+                ReadToolCalls(ref reader, chunk, ref choice);
             }
             else
             {
@@ -171,6 +164,77 @@ internal static class StreamChunkParser
         if (choice.Reasoning is null && reasoningAlternative is { Length: > 0 })
         {
             choice.Reasoning = reasoningAlternative;
+        }
+    }
+
+    /// <summary>Reads <c>tool_calls</c> into the chunk's pooled fragments; only the argument pieces allocate.</summary>
+    private static void ReadToolCalls(ref Utf8JsonReader reader, StreamChunk chunk, ref ChoiceDelta choice)
+    {
+        if (Next(ref reader) == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        ExpectCurrent(ref reader, JsonTokenType.StartArray, "tool_calls");
+        choice.ToolCallStart = chunk.ToolCallPosition;
+        while (Next(ref reader) != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException($"Malformed delta: a tool call is {reader.TokenType}, not an object.");
+            }
+
+            var call = chunk.NextToolCall();
+            choice.ToolCallCount++;
+            while (Next(ref reader) == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("function"u8))
+                {
+                    if (Next(ref reader) == JsonTokenType.Null)
+                    {
+                        continue;
+                    }
+
+                    ExpectCurrent(ref reader, JsonTokenType.StartObject, "function");
+                    while (Next(ref reader) == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("arguments"u8))
+                        {
+                            call.Function!.Arguments = ReadString(ref reader);
+                        }
+                        else if (reader.ValueTextEquals("name"u8))
+                        {
+                            call.Function!.Name = ReadString(ref reader);
+                        }
+                        else
+                        {
+                            Next(ref reader);
+                            reader.Skip();
+                        }
+                    }
+
+                    ExpectCurrent(ref reader, JsonTokenType.EndObject, "function");
+                }
+                else if (reader.ValueTextEquals("index"u8))
+                {
+                    call.Index = Next(ref reader) == JsonTokenType.Null ? null : (int)Math.Clamp(ReadInt64(ref reader), 0, int.MaxValue);
+                }
+                else if (reader.ValueTextEquals("id"u8))
+                {
+                    call.Id = ReadString(ref reader);
+                }
+                else if (reader.ValueTextEquals("type"u8))
+                {
+                    call.Type = ReadString(ref reader);
+                }
+                else
+                {
+                    Next(ref reader);
+                    reader.Skip();
+                }
+            }
+
+            ExpectCurrent(ref reader, JsonTokenType.EndObject, "tool call");
         }
     }
 

@@ -6,5 +6,4 @@ namespace Flock.SemanticKernel.Wire;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Usage))]
 [JsonSerializable(typeof(ErrorDetail))]
-[JsonSerializable(typeof(List<ToolCall>))]
 internal sealed partial class StreamJsonContext : JsonSerializerContext;

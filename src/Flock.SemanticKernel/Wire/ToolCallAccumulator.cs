@@ -14,7 +14,7 @@ internal sealed class ToolCallAccumulator
 
     public bool HasCalls => _calls.Count > 0;
 
-    public void Add(List<ToolCall> fragments)
+    public void Add(ReadOnlySpan<ToolCall> fragments)
     {
         foreach (var fragment in fragments)
         {
