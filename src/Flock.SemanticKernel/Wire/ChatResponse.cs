@@ -65,27 +65,6 @@ internal sealed class PromptTokensDetails
     [JsonPropertyName("cached_tokens")] public int? CachedTokens { get; set; }
 }
 
-/// <summary>A streamed chunk (<c>chat.completion.chunk</c>); may instead carry the proxy's mid-stream <c>error</c>.</summary>
-internal sealed class ChatCompletionChunk
-{
-    [JsonPropertyName("id")] public string? Id { get; set; }
-    [JsonPropertyName("created")] public long? Created { get; set; }
-    [JsonPropertyName("model")] public string? Model { get; set; }
-    [JsonPropertyName("system_fingerprint")] public string? SystemFingerprint { get; set; }
-    [JsonPropertyName("choices")] public List<ChunkChoice>? Choices { get; set; }
-    [JsonPropertyName("usage")] public Usage? Usage { get; set; }
-    [JsonPropertyName("error")] public ErrorDetail? Error { get; set; }
-}
-
-/// <summary>One choice's delta in a chunk.</summary>
-internal sealed class ChunkChoice
-{
-    [JsonPropertyName("index")] public int Index { get; set; }
-    [JsonPropertyName("delta")] public ResponseMessage? Delta { get; set; }
-    [JsonPropertyName("finish_reason")] public string? FinishReason { get; set; }
-    [JsonPropertyName("logprobs")] public JsonElement? Logprobs { get; set; }
-}
-
 /// <summary>The proxy's error body: <c>{"error":{"message","type","param","code"}}</c>.</summary>
 internal sealed class ErrorBody
 {

@@ -10,7 +10,6 @@ namespace Flock.SemanticKernel.Wire;
     ReadCommentHandling = JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(ChatRequest))]
 [JsonSerializable(typeof(ChatCompletion))]
-[JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ImageRequest))]
