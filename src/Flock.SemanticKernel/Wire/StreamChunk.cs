@@ -29,6 +29,9 @@ internal sealed class StreamChunk
     public string? Model { get; set; }
     public long? Created { get; set; }
     public string? SystemFingerprint { get; set; }
+
+    /// <summary>The UTF-8 bytes behind <see cref="Id"/>, <see cref="Model"/> and <see cref="SystemFingerprint"/>, to recognise repeats.</summary>
+    internal byte[]? IdUtf8, ModelUtf8, SystemFingerprintUtf8;
     public Usage? Usage { get; set; }
     public ErrorDetail? Error { get; set; }
 

@@ -47,11 +47,11 @@ internal static class StreamChunkParser
             }
             else if (reader.ValueTextEquals("id"u8))
             {
-                chunk.Id = ReadReusedString(ref reader, chunk.Id);
+                chunk.Id = ReadReusedString(ref reader, chunk.Id, ref chunk.IdUtf8);
             }
             else if (reader.ValueTextEquals("model"u8))
             {
-                chunk.Model = ReadReusedString(ref reader, chunk.Model);
+                chunk.Model = ReadReusedString(ref reader, chunk.Model, ref chunk.ModelUtf8);
             }
             else if (reader.ValueTextEquals("created"u8))
             {
@@ -59,7 +59,7 @@ internal static class StreamChunkParser
             }
             else if (reader.ValueTextEquals("system_fingerprint"u8))
             {
-                chunk.SystemFingerprint = ReadReusedString(ref reader, chunk.SystemFingerprint);
+                chunk.SystemFingerprint = ReadReusedString(ref reader, chunk.SystemFingerprint, ref chunk.SystemFingerprintUtf8);
             }
             else if (reader.ValueTextEquals("usage"u8))
             {
@@ -239,11 +239,12 @@ internal static class StreamChunkParser
     }
 
     /// <summary>Reads a string (or null); keeps <paramref name="previous"/> when the bytes spell the same text.</summary>
-    private static string? ReadReusedString(ref Utf8JsonReader reader, string? previous)
+    private static string? ReadReusedString(ref Utf8JsonReader reader, string? previous, ref byte[]? previousUtf8)
     {
         var token = Next(ref reader);
         if (token == JsonTokenType.Null)
         {
+            previousUtf8 = null;
             return null;
         }
 
@@ -252,7 +253,15 @@ internal static class StreamChunkParser
             throw new JsonException($"Expected a string, got {token}.");
         }
 
-        return previous is not null && reader.ValueTextEquals(previous) ? previous : reader.GetString();
+        // The same bytes as the previous chunk's: the same string, compared without transcoding.
+        var plain = !reader.ValueIsEscaped && !reader.HasValueSequence;
+        if (previous is not null && previousUtf8 is not null && plain && reader.ValueSpan.SequenceEqual(previousUtf8))
+        {
+            return previous;
+        }
+
+        previousUtf8 = plain ? reader.ValueSpan.ToArray() : null;
+        return reader.GetString();
     }
 
     private static string? ReadString(ref Utf8JsonReader reader)
