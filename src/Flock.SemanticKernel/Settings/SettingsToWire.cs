@@ -114,6 +114,16 @@ internal static class SettingsToWire
             case ChatResponseFormatJson json:
                 return JsonSchemaFormat(json.Schema!.Value, json.SchemaName, json.SchemaDescription);
             case Type type:
+                // The schema comes from the type's JSON metadata: any type through reflection where reflection-based
+                // serialization is on, only MEAI's own under Native AOT or trimming. There, say what to pass instead.
+                if (!TypeSchemaOptions.TryGetTypeInfo(type, out _))
+                {
+                    throw new NotSupportedException(
+                        $"response_format: no JSON schema can be derived for {type.FullName}: reflection-based JSON serialization is off " +
+                        "(Native AOT or trimming). Pass ChatResponseFormat.ForJsonSchema<T>(options) with the options of a source-generated " +
+                        "JsonSerializerContext that includes the type, or the JSON schema itself.");
+                }
+
                 return JsonSchemaFormat(AIJsonUtilities.CreateJsonSchema(type, serializerOptions: TypeSchemaOptions), type.Name, null);
             case string text when text is "json_object" or "text" or "json_schema":
                 return text == "text" ? TextFormat : JsonObjectFormat;
