@@ -3,6 +3,8 @@
 // FLOCK_MODEL. Prints each check; exits 1 if any fails, 2 on bad usage.
 using Flock.SemanticKernel;
 using Flock.SemanticKernel.Client;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -199,6 +201,34 @@ await Check("tool history", async () =>
     return $"MEAI \"{Short(response.Text)}\", SK \"{Short(skAnswer.Content!)}\", unknown result type refused";
 });
 
+// Structured output: a schema from a source-generated context works under AOT; a bare type is refused clearly.
+await Check("response_format", async () =>
+{
+    var format = ChatResponseFormat.ForJsonSchema<Forecast>(SmokeJson.Default.Options);
+    using IChatClient client = new FlockChatClient(model, apiKey, endpoint);
+    var meai = await client.GetResponseAsync("Forecast for Paris as JSON.", new ChatOptions { ResponseFormat = format });
+    var meaiForecast = JsonSerializer.Deserialize(meai.Text, SmokeJson.Default.Forecast);
+    Require(meaiForecast is { City.Length: > 0 }, $"MEAI answer is not a Forecast: {meai.Text}");
+
+    var chat = new FlockChatCompletionService(model, apiKey, endpoint);
+    var history = new ChatHistory();
+    history.AddUserMessage("Forecast for Rome as JSON.");
+    var sk = await chat.GetChatMessageContentAsync(history, new FlockPromptExecutionSettings { ResponseFormat = format });
+    var skForecast = JsonSerializer.Deserialize(sk.Content!, SmokeJson.Default.Forecast);
+    Require(skForecast is { City.Length: > 0 }, $"SK answer is not a Forecast: {sk.Content}");
+
+    try
+    {
+        await chat.GetChatMessageContentAsync(history, new FlockPromptExecutionSettings { ResponseFormat = typeof(Opaque) });
+        throw new InvalidOperationException("a response_format type with no JSON metadata was sent");
+    }
+    catch (NotSupportedException e) when (e.Message.Contains("ForJsonSchema", StringComparison.Ordinal))
+    {
+    }
+
+    return $"MEAI {meaiForecast!.City}, SK {skForecast!.City}, bare type refused";
+});
+
 await Check("list models", async () =>
 {
     var models = await new FlockClient(apiKey, endpoint).ListModelsAsync();
@@ -244,3 +274,8 @@ Console.WriteLine(failures == 0 ? "aot smoke: OK" : $"aot smoke: {failures} chec
 return failures == 0 ? 0 : 1;
 
 internal sealed record Opaque(int Value);
+
+internal sealed record Forecast(string City, double TemperatureC, string Sky);
+
+[JsonSerializable(typeof(Forecast))]
+internal sealed partial class SmokeJson : JsonSerializerContext;
