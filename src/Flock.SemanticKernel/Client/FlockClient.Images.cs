@@ -19,42 +19,25 @@ public sealed partial class FlockClient
         ValidateImageRequest(request);
         var uri = new Uri(Endpoint.AbsoluteUri.TrimEnd('/') + "/images/generations");
         using var body = PooledJsonBody.Create(request, FlockJsonContext.Default.ImageRequest);
-        using var scope = new CallScope(_options.RequestTimeout, _options.StreamIdleTimeout, cancellationToken);
         Log.RequestStarting(_logger, "POST", uri, request.Model, stream: false);
         if (_options.LogBodies && _logger.IsEnabled(LogLevel.Trace))
         {
             Log.RequestBody(_logger, Encoding.UTF8.GetString(body.Memory.Span));
         }
 
-        try
+        var (images, status, elapsed) = await SendJsonAsync(HttpMethod.Post, uri, body, FlockJsonContext.Default.ImageResponse, cancellationToken).ConfigureAwait(false);
+        if (images.Error is { } error)
         {
-            using var response = await SendAsync(HttpMethod.Post, uri, body, stream: false, scope).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync(scope.Token).ConfigureAwait(false);
-            var images = Parse(bytes, FlockJsonContext.Default.ImageResponse, response.StatusCode)
-                ?? throw new FlockException("Flock answered with an empty JSON document.", response.StatusCode);
-            if (images.Error is { } error)
-            {
-                throw ErrorMapper.FromStreamError(error, _options.ApiKey);
-            }
+            throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey), elapsed);
+        }
 
-            if (images.Data is not { Count: > 0 })
-            {
-                throw new FlockException("Flock answered the image generation request without any image.", response.StatusCode);
-            }
+        if (images.Data is not { Count: > 0 })
+        {
+            throw Failed(new FlockException("Flock answered the image generation request without any image.", status), elapsed);
+        }
 
-            Log.RequestCompleted(_logger, request.Model, (long)scope.Elapsed.TotalMilliseconds, null, null);
-            return images;
-        }
-        catch (OperationCanceledException ex) when (scope.TimeoutFor(ex) is { } timeout)
-        {
-            Log.RequestFailed(_logger, null, (long)scope.Elapsed.TotalMilliseconds, timeout.Message);
-            throw timeout;
-        }
-        catch (FlockException ex)
-        {
-            Log.RequestFailed(_logger, (int?)ex.StatusCode, (long)scope.Elapsed.TotalMilliseconds, ex.Message);
-            throw;
-        }
+        Log.RequestCompleted(_logger, request.Model, (long)elapsed.TotalMilliseconds, null, null);
+        return images;
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first image parameter that cannot be right.</summary>

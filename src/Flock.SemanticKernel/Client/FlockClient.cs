@@ -79,27 +79,18 @@ public sealed partial class FlockClient
     /// <exception cref="FlockException">Flock answered with an error.</exception>
     public async Task<IReadOnlyList<FlockModel>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
-        using var scope = new CallScope(_options.RequestTimeout, _options.StreamIdleTimeout, cancellationToken);
-        try
+        Log.RequestStarting(_logger, "GET", _modelsUri, null, stream: false);
+        var (list, _, _) = await SendJsonAsync(HttpMethod.Get, _modelsUri, null, FlockJsonContext.Default.ModelList, cancellationToken).ConfigureAwait(false);
+        var models = new List<FlockModel>(list.Data?.Count ?? 0);
+        foreach (var entry in list.Data ?? [])
         {
-            using var response = await SendAsync(HttpMethod.Get, _modelsUri, null, stream: false, scope).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync(scope.Token).ConfigureAwait(false);
-            var list = Parse(bytes, FlockJsonContext.Default.ModelList, response.StatusCode);
-            var models = new List<FlockModel>(list?.Data?.Count ?? 0);
-            foreach (var entry in list?.Data ?? [])
+            if (entry.Id is { Length: > 0 } id)
             {
-                if (entry.Id is { Length: > 0 } id)
-                {
-                    models.Add(new FlockModel(id, entry.OwnedBy, entry.Created is { } c ? DateTimeOffset.FromUnixTimeSeconds(c) : null));
-                }
+                models.Add(new FlockModel(id, entry.OwnedBy, entry.Created is { } c ? DateTimeOffset.FromUnixTimeSeconds(c) : null));
             }
+        }
 
-            return models;
-        }
-        catch (OperationCanceledException ex) when (scope.TimeoutFor(ex) is { } timeout)
-        {
-            throw timeout;
-        }
+        return models;
     }
 
     /// <summary>Sends a non-streaming chat completion.</summary>
@@ -107,42 +98,59 @@ public sealed partial class FlockClient
     {
         Prepare(request, stream: false);
         using var body = PooledJsonBody.Create(request, FlockJsonContext.Default.ChatRequest);
-        using var scope = new CallScope(_options.RequestTimeout, _options.StreamIdleTimeout, cancellationToken);
         LogRequest(request, body, stream: false);
+        var (completion, status, elapsed) = await SendJsonAsync(HttpMethod.Post, _chatUri, body, FlockJsonContext.Default.ChatCompletion, cancellationToken).ConfigureAwait(false);
+        if (completion.Error is { } error)
+        {
+            throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey), elapsed);
+        }
+
+        if (WireShape.Problem(completion) is { } problem)
+        {
+            throw Failed(new FlockException($"Flock answered with a completion that cannot be read: {problem}.", status), elapsed);
+        }
+
+        Log.RequestCompleted(_logger, completion.Model ?? request.Model, (long)elapsed.TotalMilliseconds, completion.Usage?.PromptTokens, completion.Usage?.CompletionTokens);
+        return completion;
+    }
+
+    /// <summary>
+    /// Sends a request and parses Flock's JSON answer from a pooled buffer. Retries, timeouts and errors are handled, and
+    /// failures logged, here once for every non-streaming call.
+    /// </summary>
+    internal async Task<(T Value, HttpStatusCode Status, TimeSpan Elapsed)> SendJsonAsync<T>(
+        HttpMethod method, Uri uri, PooledJsonBody? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var scope = new CallScope(_options.RequestTimeout, _options.StreamIdleTimeout, cancellationToken);
         try
         {
-            using var response = await SendAsync(HttpMethod.Post, _chatUri, body, stream: false, scope).ConfigureAwait(false);
+            using var response = await SendAsync(method, uri, body, stream: false, scope).ConfigureAwait(false);
             using var bytes = await PooledResponseBody.ReadAsync(response, scope.Token).ConfigureAwait(false);
             if (_options.LogBodies && _logger.IsEnabled(LogLevel.Trace))
             {
                 Log.ResponseBody(_logger, Encoding.UTF8.GetString(bytes.Span));
             }
 
-            var completion = Parse(bytes.Span, FlockJsonContext.Default.ChatCompletion, response.StatusCode)
+            var value = Parse(bytes.Span, typeInfo, response.StatusCode)
                 ?? throw new FlockException("Flock answered with an empty JSON document.", response.StatusCode);
-            if (completion.Error is { } error)
-            {
-                throw ErrorMapper.FromStreamError(error, _options.ApiKey);
-            }
-
-            if (WireShape.Problem(completion) is { } problem)
-            {
-                throw new FlockException($"Flock answered with a completion that cannot be read: {problem}.", response.StatusCode);
-            }
-
-            Log.RequestCompleted(_logger, completion.Model ?? request.Model, (long)scope.Elapsed.TotalMilliseconds, completion.Usage?.PromptTokens, completion.Usage?.CompletionTokens);
-            return completion;
+            return (value, response.StatusCode, scope.Elapsed);
         }
         catch (OperationCanceledException ex) when (scope.TimeoutFor(ex) is { } timeout)
         {
-            Log.RequestFailed(_logger, null, (long)scope.Elapsed.TotalMilliseconds, timeout.Message);
-            throw timeout;
+            throw Failed(timeout, scope.Elapsed);
         }
         catch (FlockException ex)
         {
-            Log.RequestFailed(_logger, (int?)ex.StatusCode, (long)scope.Elapsed.TotalMilliseconds, ex.Message);
-            throw;
+            throw Failed(ex, scope.Elapsed);
         }
+    }
+
+    /// <summary>Logs a failed call and hands the exception back to be thrown.</summary>
+    private FlockException Failed(FlockException ex, TimeSpan elapsed)
+    {
+        Log.RequestFailed(_logger, ex is FlockTimeoutException ? null : (int?)ex.StatusCode, (long)elapsed.TotalMilliseconds, ex.Message);
+        return ex;
     }
 
     /// <summary>Sends a streaming chat completion and yields its chunks as they are parsed from the SSE bytes.</summary>
@@ -166,13 +174,11 @@ public sealed partial class FlockClient
             }
             catch (OperationCanceledException ex) when (scope.TimeoutFor(ex) is { } timeout)
             {
-                Log.RequestFailed(_logger, null, (long)scope.Elapsed.TotalMilliseconds, timeout.Message);
-                throw timeout;
+                throw Failed(timeout, scope.Elapsed);
             }
             catch (FlockException ex)
             {
-                Log.RequestFailed(_logger, (int?)ex.StatusCode, (long)scope.Elapsed.TotalMilliseconds, ex.Message);
-                throw;
+                throw Failed(ex, scope.Elapsed);
             }
         }
 
@@ -193,7 +199,7 @@ public sealed partial class FlockClient
                 {
                     if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
                     {
-                        throw Failed(new FlockException(
+                        throw StreamFailed(new FlockException(
                             "The Flock stream ended before its [DONE] marker: the answer may be incomplete.", HttpStatusCode.OK) { DuringStream = true });
                     }
 
@@ -201,15 +207,15 @@ public sealed partial class FlockClient
                 }
                 catch (OperationCanceledException ex) when (scope.TimeoutFor(ex) is { } timeout)
                 {
-                    throw Failed(new FlockTimeoutException(timeout.Kind, timeout.Timeout, ex) { DuringStream = true });
+                    throw StreamFailed(new FlockTimeoutException(timeout.Kind, timeout.Timeout, ex) { DuringStream = true });
                 }
                 catch (JsonException ex)
                 {
-                    throw Failed(new FlockException($"Flock sent a stream event that is not a valid chunk: {ex.Message}", HttpStatusCode.OK, null, ex) { DuringStream = true });
+                    throw StreamFailed(new FlockException($"Flock sent a stream event that is not a valid chunk: {ex.Message}", HttpStatusCode.OK, null, ex) { DuringStream = true });
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException)
                 {
-                    throw Failed(new FlockException($"The connection to Flock was lost during the stream: {ex.Message}", HttpStatusCode.OK, null, ex) { DuringStream = true });
+                    throw StreamFailed(new FlockException($"The connection to Flock was lost during the stream: {ex.Message}", HttpStatusCode.OK, null, ex) { DuringStream = true });
                 }
 
                 if (chunk.Kind == StreamEventKind.Done)
@@ -224,7 +230,7 @@ public sealed partial class FlockClient
 
                 if (chunk.Error is { } error)
                 {
-                    throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey));
+                    throw StreamFailed(ErrorMapper.FromStreamError(error, _options.ApiKey));
                 }
 
                 chunks++;
@@ -236,11 +242,7 @@ public sealed partial class FlockClient
             Log.StreamCompleted(_logger, model ?? request.Model, (long)scope.Elapsed.TotalMilliseconds, chunks, usage?.PromptTokens, usage?.CompletionTokens);
         }
 
-        FlockException Failed(FlockException ex)
-        {
-            Log.RequestFailed(_logger, (int?)ex.StatusCode, (long)scope.Elapsed.TotalMilliseconds, ex.Message);
-            return ex;
-        }
+        FlockException StreamFailed(FlockException ex) => Failed(ex, scope.Elapsed);
     }
 
     /// <summary>Parses an event into the stream's chunk; any malformation surfaces as a <see cref="JsonException"/>.</summary>
