@@ -47,7 +47,7 @@ public sealed class FlockChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: false);
+        var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: false, this);
         var completion = await _client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
         return FlockToMeai.ToChatResponse(completion);
     }
@@ -57,7 +57,7 @@ public sealed class FlockChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: true);
+        var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: true, this);
         var state = new StreamingUpdates();
         var pending = new List<ChatResponseUpdate>(2);
         await foreach (var chunk in _client.StreamAsync(request, cancellationToken).ConfigureAwait(false))

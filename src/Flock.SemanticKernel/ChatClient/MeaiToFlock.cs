@@ -13,14 +13,26 @@ internal static class MeaiToFlock
     private static readonly JsonElement ToolChoiceRequired = JsonDocument.Parse("\"required\"").RootElement.Clone();
     private static readonly JsonElement EmptyObjectSchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
 
-    public static ChatRequest ToRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, bool streaming)
+    public static ChatRequest ToRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, bool streaming, IChatClient? client = null)
     {
         var settings = ToSettings(options);
+        var model = options?.ModelId ?? defaultModelId ?? "";
+        if (client is not null && options?.RawRepresentationFactory?.Invoke(client) is { } raw)
+        {
+            ApplyRaw(raw, settings, ref model);
+        }
+
         var request = new ChatRequest
         {
-            Model = options?.ModelId ?? defaultModelId ?? "",
+            Model = model,
             Messages = ToMessages(messages, settings.IncludeReasoningInHistory == true),
         };
+
+        if (options?.Instructions is { Length: > 0 } instructions)
+        {
+            // MEAI's per-call instructions: a system message ahead of the conversation.
+            request.Messages.Insert(0, new RequestMessage { Role = "system", Content = MessageContent.FromText(instructions) });
+        }
 
         SettingsToWire.Apply(settings, request, streaming);
         if (options is not null)
@@ -79,6 +91,39 @@ internal static class MeaiToFlock
         }
 
         return settings;
+    }
+
+    /// <summary>
+    /// The escape hatch: a request body from <see cref="ChatOptions.RawRepresentationFactory"/> (a <see cref="System.Text.Json.Nodes.JsonObject"/>,
+    /// a JSON object element, or a dictionary) whose fields win over the options: known ones by their JSON names, the rest sent as they are.
+    /// </summary>
+    private static void ApplyRaw(object raw, FlockPromptExecutionSettings settings, ref string model)
+    {
+        IEnumerable<KeyValuePair<string, object?>> fields = raw switch
+        {
+            System.Text.Json.Nodes.JsonObject node => node.Select(static p => KeyValuePair.Create(
+                p.Key, p.Value is null ? null : (object?)JsonSerializer.SerializeToElement(p.Value, FlockJsonContext.Default.JsonNode))),
+            JsonElement { ValueKind: JsonValueKind.Object } element => element.EnumerateObject().Select(static p => KeyValuePair.Create(p.Name, (object?)p.Value)),
+            IEnumerable<KeyValuePair<string, object?>> pairs => pairs,
+            _ => throw new NotSupportedException(
+                $"ChatOptions.RawRepresentationFactory returned a {raw.GetType().Name}; FlockChatClient takes a JsonObject, a JSON object element or a dictionary of request fields."),
+        };
+
+        foreach (var (key, value) in fields)
+        {
+            if (key == "model")
+            {
+                model = SettingValues.ToText(key, value) ?? model;
+            }
+            else if (key is "messages" or "stream")
+            {
+                throw new NotSupportedException($"'{key}' cannot come from ChatOptions.RawRepresentationFactory: FlockChatClient writes it from the call itself.");
+            }
+            else if (!SettingBinder.TryBind(settings, key, value) && value is not null)
+            {
+                (settings.ExtensionData ??= new Dictionary<string, object>())[key] = value;
+            }
+        }
     }
 
     /// <summary>A float option as the decimal the caller wrote (0.3f is sent as 0.3, not 0.30000001192092896).</summary>

@@ -16,6 +16,7 @@ namespace Flock.SemanticKernel.Wire;
 [JsonSerializable(typeof(ImageResponse))]
 [JsonSerializable(typeof(List<ContentPart>))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [JsonSerializable(typeof(Dictionary<string, object>))]
 internal sealed partial class FlockJsonContext : JsonSerializerContext;
