@@ -34,19 +34,11 @@ internal static class FlockToSk
                 items.Add(new FunctionCallContent(meai.Name, pluginName: null, id: meai.CallId, arguments: meai.Arguments is null ? null : new KernelArguments(meai.Arguments)));
             }
 
-            var metadata = new Dictionary<string, object?>(6)
-            {
-                [FlockMetadataKeys.Id] = completion.Id,
-                [FlockMetadataKeys.Created] = created,
-                [FlockMetadataKeys.FinishReason] = choice.FinishReason,
-                [FlockMetadataKeys.Usage] = usage,
-                [FlockMetadataKeys.SystemFingerprint] = completion.SystemFingerprint,
-            };
-
-            if (choice.Logprobs is { ValueKind: not System.Text.Json.JsonValueKind.Null } logprobs)
-            {
-                metadata[FlockMetadataKeys.Logprobs] = logprobs;
-            }
+            var logprobs = choice.Logprobs is { ValueKind: not System.Text.Json.JsonValueKind.Null } l ? l : (System.Text.Json.JsonElement?)null;
+            var metadata = new FlockMetadata(
+                FlockMetadata.Entries.Id | FlockMetadata.Entries.Created | FlockMetadata.Entries.FinishReason | FlockMetadata.Entries.Usage
+                    | FlockMetadata.Entries.SystemFingerprint | (logprobs is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Logprobs),
+                completion.Id, created, choice.FinishReason, usage, completion.SystemFingerprint, logprobs);
 
             results.Add(new ChatMessageContent(AuthorRole.Assistant, items, completion.Model ?? modelId, completion, Encoding.UTF8, metadata));
         }

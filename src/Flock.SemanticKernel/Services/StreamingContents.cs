@@ -60,29 +60,14 @@ internal sealed class StreamingContents(string? modelId)
     {
         if (FlockToSk.ToUsage(_usage) is { } usage)
         {
-            var metadata = new Dictionary<string, object?> { [FlockMetadataKeys.Id] = _id, [FlockMetadataKeys.Usage] = usage };
+            var metadata = new FlockMetadata(FlockMetadata.Entries.Id | FlockMetadata.Entries.Usage, _id, null, null, usage, null, null);
             results.Add(new StreamingChatMessageContent(AuthorRole.Assistant, null, null, 0, _model, Encoding.UTF8, metadata));
         }
     }
 
-    private static Dictionary<string, object?> Metadata(StreamChunk chunk, string? finishReason)
-    {
-        var metadata = new Dictionary<string, object?>(4)
-        {
-            [FlockMetadataKeys.Id] = chunk.Id,
-            [FlockMetadataKeys.Created] = ChatClient.FlockToMeai.ToDate(chunk.Created),
-        };
-
-        if (finishReason is not null)
-        {
-            metadata[FlockMetadataKeys.FinishReason] = finishReason;
-        }
-
-        if (chunk.SystemFingerprint is not null)
-        {
-            metadata[FlockMetadataKeys.SystemFingerprint] = chunk.SystemFingerprint;
-        }
-
-        return metadata;
-    }
+    private static FlockMetadata Metadata(StreamChunk chunk, string? finishReason) => new(
+        FlockMetadata.Entries.Id | FlockMetadata.Entries.Created
+            | (finishReason is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.FinishReason)
+            | (chunk.SystemFingerprint is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.SystemFingerprint),
+        chunk.Id, ChatClient.FlockToMeai.ToDate(chunk.Created), finishReason, null, chunk.SystemFingerprint, null);
 }
