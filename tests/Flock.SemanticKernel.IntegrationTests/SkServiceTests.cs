@@ -139,6 +139,24 @@ public sealed class SkServiceTests : EmulatorTest
     }
 
     [Fact]
+    public async Task FlockSettings_KnownKeysInExtensionData_AreBoundOnce_TypedValuesWin()
+    {
+        var settings = new FlockPromptExecutionSettings
+        {
+            Temperature = 0.4,
+            ExtensionData = new Dictionary<string, object> { ["temperature"] = 1.9, ["max_tokens"] = 12, ["min_p"] = 0.1 },
+        };
+
+        await SkService().GetChatMessageContentAsync(History("Hi"), settings);
+
+        var body = SingleChatBody();
+        Assert.Equal(0.4, body["temperature"]!.GetValue<double>());
+        Assert.Equal(12, body["max_tokens"]!.GetValue<int>());
+        Assert.Equal(0.1, body["min_p"]!.GetValue<double>());
+        Assert.Single(Emulator.Requests[0].Body.Split("\"temperature\"")[1..]);
+    }
+
+    [Fact]
     public async Task ProviderExtras_AndTemplateKeys_ReachTheWire()
     {
         // Known keys in ExtensionData bind to their typed fields; unknown ones are sent as they are.

@@ -91,8 +91,6 @@ internal static class KernelFunctionNames
     public static string Qualify(string? plugin, string function, char separator = Separator) =>
         plugin is { Length: > 0 } ? string.Concat(plugin, new ReadOnlySpan<char>(in separator), function) : function;
 
-    private static string Qualify(string? plugin, string function) => Qualify(plugin, function, Separator);
-
     private static bool TrySplit(string name, Kernel kernel, out string plugin, out string function)
     {
         // Names come as Plugin-function (the direct path, like SK's OpenAI connector) or Plugin_function (SK's MEAI bridge).

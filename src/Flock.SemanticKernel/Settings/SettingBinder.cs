@@ -5,14 +5,9 @@ namespace Flock.SemanticKernel.Settings;
 /// <summary>Binds a setting given by its JSON name (prompt-template extension data, MEAI additional properties) to the typed property.</summary>
 internal static class SettingBinder
 {
-    private static readonly HashSet<string> KnownKeys =
-    [
-        "temperature", "top_p", "max_tokens", "n", "best_of", "frequency_penalty", "presence_penalty", "logit_bias", "seed", "stop",
-        "user", "response_format", "include_reasoning_in_history", "top_logprobs", "logprobs", "stream_options",
-    ];
-
     /// <summary>Whether <paramref name="key"/> is a setting the typed properties model.</summary>
-    public static bool IsKnown(string key) => KnownKeys.Contains(key);
+    /// <remarks>Asked of a throw-away instance, so the switch below stays the one list of keys.</remarks>
+    public static bool IsKnown(string key) => TryBind(new FlockPromptExecutionSettings(), key, null);
 
     /// <summary>Returns false for a key the settings do not model; the caller passes it through as a provider extra.</summary>
     public static bool TryBind(FlockPromptExecutionSettings settings, string key, object? value)
