@@ -1,10 +1,11 @@
 // 04 · IChatClient: Flock as a Microsoft.Extensions.AI chat client, with MEAI middleware on top.
 // Run: dotnet run examples/04-chat-client.cs
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
-#:project ../src/Flock.SemanticKernel.Emulator/Flock.SemanticKernel.Emulator.csproj
+#:project ../src/Flock.Emulator/Flock.Emulator.csproj
 
+using Flock.Extensions.AI;
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.Extensions.AI;
 
 await using var flock = await FlockConnection.FromEnvironmentAsync();

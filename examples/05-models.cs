@@ -1,11 +1,11 @@
 // 05 · Models: list what Flock serves (GET /models).
 // Run: dotnet run examples/05-models.cs
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
-#:project ../src/Flock.SemanticKernel.Emulator/Flock.SemanticKernel.Emulator.csproj
+#:project ../src/Flock.Emulator/Flock.Emulator.csproj
 
+using Flock.Extensions.AI;
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Client;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 
 await using var flock = await FlockConnection.FromEnvironmentAsync();
 

@@ -1,12 +1,13 @@
 // 06 · Plugins: the model calls your C# functions, Semantic Kernel runs them, and the answer uses their results.
 // Run: dotnet run examples/06-plugins.cs
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
-#:project ../src/Flock.SemanticKernel.Emulator/Flock.SemanticKernel.Emulator.csproj
+#:project ../src/Flock.Emulator/Flock.Emulator.csproj
 #:property PublishAot=false
 
 using System.ComponentModel;
+using Flock.Extensions.AI;
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 

@@ -1,13 +1,14 @@
 // 07 · Agent: a Microsoft Agent Framework ChatClientAgent running on FlockChatClient, with tools and a conversation thread.
 // Run: dotnet run examples/07-agent-framework.cs
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
-#:project ../src/Flock.SemanticKernel.Emulator/Flock.SemanticKernel.Emulator.csproj
+#:project ../src/Flock.Emulator/Flock.Emulator.csproj
 #:package Microsoft.Agents.AI
 #:property PublishAot=false
 
 using System.ComponentModel;
+using Flock.Extensions.AI;
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 

@@ -1,11 +1,12 @@
 // 08 · Reasoning: thinking models (qwen3 thinking, deepseek) reason before they answer; the reasoning comes apart from the answer.
 // Run: dotnet run examples/08-reasoning.cs   (online, set FLOCK_MODEL to a thinking model)
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
-#:project ../src/Flock.SemanticKernel.Emulator/Flock.SemanticKernel.Emulator.csproj
+#:project ../src/Flock.Emulator/Flock.Emulator.csproj
 #pragma warning disable SKEXP0110 // SK marks its reasoning content types experimental
 
+using Flock.Extensions.AI;
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;

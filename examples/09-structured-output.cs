@@ -1,12 +1,13 @@
 // 09 · Structured output: ask for JSON that matches a C# record's schema, and get the record back.
 // Run: dotnet run examples/09-structured-output.cs
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
-#:project ../src/Flock.SemanticKernel.Emulator/Flock.SemanticKernel.Emulator.csproj
+#:project ../src/Flock.Emulator/Flock.Emulator.csproj
 #:property PublishAot=false
 
 using System.Text.Json;
+using Flock.Extensions.AI;
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;

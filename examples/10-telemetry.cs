@@ -1,13 +1,13 @@
 // 10 · Telemetry: OpenTelemetry traces and metrics (GenAI semantic conventions) from both adapters, on the console.
 // Run: dotnet run examples/10-telemetry.cs   (offline on the built-in emulator unless FLOCK_API_KEY is set)
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
-#:project ../src/Flock.SemanticKernel.Emulator/Flock.SemanticKernel.Emulator.csproj
+#:project ../src/Flock.Emulator/Flock.Emulator.csproj
 #:package OpenTelemetry.Exporter.Console
 #:property PublishAot=false
 
+using Flock.Extensions.AI;
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Client;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;

@@ -1,11 +1,12 @@
 // 11 · Configuration: FlockOptions from a "Flock" configuration section into DI, validated at start-up.
 // Run: dotnet run examples/11-configuration.cs   (offline on the built-in emulator unless FLOCK_API_KEY is set)
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
-#:project ../src/Flock.SemanticKernel.Emulator/Flock.SemanticKernel.Emulator.csproj
+#:project ../src/Flock.Emulator/Flock.Emulator.csproj
 #:package Microsoft.Extensions.Configuration
 
+using Flock.Extensions.AI;
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,11 +1,11 @@
 // 12 · Text generation: SK's ITextGenerationService, and raw prompts in the API's other forms of "messages".
 // Run: dotnet run examples/12-text-generation.cs   (offline on the built-in emulator unless FLOCK_API_KEY is set)
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
-#:project ../src/Flock.SemanticKernel.Emulator/Flock.SemanticKernel.Emulator.csproj
+#:project ../src/Flock.Emulator/Flock.Emulator.csproj
 
+using Flock.Extensions.AI;
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Client;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.TextGeneration;
 
@@ -31,7 +31,7 @@ Console.WriteLine();
 // Step 3: raw prompts. The API document lets "messages" be a string, strings, token ids or token-id arrays
 // ("<|endoftext|>" separates documents); FlockClient sends them in that form.
 var client = new FlockClient(flock.ApiKey, flock.Endpoint);
-var settings = new FlockPromptExecutionSettings { MaxTokens = 60 };
+var settings = new Microsoft.Extensions.AI.ChatOptions { MaxOutputTokens = 60 };
 var fromText = await client.CompletePromptAsync(FlockPrompt.FromText("Once upon a time"), settings, flock.ModelId);
 Console.WriteLine($"Raw text prompt:   {fromText.Text} (finish: {fromText.FinishReason}, {fromText.Usage?.TotalTokens} tokens)");
 var fromTexts = await client.CompletePromptAsync(FlockPrompt.FromTexts("First document.", "Second document."), settings, flock.ModelId);

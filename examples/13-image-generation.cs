@@ -2,14 +2,15 @@
 // Run: dotnet run examples/13-image-generation.cs   (offline on the built-in emulator unless FLOCK_API_KEY is set;
 //      against the real service, set FLOCK_IMAGE_MODEL to an image model your key can use)
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
-#:project ../src/Flock.SemanticKernel.Emulator/Flock.SemanticKernel.Emulator.csproj
+#:project ../src/Flock.Emulator/Flock.Emulator.csproj
 
 #pragma warning disable SKEXP0001 // SK's text-to-image service is experimental.
 #pragma warning disable MEAI001   // so is MEAI's image generator.
 
 using System.Drawing;
+using Flock.Extensions.AI;
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.TextToImage;

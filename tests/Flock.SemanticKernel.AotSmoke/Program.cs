@@ -2,7 +2,7 @@
 // CI). Endpoint, key and model come from arguments (endpoint key model) or FLOCK_ENDPOINT / FLOCK_API_KEY /
 // FLOCK_MODEL. Prints each check; exits 1 if any fails, 2 on bad usage.
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Client;
+using Flock.Extensions.AI;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.AI;

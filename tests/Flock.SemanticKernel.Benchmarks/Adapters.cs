@@ -17,8 +17,8 @@ public sealed class Adapters
     public Adapters(byte[] body, string mediaType)
     {
         var http = new HttpClient(new CannedHandler(body, mediaType));
-        FlockSk = new FlockChatCompletionService(new Client.FlockClient(new FlockOptions { ApiKey = Key, Endpoint = Endpoint, ModelId = CannedBodies.Model, MaxRetries = 0 }, http), CannedBodies.Model);
-        FlockMeai = new FlockChatClient(new Client.FlockClient(new FlockOptions { ApiKey = Key, Endpoint = Endpoint, ModelId = CannedBodies.Model, MaxRetries = 0 }, http), CannedBodies.Model);
+        FlockSk = new FlockChatCompletionService(new FlockClient(new FlockOptions { ApiKey = Key, Endpoint = Endpoint, ModelId = CannedBodies.Model, MaxRetries = 0 }, http), CannedBodies.Model);
+        FlockMeai = new FlockChatClient(new FlockClient(new FlockOptions { ApiKey = Key, Endpoint = Endpoint, ModelId = CannedBodies.Model, MaxRetries = 0 }, http), CannedBodies.Model);
         SkOpenAI = new OpenAIChatCompletionService(CannedBodies.Model, Endpoint, Key, httpClient: http);
         var openAIClient = new OpenAIClient(new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = Endpoint, Transport = new HttpClientPipelineTransport(http), RetryPolicy = new ClientRetryPolicy(0) });
         MeaiOpenAI = openAIClient.GetChatClient(CannedBodies.Model).AsIChatClient();

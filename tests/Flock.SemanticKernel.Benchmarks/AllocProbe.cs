@@ -1,5 +1,5 @@
-using Flock.SemanticKernel.ChatClient;
-using Flock.SemanticKernel.Wire;
+using Flock.Extensions.AI.ChatClient;
+using Flock.Extensions.AI.Wire;
 using Microsoft.Extensions.AI;
 
 namespace Flock.SemanticKernel.Benchmarks;
@@ -23,7 +23,7 @@ public static class AllocProbe
         var (_, options) = Workloads.FiveTools();
         Console.WriteLine("ToRequest: " + M(() => MeaiToFlock.ToRequest(messages, options, "m", false)));
         var req = MeaiToFlock.ToRequest(messages, options, "m", false);
-        Console.WriteLine("Body: " + M(() => { using var b = Client.PooledJsonBody.Create(req, FlockJsonContext.Default.ChatRequest); return null; }));
+        Console.WriteLine("Body: " + M(() => { using var b = PooledJsonBody.Create(req, FlockJsonContext.Default.ChatRequest); return null; }));
         var bodyBytes = CannedBodies.Completion(5, out _);
         Console.WriteLine("Parse completion: " + M(() => System.Text.Json.JsonSerializer.Deserialize(bodyBytes, FlockJsonContext.Default.ChatCompletion)));
         var c = System.Text.Json.JsonSerializer.Deserialize(bodyBytes, FlockJsonContext.Default.ChatCompletion)!;

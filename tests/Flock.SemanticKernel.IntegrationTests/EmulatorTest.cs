@@ -1,4 +1,4 @@
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 
 namespace Flock.SemanticKernel.IntegrationTests;
 
@@ -17,9 +17,9 @@ public abstract class EmulatorTest : IAsyncLifetime
         return options;
     }
 
-    protected FlockChatCompletionService SkService(Action<FlockOptions>? configure = null) => new(new Client.FlockClient(Options(configure)), Model);
+    protected FlockChatCompletionService SkService(Action<FlockOptions>? configure = null) => new(new FlockClient(Options(configure)), Model);
 
-    protected FlockChatClient ChatClient(Action<FlockOptions>? configure = null) => new(new Client.FlockClient(Options(configure)), Model);
+    protected FlockChatClient ChatClient(Action<FlockOptions>? configure = null) => new(new FlockClient(Options(configure)), Model);
 
     /// <summary>The body of the only chat request the emulator received.</summary>
     protected System.Text.Json.Nodes.JsonObject SingleChatBody()

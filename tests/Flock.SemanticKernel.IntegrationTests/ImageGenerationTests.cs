@@ -1,6 +1,6 @@
 using System.Drawing;
 using System.Net;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
@@ -17,9 +17,9 @@ public sealed class ImageGenerationTests : EmulatorTest
     private const string ImageModel = "test-image-model";
     private static readonly byte[] PngMagic = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
-    private FlockTextToImageService SkImages(Action<FlockOptions>? configure = null) => new(new Client.FlockClient(Options(configure)), ImageModel);
+    private FlockTextToImageService SkImages(Action<FlockOptions>? configure = null) => new(new FlockClient(Options(configure)), ImageModel);
 
-    private FlockImageGenerator MeaiImages(Action<FlockOptions>? configure = null) => new(new Client.FlockClient(Options(configure)), ImageModel);
+    private FlockImageGenerator MeaiImages(Action<FlockOptions>? configure = null) => new(new FlockClient(Options(configure)), ImageModel);
 
     private System.Text.Json.Nodes.JsonObject SingleImageBody()
     {

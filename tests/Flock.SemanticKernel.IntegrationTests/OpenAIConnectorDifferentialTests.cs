@@ -1,7 +1,7 @@
 #pragma warning disable SKEXP0010 // OpenAIChatCompletionService(modelId, endpoint, …) is marked experimental
 using System.ComponentModel;
 using System.Text.Json.Nodes;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;

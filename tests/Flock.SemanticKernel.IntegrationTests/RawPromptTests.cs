@@ -18,7 +18,7 @@ public sealed class RawPromptTests : EmulatorTest
     [MemberData(nameof(Forms))]
     public async Task Each_form_goes_under_messages_and_is_answered(string form, string wire, string decoded)
     {
-        var completion = await Client().CompletePromptAsync(Prompt(form), new FlockPromptExecutionSettings { Temperature = 0.5, MaxTokens = 80 });
+        var completion = await Client().CompletePromptAsync(Prompt(form), new Microsoft.Extensions.AI.ChatOptions { Temperature = 0.5f, MaxOutputTokens = 80 });
 
         var body = SingleChatBody();
         Assert.Equal(wire, body["messages"]!.ToJsonString());
@@ -54,7 +54,7 @@ public sealed class RawPromptTests : EmulatorTest
     [Fact]
     public async Task Settings_apply_and_n_gives_a_choice_each()
     {
-        var completion = await Client().CompletePromptAsync(FlockPrompt.FromText("Tell me a long story"), new FlockPromptExecutionSettings { ChoiceCount = 2, MaxTokens = 3 });
+        var completion = await Client().CompletePromptAsync(FlockPrompt.FromText("Tell me a long story"), new Microsoft.Extensions.AI.ChatOptions { MaxOutputTokens = 3, AdditionalProperties = new() { ["n"] = 2 } });
 
         Assert.Equal(2, completion.Choices.Count);
         Assert.All(completion.Choices, c => Assert.Equal("length", c.FinishReason));
@@ -70,7 +70,7 @@ public sealed class RawPromptTests : EmulatorTest
         Assert.Throws<ArgumentOutOfRangeException>(() => FlockPrompt.FromTokens(1, -2));
         Assert.Throws<ArgumentException>(() => FlockPrompt.FromTexts());
         Assert.Throws<ArgumentException>(() => FlockPrompt.FromTokenArrays([1], []));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Client().CompletePromptAsync(FlockPrompt.FromText("x"), new FlockPromptExecutionSettings { Temperature = 3 }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Client().CompletePromptAsync(FlockPrompt.FromText("x"), new Microsoft.Extensions.AI.ChatOptions { Temperature = 3 }));
         Assert.Empty(Emulator.Requests);
     }
 
@@ -81,7 +81,7 @@ public sealed class RawPromptTests : EmulatorTest
         Assert.Equal("\"<|endoftext|>\"", FlockPrompt.FromText(FlockPrompt.EndOfText).ToString());
     }
 
-    private Client.FlockClient Client() => new(Options());
+    private FlockClient Client() => new(Options());
 
     private static FlockPrompt Prompt(string form) => form switch
     {

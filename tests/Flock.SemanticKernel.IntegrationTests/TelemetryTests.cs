@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -210,7 +210,7 @@ public sealed class TelemetryTests : EmulatorTest
     {
         var logs = new ListLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        var service = new FlockChatCompletionService(new Client.FlockClient(Options(), loggerFactory: factory), Model);
+        var service = new FlockChatCompletionService(new FlockClient(Options(), loggerFactory: factory), Model);
 
         await service.GetChatMessageContentAsync("Log me");
         await foreach (var _ in service.GetStreamingChatMessageContentsAsync("Log me streaming"))

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;

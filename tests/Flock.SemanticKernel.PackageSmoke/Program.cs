@@ -3,7 +3,7 @@
 using System.Reflection;
 using System.Text;
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Emulator;
+using Flock.Emulator;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 

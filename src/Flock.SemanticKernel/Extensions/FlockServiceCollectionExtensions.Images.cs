@@ -5,7 +5,7 @@ using Microsoft.SemanticKernel.TextToImage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers Flock's image generation: SK's text-to-image service and MEAI's image generator.</summary>
+/// <summary>Registers Flock's Semantic Kernel text-to-image service.</summary>
 public static partial class FlockServiceCollectionExtensions
 {
     /// <summary>Adds a <see cref="FlockTextToImageService"/> as <see cref="ITextToImageService"/>, keyed by <paramref name="serviceId"/> when given.</summary>
@@ -41,43 +41,5 @@ public static partial class FlockServiceCollectionExtensions
         return serviceId is null
             ? services.AddSingleton(provider => factory(provider, null))
             : services.AddKeyedSingleton(serviceId, factory);
-    }
-
-    /// <summary>
-    /// Adds a <see cref="FlockImageGenerator"/> as <see cref="IImageGenerator"/> (keyed by <paramref name="serviceId"/> when given)
-    /// and returns its <see cref="ImageGeneratorBuilder"/>, for MEAI middleware such as <c>UseOpenTelemetry()</c>.
-    /// </summary>
-    /// <param name="services">The service collection.</param>
-    /// <param name="modelId">The image model.</param>
-    /// <param name="apiKey">The Flock API key.</param>
-    /// <param name="endpoint">The API base address; default <c>https://api.flock.io/v1</c>.</param>
-    /// <param name="serviceId">The key of a keyed registration; null registers the default generator.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
-    [Experimental("MEAI001")]
-    public static ImageGeneratorBuilder AddFlockImageGenerator(
-        this IServiceCollection services, string modelId, string apiKey, Uri? endpoint = null, string? serviceId = null, HttpClient? httpClient = null)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
-        var options = new FlockOptions { ApiKey = apiKey, ModelId = modelId, Endpoint = endpoint ?? FlockOptions.DefaultEndpoint };
-        return services.AddFlockImageGenerator(options, serviceId, httpClient);
-    }
-
-    /// <summary>Adds a <see cref="FlockImageGenerator"/> configured by <paramref name="options"/> and returns its <see cref="ImageGeneratorBuilder"/>.</summary>
-    /// <param name="services">The service collection.</param>
-    /// <param name="options">Key, endpoint, model, timeouts and retries.</param>
-    /// <param name="serviceId">The key of a keyed registration; null registers the default generator.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
-    [Experimental("MEAI001")]
-    public static ImageGeneratorBuilder AddFlockImageGenerator(this IServiceCollection services, FlockOptions options, string? serviceId = null, HttpClient? httpClient = null)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(options);
-        var snapshot = options.Clone();
-        AddNamedHttpClient(services);
-        IImageGenerator Create(IServiceProvider provider) => new FlockImageGenerator(CreateClient(provider, snapshot, httpClient), snapshot.ModelId);
-        return serviceId is null
-            ? services.AddImageGenerator(Create)
-            : services.AddKeyedImageGenerator(serviceId, Create);
     }
 }

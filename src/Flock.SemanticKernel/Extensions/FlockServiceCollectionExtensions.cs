@@ -1,5 +1,4 @@
 using Flock.SemanticKernel;
-using Flock.SemanticKernel.Client;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,16 +10,13 @@ using Microsoft.SemanticKernel.TextGeneration;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
-/// Registers Flock's SK chat completion service and MEAI chat client, from arguments, a <see cref="FlockOptions"/>, or the
+/// Registers Flock's Semantic Kernel chat completion and text generation service, from arguments, a <see cref="FlockOptions"/>, or the
 /// options pattern (a <c>"Flock"</c> configuration section or a configure delegate, validated at start-up).
 /// </summary>
 public static partial class FlockServiceCollectionExtensions
 {
-    /// <summary>
-    /// The name of the <see cref="IHttpClientFactory"/> client the registrations send with, so handlers can be added:
-    /// <c>services.AddHttpClient(FlockServiceCollectionExtensions.HttpClientName).AddStandardResilienceHandler()</c>.
-    /// </summary>
-    public const string HttpClientName = "Flock";
+    /// <summary>The name of the <see cref="IHttpClientFactory"/> client the registrations send with (shared with <c>AddFlockChatClient</c>).</summary>
+    public const string HttpClientName = FlockChatClientServiceCollectionExtensions.HttpClientName;
 
     /// <summary>
     /// Adds a <see cref="FlockChatCompletionService"/> as <see cref="IChatCompletionService"/> and <see cref="ITextGenerationService"/>,
@@ -65,7 +61,7 @@ public static partial class FlockServiceCollectionExtensions
     public static IServiceCollection AddFlockChatCompletion(this IServiceCollection services, IConfiguration configuration, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        AddFlockOptions(services, serviceId).Bind(configuration);
+        services.AddFlockOptions(serviceId).Bind(configuration);
         return AddChatCompletion(services, provider => OptionsFor(provider, serviceId), serviceId, httpClient);
     }
 
@@ -77,84 +73,9 @@ public static partial class FlockServiceCollectionExtensions
     public static IServiceCollection AddFlockChatCompletion(this IServiceCollection services, Action<FlockOptions> configure, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        AddFlockOptions(services, serviceId).Configure(configure);
+        services.AddFlockOptions(serviceId).Configure(configure);
         return AddChatCompletion(services, provider => OptionsFor(provider, serviceId), serviceId, httpClient);
     }
-
-    /// <summary>
-    /// Adds a <see cref="FlockChatClient"/> as <see cref="IChatClient"/> (keyed by <paramref name="serviceId"/> when given) and
-    /// returns its <see cref="ChatClientBuilder"/>, so MEAI middleware can be added: <c>.UseFunctionInvocation().UseOpenTelemetry()</c>.
-    /// </summary>
-    /// <param name="services">The service collection.</param>
-    /// <param name="modelId">The model, e.g. <c>qwen3-30b-a3b-instruct-2507</c>.</param>
-    /// <param name="apiKey">The Flock API key.</param>
-    /// <param name="endpoint">The API base address; default <c>https://api.flock.io/v1</c>.</param>
-    /// <param name="serviceId">The key of a keyed registration; null registers the default client.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
-    public static ChatClientBuilder AddFlockChatClient(
-        this IServiceCollection services, string modelId, string apiKey, Uri? endpoint = null, string? serviceId = null, HttpClient? httpClient = null)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
-        var options = new FlockOptions { ApiKey = apiKey, ModelId = modelId, Endpoint = endpoint ?? FlockOptions.DefaultEndpoint };
-        return services.AddFlockChatClient(options, serviceId, httpClient);
-    }
-
-    /// <summary>Adds a <see cref="FlockChatClient"/> configured by <paramref name="options"/> and returns its <see cref="ChatClientBuilder"/>.</summary>
-    /// <param name="services">The service collection.</param>
-    /// <param name="options">Key, endpoint, model, timeouts and retries.</param>
-    /// <param name="serviceId">The key of a keyed registration; null registers the default client.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
-    public static ChatClientBuilder AddFlockChatClient(this IServiceCollection services, FlockOptions options, string? serviceId = null, HttpClient? httpClient = null)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(options);
-        var snapshot = options.Clone();
-        return AddChatClient(services, _ => snapshot, serviceId, httpClient);
-    }
-
-    /// <summary>
-    /// Adds a <see cref="FlockChatClient"/> configured from a configuration section (named options validated at start-up) and
-    /// returns its <see cref="ChatClientBuilder"/>.
-    /// </summary>
-    /// <param name="services">The service collection.</param>
-    /// <param name="configuration">The section holding <c>ApiKey</c>, <c>Endpoint</c>, <c>ModelId</c>, timeouts and retries.</param>
-    /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default client.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
-    public static ChatClientBuilder AddFlockChatClient(this IServiceCollection services, IConfiguration configuration, string? serviceId = null, HttpClient? httpClient = null)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        AddFlockOptions(services, serviceId).Bind(configuration);
-        return AddChatClient(services, provider => OptionsFor(provider, serviceId), serviceId, httpClient);
-    }
-
-    /// <summary>Adds a <see cref="FlockChatClient"/> configured by <paramref name="configure"/> (named options validated at start-up).</summary>
-    /// <param name="services">The service collection.</param>
-    /// <param name="configure">Sets the options (it runs after any configuration binding of the same name).</param>
-    /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default client.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
-    public static ChatClientBuilder AddFlockChatClient(this IServiceCollection services, Action<FlockOptions> configure, string? serviceId = null, HttpClient? httpClient = null)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        AddFlockOptions(services, serviceId).Configure(configure);
-        return AddChatClient(services, provider => OptionsFor(provider, serviceId), serviceId, httpClient);
-    }
-
-    /// <summary>
-    /// Registers <see cref="FlockOptions"/> under <paramref name="name"/> (default: the unnamed options) with
-    /// <see cref="FlockOptionsValidator"/> and start-up validation; chain <c>.Bind(section)</c> or <c>.Configure(…)</c>.
-    /// </summary>
-    /// <param name="services">The service collection.</param>
-    /// <param name="name">The options name; the registrations use their service id.</param>
-    public static OptionsBuilder<FlockOptions> AddFlockOptions(this IServiceCollection services, string? name = null)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FlockOptions>, FlockOptionsValidator>());
-        return services.AddOptions<FlockOptions>(name ?? Options.Options.DefaultName).ValidateOnStart();
-    }
-
-    private static FlockOptions OptionsFor(IServiceProvider provider, string? serviceId) =>
-        provider.GetRequiredService<IOptionsMonitor<FlockOptions>>().Get(serviceId ?? Options.Options.DefaultName);
 
     /// <summary>
     /// One service instance per registration, reachable as <see cref="FlockChatCompletionService"/>, <see cref="IChatCompletionService"/>
@@ -186,33 +107,10 @@ public static partial class FlockServiceCollectionExtensions
         return services;
     }
 
-    private static ChatClientBuilder AddChatClient(IServiceCollection services, Func<IServiceProvider, FlockOptions> options, string? serviceId, HttpClient? httpClient)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        AddNamedHttpClient(services);
-        IChatClient Create(IServiceProvider provider)
-        {
-            var resolved = options(provider);
-            return new FlockChatClient(CreateClient(provider, resolved, httpClient), resolved.ModelId);
-        }
+    private static FlockOptions OptionsFor(IServiceProvider provider, string? serviceId) => FlockChatClientServiceCollectionExtensions.OptionsFor(provider, serviceId);
 
-        return serviceId is null
-            ? services.AddChatClient(Create)
-            : services.AddKeyedChatClient(serviceId, Create);
-    }
-
-    private static void AddNamedHttpClient(IServiceCollection services)
-    {
-        // Redirects are not followed by the handler: the transport follows same-origin ones itself, so the key stays home.
-        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
-            });
-    }
+    private static void AddNamedHttpClient(IServiceCollection services) => FlockChatClientServiceCollectionExtensions.AddNamedHttpClient(services);
 
     private static FlockClient CreateClient(IServiceProvider provider, FlockOptions options, HttpClient? httpClient) =>
-        new(options, httpClient ?? provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), provider.GetService<ILoggerFactory>());
+        FlockChatClientServiceCollectionExtensions.CreateClient(provider, options, httpClient);
 }

@@ -1,10 +1,6 @@
 using System.Runtime.CompilerServices;
-using Flock.SemanticKernel.ChatClient;
-using Flock.SemanticKernel.Client;
 using Flock.SemanticKernel.Services;
-using Flock.SemanticKernel.Settings;
 using Flock.SemanticKernel.Telemetry;
-using Flock.SemanticKernel.Wire;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
@@ -242,13 +238,14 @@ public sealed class FlockChatCompletionService : IChatCompletionService, ITextGe
 
     private ChatRequest ToRequest(ChatHistory history, FlockPromptExecutionSettings settings, FunctionChoiceBehaviorConfiguration? tools, bool streaming)
     {
+        var parameters = settings.ToParameterValues();
         var request = new ChatRequest
         {
             Model = settings.ModelId ?? _modelId ?? "",
-            Messages = SkToFlock.ToMessages(history, settings.IncludeReasoningInHistory == true),
+            Messages = SkToFlock.ToMessages(history, parameters[ChatParameters.IncludeReasoningInHistory] is true),
         };
 
-        SettingsToWire.Apply(settings, request, streaming);
+        parameters.WriteTo(request, streaming);
         if (tools is not null)
         {
             SkToFlock.ApplyTools(tools, request);

@@ -1,6 +1,3 @@
-using Flock.SemanticKernel.Client;
-using Flock.SemanticKernel.Settings;
-using Flock.SemanticKernel.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.Services;

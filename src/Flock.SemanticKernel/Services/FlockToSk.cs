@@ -1,6 +1,4 @@
 using System.Text;
-using Flock.SemanticKernel.ChatClient;
-using Flock.SemanticKernel.Wire;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 

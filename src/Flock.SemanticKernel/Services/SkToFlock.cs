@@ -1,8 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Flock.SemanticKernel.ChatClient;
-using Flock.SemanticKernel.Settings;
-using Flock.SemanticKernel.Wire;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Flock.SemanticKernel.Wire;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
@@ -69,5 +68,5 @@ internal sealed class StreamingContents(string? modelId)
         FlockMetadata.Entries.Id | FlockMetadata.Entries.Created
             | (finishReason is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.FinishReason)
             | (chunk.SystemFingerprint is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.SystemFingerprint),
-        chunk.Id, ChatClient.FlockToMeai.ToDate(chunk.Created), finishReason, null, chunk.SystemFingerprint, null);
+        chunk.Id, FlockToMeai.ToDate(chunk.Created), finishReason, null, chunk.SystemFingerprint, null);
 }

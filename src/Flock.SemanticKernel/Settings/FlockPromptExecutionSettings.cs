@@ -1,6 +1,5 @@
 using System.Collections.ObjectModel;
 using System.Text.Json.Serialization;
-using Flock.SemanticKernel.Settings;
 using Microsoft.SemanticKernel;
 
 namespace Flock.SemanticKernel;
@@ -9,86 +8,76 @@ namespace Flock.SemanticKernel;
 /// Execution settings for Flock chat completions. Every property is optional: one left unset is not sent, and the server's
 /// default applies. JSON names are those of the Flock API document, so prompt templates can set them.
 /// </summary>
+/// <remarks>
+/// The values live in the core's one table of parameters, so binding from templates, cloning, validation and the wire
+/// form are the same as for <c>FlockChatClient</c>'s <c>ChatOptions</c>.
+/// </remarks>
 public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
 {
-    private double? _temperature;
-    private double? _topP;
-    private int? _maxTokens;
-    private int? _choiceCount;
-    private int? _bestOf;
-    private double? _frequencyPenalty;
-    private double? _presencePenalty;
-    private IDictionary<int, int>? _logitBias;
-    private int? _logprobs;
-    private long? _seed;
-    private IList<string>? _stop;
-    private string? _user;
-    private FlockStreamOptions? _streamOptions;
-    private object? _responseFormat;
-    private bool? _includeReasoningInHistory;
+    private ChatParameterValues _values = new();
 
     /// <summary>Sampling temperature, 0 to 2 (server default 1). Higher is more random.</summary>
     [JsonPropertyName("temperature")]
-    public double? Temperature { get => _temperature; set => Set(ref _temperature, value); }
+    public double? Temperature { get => (double?)_values[ChatParameters.Temperature]; set => Set(ChatParameters.Temperature, value); }
 
     /// <summary>Nucleus sampling probability mass, 0 to 1 (server default 1).</summary>
     [JsonPropertyName("top_p")]
-    public double? TopP { get => _topP; set => Set(ref _topP, value); }
+    public double? TopP { get => (double?)_values[ChatParameters.TopP]; set => Set(ChatParameters.TopP, value); }
 
     /// <summary>Maximum tokens to generate, at least 1 (server default 16).</summary>
     [JsonPropertyName("max_tokens")]
-    public int? MaxTokens { get => _maxTokens; set => Set(ref _maxTokens, value); }
+    public int? MaxTokens { get => (int?)_values[ChatParameters.MaxTokens]; set => Set(ChatParameters.MaxTokens, value); }
 
     /// <summary>How many completions to generate (<c>n</c>), at least 1 (server default 1); each becomes its own result.</summary>
     [JsonPropertyName("n")]
-    public int? ChoiceCount { get => _choiceCount; set => Set(ref _choiceCount, value); }
+    public int? ChoiceCount { get => (int?)_values[ChatParameters.N]; set => Set(ChatParameters.N, value); }
 
     /// <summary>Completions generated server-side to return the most likely one; at least <c>n</c>; not with streaming.</summary>
     [JsonPropertyName("best_of")]
-    public int? BestOf { get => _bestOf; set => Set(ref _bestOf, value); }
+    public int? BestOf { get => (int?)_values[ChatParameters.BestOf]; set => Set(ChatParameters.BestOf, value); }
 
     /// <summary>Penalty for tokens by their frequency so far, −2 to 2 (server default 0).</summary>
     [JsonPropertyName("frequency_penalty")]
-    public double? FrequencyPenalty { get => _frequencyPenalty; set => Set(ref _frequencyPenalty, value); }
+    public double? FrequencyPenalty { get => (double?)_values[ChatParameters.FrequencyPenalty]; set => Set(ChatParameters.FrequencyPenalty, value); }
 
     /// <summary>Penalty for tokens that already appeared, −2 to 2 (server default 0).</summary>
     [JsonPropertyName("presence_penalty")]
-    public double? PresencePenalty { get => _presencePenalty; set => Set(ref _presencePenalty, value); }
+    public double? PresencePenalty { get => (double?)_values[ChatParameters.PresencePenalty]; set => Set(ChatParameters.PresencePenalty, value); }
 
     /// <summary>Bias per token id, −100 to 100 (e.g. <c>{50256: -100}</c> bans &lt;|endoftext|&gt;).</summary>
     [JsonPropertyName("logit_bias")]
-    public IDictionary<int, int>? LogitBias { get => _logitBias; set => Set(ref _logitBias, value); }
+    public IDictionary<int, int>? LogitBias { get => (IDictionary<int, int>?)_values[ChatParameters.LogitBias]; set => Set(ChatParameters.LogitBias, value); }
 
     /// <summary>How many most-likely tokens to return log probabilities for at each position, 0 to 5.</summary>
     [JsonPropertyName("logprobs")]
-    public int? Logprobs { get => _logprobs; set => Set(ref _logprobs, value); }
+    public int? Logprobs { get => (int?)_values[ChatParameters.Logprobs]; set => Set(ChatParameters.Logprobs, value); }
 
     /// <summary>Seed for deterministic sampling where the server supports it.</summary>
     [JsonPropertyName("seed")]
-    public long? Seed { get => _seed; set => Set(ref _seed, value); }
+    public long? Seed { get => (long?)_values[ChatParameters.Seed]; set => Set(ChatParameters.Seed, value); }
 
     /// <summary>Up to 4 sequences that stop generation.</summary>
     [JsonPropertyName("stop")]
-    public IList<string>? StopSequences { get => _stop; set => Set(ref _stop, value); }
+    public IList<string>? StopSequences { get => (IList<string>?)_values[ChatParameters.Stop]; set => Set(ChatParameters.Stop, value); }
 
     /// <summary>A stable identifier of the end user.</summary>
     [JsonPropertyName("user")]
-    public string? User { get => _user; set => Set(ref _user, value); }
+    public string? User { get => (string?)_values[ChatParameters.User]; set => Set(ChatParameters.User, value); }
 
     /// <summary>Streaming options; by default the connector sends <c>include_usage: true</c> so usage arrives on the last update.</summary>
     [JsonPropertyName("stream_options")]
-    public FlockStreamOptions? StreamOptions { get => _streamOptions; set => Set(ref _streamOptions, value); }
+    public FlockStreamOptions? StreamOptions { get => (FlockStreamOptions?)_values[ChatParameters.StreamOptions]; set => Set(ChatParameters.StreamOptions, value); }
 
     /// <summary>
     /// The answer's format: <c>"json_object"</c>, a JSON schema (<see cref="System.Text.Json.JsonElement"/> or text),
     /// or a .NET <see cref="Type"/> whose schema is derived.
     /// </summary>
     [JsonPropertyName("response_format")]
-    public object? ResponseFormat { get => _responseFormat; set => Set(ref _responseFormat, value); }
+    public object? ResponseFormat { get => _values[ChatParameters.ResponseFormat]; set => Set(ChatParameters.ResponseFormat, value); }
 
     /// <summary>Sends earlier turns' reasoning back to the server (<c>reasoning_content</c>); off by default.</summary>
     [JsonPropertyName("include_reasoning_in_history")]
-    public bool? IncludeReasoningInHistory { get => _includeReasoningInHistory; set => Set(ref _includeReasoningInHistory, value); }
+    public bool? IncludeReasoningInHistory { get => (bool?)_values[ChatParameters.IncludeReasoningInHistory]; set => Set(ChatParameters.IncludeReasoningInHistory, value); }
 
     /// <summary>
     /// Returns <paramref name="executionSettings"/> as Flock settings: the same instance when it already is one, otherwise a new
@@ -117,7 +106,7 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
         {
             foreach (var (key, value) in data)
             {
-                if (!SettingBinder.TryBind(settings, key, value))
+                if (!settings._values.TryBind(key, value))
                 {
                     (settings.ExtensionData ??= new Dictionary<string, object>())[key] = value;
                 }
@@ -134,21 +123,7 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
         ServiceId = ServiceId,
         FunctionChoiceBehavior = FunctionChoiceBehavior,
         ExtensionData = ExtensionData is null ? null : new Dictionary<string, object>(ExtensionData),
-        Temperature = Temperature,
-        TopP = TopP,
-        MaxTokens = MaxTokens,
-        ChoiceCount = ChoiceCount,
-        BestOf = BestOf,
-        FrequencyPenalty = FrequencyPenalty,
-        PresencePenalty = PresencePenalty,
-        LogitBias = LogitBias is null ? null : new Dictionary<int, int>(LogitBias),
-        Logprobs = Logprobs,
-        Seed = Seed,
-        StopSequences = StopSequences is null ? null : new List<string>(StopSequences),
-        User = User,
-        StreamOptions = StreamOptions is null ? null : new FlockStreamOptions { IncludeUsage = StreamOptions.IncludeUsage },
-        ResponseFormat = ResponseFormat,
-        IncludeReasoningInHistory = IncludeReasoningInHistory,
+        _values = _values.Clone(),
     };
 
     /// <inheritdoc/>
@@ -160,20 +135,48 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
         }
 
         base.Freeze();
-        if (_stop is not null)
+        if (StopSequences is { } stop)
         {
-            _stop = new ReadOnlyCollection<string>(new List<string>(_stop));
+            _values[ChatParameters.Stop] = new ReadOnlyCollection<string>(new List<string>(stop));
         }
 
-        if (_logitBias is not null)
+        if (LogitBias is { } bias)
         {
-            _logitBias = new ReadOnlyDictionary<int, int>(new Dictionary<int, int>(_logitBias));
+            _values[ChatParameters.LogitBias] = new ReadOnlyDictionary<int, int>(new Dictionary<int, int>(bias));
         }
     }
 
-    private void Set<T>(ref T field, T value)
+    /// <summary>
+    /// The values to send: keys of <see cref="PromptExecutionSettings.ExtensionData"/> by their JSON names (unknown ones as
+    /// provider extras), then the typed properties, which win.
+    /// </summary>
+    internal ChatParameterValues ToParameterValues()
+    {
+        if (ExtensionData is not { Count: > 0 } extras)
+        {
+            return _values;
+        }
+
+        var merged = new ChatParameterValues();
+        foreach (var (key, value) in extras)
+        {
+            merged.Bind(key, value);
+        }
+
+        foreach (var parameter in ChatParameters.All)
+        {
+            if (_values[parameter] is { } value)
+            {
+                merged[parameter] = value;
+            }
+        }
+
+        return merged;
+    }
+
+    private void Set(ChatParameter parameter, object? value)
     {
         ThrowIfFrozen();
-        field = value;
+        _values[parameter] = value;
     }
 }

@@ -77,19 +77,19 @@ public sealed class FlockTextToImageExecutionSettings : PromptExecutionSettings
             switch (key)
             {
                 case "width":
-                    result.Width = Settings.SettingValues.ToInt32(key, value);
+                    result.Width = SettingValues.ToInt32(key, value);
                     break;
                 case "height":
-                    result.Height = Settings.SettingValues.ToInt32(key, value);
+                    result.Height = SettingValues.ToInt32(key, value);
                     break;
                 case "n":
-                    result.ImageCount = Settings.SettingValues.ToInt32(key, value);
+                    result.ImageCount = SettingValues.ToInt32(key, value);
                     break;
                 case "response_format":
-                    result.ResponseFormat = Settings.SettingValues.ToText(key, value);
+                    result.ResponseFormat = SettingValues.ToText(key, value);
                     break;
                 case "user":
-                    result.User = Settings.SettingValues.ToText(key, value);
+                    result.User = SettingValues.ToText(key, value);
                     break;
                 default:
                     // "size" too: it is checked with the request, before sending.

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Flock.SemanticKernel.Wire;
 
 namespace Flock.SemanticKernel.Telemetry;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Flock.SemanticKernel.Client;
+using Flock.Extensions.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel.ChatCompletion;
 

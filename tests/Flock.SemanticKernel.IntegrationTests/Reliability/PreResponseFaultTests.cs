@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Flock.SemanticKernel.Client;
-using Flock.SemanticKernel.Emulator;
+using Flock.Extensions.AI;
+using Flock.Emulator;
 
 namespace Flock.SemanticKernel.IntegrationTests.Reliability;
 

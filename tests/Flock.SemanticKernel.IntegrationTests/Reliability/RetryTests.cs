@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using Flock.SemanticKernel.Client;
-using Flock.SemanticKernel.Emulator;
+using Flock.Extensions.AI;
+using Flock.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;

@@ -1,6 +1,6 @@
 using System.Net;
-using Flock.SemanticKernel.Client;
-using Flock.SemanticKernel.Emulator;
+using Flock.Extensions.AI;
+using Flock.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

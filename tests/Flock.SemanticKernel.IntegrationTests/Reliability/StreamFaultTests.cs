@@ -1,6 +1,6 @@
 using System.Net;
-using Flock.SemanticKernel.Client;
-using Flock.SemanticKernel.Emulator;
+using Flock.Extensions.AI;
+using Flock.Emulator;
 
 namespace Flock.SemanticKernel.IntegrationTests.Reliability;
 

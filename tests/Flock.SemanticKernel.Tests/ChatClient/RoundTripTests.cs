@@ -1,4 +1,5 @@
 using Flock.SemanticKernel.Tests.Support;
+using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
@@ -33,7 +34,7 @@ public sealed class RoundTripTests
         var options = settings.ToChatOptions(kernel: null);
         Assert.NotNull(options);
 
-        var sk = await Calls.SkBodyAsync(settings, streaming);
+        var sk = await TestSk.SkBodyAsync(settings, streaming);
         var meai = await Calls.MeaiBodyAsync(options, streaming);
 
         JsonAssert.Equal(sk, meai);
@@ -51,7 +52,7 @@ public sealed class RoundTripTests
             """);
         var settings = config.ExecutionSettings["default"];
 
-        var sk = await Calls.SkBodyAsync(settings, streaming: false);
+        var sk = await TestSk.SkBodyAsync(settings, streaming: false);
         var meai = await Calls.MeaiBodyAsync(settings.ToChatOptions(kernel: null), streaming: false);
 
         JsonAssert.Equal(sk, meai);

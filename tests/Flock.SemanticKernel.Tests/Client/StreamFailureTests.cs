@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Flock.SemanticKernel.Tests.Support;
+using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 
 namespace Flock.SemanticKernel.Tests.Client;
@@ -108,7 +109,7 @@ public sealed class StreamFailureTests
         var seen = 0;
         if (adapter == "sk")
         {
-            await foreach (var _ in TestFlock.Service(handler).GetStreamingChatMessageContentsAsync(Calls.History()))
+            await foreach (var _ in TestSk.Service(handler).GetStreamingChatMessageContentsAsync(TestSk.History()))
             {
                 seen++;
                 Assert.False(body.Disposed);
@@ -160,7 +161,7 @@ public sealed class StreamFailureTests
     {
         if (adapter == "sk")
         {
-            var (items, error) = await Drain.AllAsync(TestFlock.Service(handler, TestFlock.Options()).GetStreamingChatMessageContentsAsync(Calls.History()));
+            var (items, error) = await Drain.AllAsync(TestSk.Service(handler, TestFlock.Options()).GetStreamingChatMessageContentsAsync(TestSk.History()));
             return (items.Where(i => !string.IsNullOrEmpty(i.Content)).Select(i => i.Content!).ToList(), error);
         }
         else

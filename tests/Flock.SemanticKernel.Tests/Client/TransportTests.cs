@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
-using Flock.SemanticKernel.Client;
+using Flock.Extensions.AI;
 using Flock.SemanticKernel.Tests.Support;
+using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 
 namespace Flock.SemanticKernel.Tests.Client;
@@ -19,11 +20,11 @@ public sealed class TransportTests
             .EnqueueJson(TestFiles.Read("completion.json"))
             .EnqueueSse(TestFiles.Read("stream-text.sse"))
             .EnqueueJson(TestFiles.Read("models.json"));
-        var service = TestFlock.Service(handler);
+        var service = TestSk.Service(handler);
         IChatClient client = TestFlock.ChatClient(handler);
 
-        await service.GetChatMessageContentsAsync(Calls.History());
-        await Drain.AllAsync(service.GetStreamingChatMessageContentsAsync(Calls.History()));
+        await service.GetChatMessageContentsAsync(TestSk.History());
+        await Drain.AllAsync(service.GetStreamingChatMessageContentsAsync(TestSk.History()));
         await service.ListModelsAsync();
         await client.GetResponseAsync(Calls.Messages());
         await Drain.AllAsync(client.GetStreamingResponseAsync(Calls.Messages()));
@@ -56,7 +57,7 @@ public sealed class TransportTests
         var handler = new RecordingHandler().EnqueueJson(TestFiles.Read("completion.json"));
         var service = new FlockChatCompletionService(TestFlock.Model, TestFlock.ApiKey, new Uri(endpoint), new HttpClient(handler));
 
-        await service.GetChatMessageContentsAsync(Calls.History());
+        await service.GetChatMessageContentsAsync(TestSk.History());
 
         Assert.Equal(new Uri(expected), handler.SingleRequest.Uri);
     }
@@ -66,7 +67,7 @@ public sealed class TransportTests
     {
         var handler = new RecordingHandler().EnqueueJson(TestFiles.Read("models.json"));
 
-        var models = await TestFlock.Service(handler).ListModelsAsync();
+        var models = await TestSk.Service(handler).ListModelsAsync();
 
         var created = DateTimeOffset.FromUnixTimeSeconds(1677610602);
         Assert.Equal(
@@ -108,7 +109,7 @@ public sealed class TransportTests
         options.Endpoint = new Uri("http://flock.internal:4000/v1");
         options.AllowInsecureEndpoint = true;
 
-        await TestFlock.Service(handler, options).GetChatMessageContentsAsync(Calls.History());
+        await TestSk.Service(handler, options).GetChatMessageContentsAsync(TestSk.History());
 
         Assert.Equal(new Uri("http://flock.internal:4000/v1/chat/completions"), handler.SingleRequest.Uri);
     }
@@ -153,7 +154,7 @@ public sealed class TransportTests
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
 
-        var sk = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TestFlock.Service(handler).GetChatMessageContentsAsync(Calls.History(), cancellationToken: cts.Token));
+        var sk = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History(), cancellationToken: cts.Token));
         var meai = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TestFlock.ChatClient(handler).GetResponseAsync(Calls.Messages(), cancellationToken: cts.Token));
 
         Assert.IsNotType<FlockTimeoutException>(sk);
@@ -171,7 +172,7 @@ public sealed class TransportTests
         });
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
 
-        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TestFlock.Service(handler, TestFlock.Options()).GetChatMessageContentsAsync(Calls.History(), cancellationToken: cts.Token));
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TestSk.Service(handler, TestFlock.Options()).GetChatMessageContentsAsync(TestSk.History(), cancellationToken: cts.Token));
 
         Assert.IsNotType<FlockTimeoutException>(ex);
         Assert.Single(handler.Requests);
@@ -212,7 +213,7 @@ public sealed class TransportTests
         var options = TestFlock.Options();
         options.RequestTimeout = TimeSpan.FromMilliseconds(100);
 
-        var ex = await Assert.ThrowsAsync<FlockTimeoutException>(() => TestFlock.Service(handler, options).GetChatMessageContentsAsync(Calls.History()));
+        var ex = await Assert.ThrowsAsync<FlockTimeoutException>(() => TestSk.Service(handler, options).GetChatMessageContentsAsync(TestSk.History()));
 
         Assert.Equal(FlockTimeoutKind.Request, ex.Kind);
         Assert.Equal(TimeSpan.FromMilliseconds(100), ex.Timeout);
@@ -227,7 +228,7 @@ public sealed class TransportTests
         var options = TestFlock.Options();
         options.StreamIdleTimeout = TimeSpan.FromMilliseconds(150);
 
-        var (items, error) = await Drain.AllAsync(TestFlock.Service(handler, options).GetStreamingChatMessageContentsAsync(Calls.History()));
+        var (items, error) = await Drain.AllAsync(TestSk.Service(handler, options).GetStreamingChatMessageContentsAsync(TestSk.History()));
 
         Assert.Equal("Cut off", string.Concat(items.Select(i => i.Content)));
         var ex = Assert.IsType<FlockTimeoutException>(error);
@@ -241,7 +242,7 @@ public sealed class TransportTests
             .Enqueue(_ => Task.FromResult(Redirect(HttpStatusCode.TemporaryRedirect, "/v2/chat/completions")))
             .EnqueueJson(TestFiles.Read("completion.json"));
 
-        await TestFlock.Service(handler).GetChatMessageContentsAsync(Calls.History());
+        await TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History());
 
         Assert.Equal(new Uri("https://flock.test/v2/chat/completions"), handler.Requests[1].Uri);
         Assert.Equal(TestFlock.ApiKey, handler.Requests[1].Header("x-litellm-api-key"));
@@ -255,7 +256,7 @@ public sealed class TransportTests
             .Enqueue(_ => Task.FromResult(Redirect(HttpStatusCode.Redirect, "https://evil.test/steal")))
             .EnqueueJson(TestFiles.Read("completion.json"));
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => TestFlock.Service(handler).GetChatMessageContentsAsync(Calls.History()));
+        var ex = await Assert.ThrowsAsync<FlockException>(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
 
         Assert.Single(handler.Requests);
         Assert.Contains("evil.test", ex.Message);

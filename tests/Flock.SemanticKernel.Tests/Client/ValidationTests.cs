@@ -1,4 +1,5 @@
 using Flock.SemanticKernel.Tests.Support;
+using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
@@ -58,7 +59,7 @@ public sealed class ValidationTests
     {
         var c = Cases[name];
         var handler = new RecordingHandler();
-        var service = TestFlock.Service(handler);
+        var service = TestSk.Service(handler);
         var settings = new FlockPromptExecutionSettings();
         c.Sk(settings);
 
@@ -66,13 +67,13 @@ public sealed class ValidationTests
         {
             if (c.Streaming)
             {
-                await foreach (var _ in service.GetStreamingChatMessageContentsAsync(Calls.History(), settings))
+                await foreach (var _ in service.GetStreamingChatMessageContentsAsync(TestSk.History(), settings))
                 {
                 }
             }
             else
             {
-                await service.GetChatMessageContentsAsync(Calls.History(), settings);
+                await service.GetChatMessageContentsAsync(TestSk.History(), settings);
             }
         });
 
@@ -113,7 +114,7 @@ public sealed class ValidationTests
     [Fact]
     public async Task Best_of_equal_to_n_without_streaming_is_sent()
     {
-        var body = await Calls.SkBodyAsync(new FlockPromptExecutionSettings { ChoiceCount = 2, BestOf = 2 }, streaming: false);
+        var body = await TestSk.SkBodyAsync(new FlockPromptExecutionSettings { ChoiceCount = 2, BestOf = 2 }, streaming: false);
 
         JsonAssert.Equal(Calls.Body(""" "n": 2, "best_of": 2 """), body);
     }
@@ -133,7 +134,7 @@ public sealed class ValidationTests
             LogitBias = new Dictionary<int, int> { [0] = -100, [1] = 100 },
         };
 
-        var body = await Calls.SkBodyAsync(settings, streaming: false);
+        var body = await TestSk.SkBodyAsync(settings, streaming: false);
 
         JsonAssert.Equal(Calls.Body("""
             "temperature": 2, "top_p": 0, "frequency_penalty": -2, "presence_penalty": 2, "logprobs": true, "top_logprobs": 5,
@@ -146,7 +147,7 @@ public sealed class ValidationTests
     {
         var handler = new RecordingHandler();
 
-        var ex = await Assert.ThrowsAnyAsync<ArgumentException>(() => TestFlock.Service(handler).GetChatMessageContentsAsync(new ChatHistory()));
+        var ex = await Assert.ThrowsAnyAsync<ArgumentException>(() => TestSk.Service(handler).GetChatMessageContentsAsync(new ChatHistory()));
 
         Assert.Equal("messages", ex.ParamName);
         Assert.Empty(handler.Requests);
@@ -158,7 +159,7 @@ public sealed class ValidationTests
         var handler = new RecordingHandler();
         var settings = new PromptExecutionSettings { ExtensionData = new Dictionary<string, object> { ["max_tokens"] = "lots" } };
 
-        var ex = await Assert.ThrowsAnyAsync<ArgumentException>(() => TestFlock.Service(handler).GetChatMessageContentsAsync(Calls.History(), settings));
+        var ex = await Assert.ThrowsAnyAsync<ArgumentException>(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History(), settings));
 
         Assert.Equal("max_tokens", ex.ParamName);
         Assert.Empty(handler.Requests);

@@ -1,4 +1,5 @@
 using Flock.SemanticKernel.Tests.Support;
+using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;

@@ -1,4 +1,5 @@
 using Flock.SemanticKernel.Tests.Support;
+using Flock.Tests.Support;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
@@ -23,7 +24,7 @@ public sealed class HistoryMappingTests
         ]));
         history.AddAssistantMessage("A cat.");
 
-        var body = await Calls.SkBodyAsync(null, streaming: false, history);
+        var body = await TestSk.SkBodyAsync(null, streaming: false, history);
 
         JsonAssert.Equal($$$"""
             {
@@ -54,7 +55,7 @@ public sealed class HistoryMappingTests
         ]));
         history.Add(new ChatMessageContent(AuthorRole.Tool, [new FunctionResultContent("get_weather", callId: "call_1", result: "18C, sunny")]));
 
-        var body = await Calls.SkBodyAsync(null, streaming: false, history);
+        var body = await TestSk.SkBodyAsync(null, streaming: false, history);
 
         JsonAssert.Equal($$$"""
             {
@@ -73,7 +74,7 @@ public sealed class HistoryMappingTests
     [Fact]
     public async Task Earlier_reasoning_is_not_sent_by_default()
     {
-        var body = await Calls.SkBodyAsync(null, streaming: false, HistoryWithReasoning());
+        var body = await TestSk.SkBodyAsync(null, streaming: false, HistoryWithReasoning());
 
         JsonAssert.Equal($$$"""
             {
@@ -90,7 +91,7 @@ public sealed class HistoryMappingTests
     [Fact]
     public async Task Earlier_reasoning_is_sent_when_asked()
     {
-        var body = await Calls.SkBodyAsync(new FlockPromptExecutionSettings { IncludeReasoningInHistory = true }, streaming: false, HistoryWithReasoning());
+        var body = await TestSk.SkBodyAsync(new FlockPromptExecutionSettings { IncludeReasoningInHistory = true }, streaming: false, HistoryWithReasoning());
 
         JsonAssert.Equal($$$"""
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Flock.SemanticKernel.Tests.Support;
+using Flock.Tests.Support;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
@@ -16,7 +17,7 @@ public sealed class ResponseParsingTests
         Assert.Equal("Hello! How can I help you today?", result.Content);
         Assert.Equal(AuthorRole.Assistant, result.Role);
         Assert.Equal("qwen3-30b-a3b-instruct-2507", result.ModelId);
-        Assert.IsType<Wire.ChatCompletion>(result.InnerContent);
+        Assert.IsType<ChatCompletion>(result.InnerContent);
         var metadata = result.Metadata!;
         Assert.Equal("chatcmpl-7f3a1c2e9b", metadata[FlockMetadataKeys.Id]);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1735689600), metadata[FlockMetadataKeys.Created]);
@@ -107,7 +108,7 @@ public sealed class ResponseParsingTests
     {
         var handler = new RecordingHandler().EnqueueJson("""{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":""},"finish_reason":"stop"}]}""");
 
-        var result = Assert.Single(await TestFlock.Service(handler).GetChatMessageContentsAsync(Calls.History()));
+        var result = Assert.Single(await TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
 
         Assert.Equal(TestFlock.Model, result.ModelId);
         Assert.True(string.IsNullOrEmpty(result.Content)); // an empty completion must not crash anything
@@ -119,7 +120,7 @@ public sealed class ResponseParsingTests
     {
         var handler = new RecordingHandler().EnqueueJson("""{"error": {"message": "upstream failed", "type": "None", "param": "None", "code": "500"}}""");
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => TestFlock.Service(handler).GetChatMessageContentsAsync(Calls.History()));
+        var ex = await Assert.ThrowsAsync<FlockException>(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
 
         Assert.Contains("upstream failed", ex.Message);
         Assert.Equal("500", ex.ErrorCode);
@@ -131,7 +132,7 @@ public sealed class ResponseParsingTests
     {
         var handler = new RecordingHandler().Enqueue(System.Net.HttpStatusCode.OK, "<html>oops</html>", "text/html");
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => TestFlock.Service(handler).GetChatMessageContentsAsync(Calls.History()));
+        var ex = await Assert.ThrowsAsync<FlockException>(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
 
         Assert.IsAssignableFrom<JsonException>(ex.InnerException);
         Assert.Equal("<html>oops</html>", ex.ResponseContent);
@@ -140,6 +141,6 @@ public sealed class ResponseParsingTests
     private static async Task<IReadOnlyList<ChatMessageContent>> CompleteAsync(string file)
     {
         var handler = new RecordingHandler().EnqueueJson(TestFiles.Read(file));
-        return await TestFlock.Service(handler).GetChatMessageContentsAsync(Calls.History());
+        return await TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History());
     }
 }

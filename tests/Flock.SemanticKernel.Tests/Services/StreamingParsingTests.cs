@@ -1,4 +1,5 @@
 using Flock.SemanticKernel.Tests.Support;
+using Flock.Tests.Support;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
@@ -98,7 +99,7 @@ public sealed class StreamingParsingTests
     private static async Task<List<StreamingChatMessageContent>> StreamAsync(byte[] sse)
     {
         var handler = new RecordingHandler().EnqueueSse(sse);
-        var (items, error) = await Drain.AllAsync(TestFlock.Service(handler).GetStreamingChatMessageContentsAsync(Calls.History()));
+        var (items, error) = await Drain.AllAsync(TestSk.Service(handler).GetStreamingChatMessageContentsAsync(TestSk.History()));
         Assert.Null(error);
         Assert.NotEmpty(items);
         return items;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Flock.SemanticKernel.Tests.Support;
+using Flock.Tests.Support;
 using Microsoft.SemanticKernel;
 
 namespace Flock.SemanticKernel.Tests.Settings;
@@ -319,7 +320,7 @@ public sealed class FromExecutionSettingsTests
         Assert.Equal(50, settings.MaxTokens);
         Assert.Equal("deepseek-v3.1", settings.ModelId);
 
-        var body = await Calls.SkBodyAsync(config.ExecutionSettings["default"], streaming: false);
+        var body = await TestSk.SkBodyAsync(config.ExecutionSettings["default"], streaming: false);
 
         JsonAssert.Equal(Calls.Body("""
             "temperature": 0.2, "max_tokens": 50, "logprobs": true, "top_logprobs": 2, "stop": ["END"],

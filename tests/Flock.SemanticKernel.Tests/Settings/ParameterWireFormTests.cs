@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Flock.SemanticKernel.Tests.Support;
+using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
@@ -78,7 +79,7 @@ public sealed class ParameterWireFormTests
         var settings = new FlockPromptExecutionSettings();
         Cases[name].Sk(settings);
 
-        var body = await Calls.SkBodyAsync(settings, streaming: false);
+        var body = await TestSk.SkBodyAsync(settings, streaming: false);
 
         JsonAssert.Equal(Expected(name), body);
     }
@@ -99,9 +100,9 @@ public sealed class ParameterWireFormTests
     public async Task Unset_settings_send_exactly_model_and_messages()
     {
         var expected = Calls.Body("");
-        JsonAssert.Equal(expected, await Calls.SkBodyAsync(null, streaming: false));
-        JsonAssert.Equal(expected, await Calls.SkBodyAsync(new FlockPromptExecutionSettings(), streaming: false));
-        JsonAssert.Equal(expected, await Calls.SkBodyAsync(new PromptExecutionSettings(), streaming: false));
+        JsonAssert.Equal(expected, await TestSk.SkBodyAsync(null, streaming: false));
+        JsonAssert.Equal(expected, await TestSk.SkBodyAsync(new FlockPromptExecutionSettings(), streaming: false));
+        JsonAssert.Equal(expected, await TestSk.SkBodyAsync(new PromptExecutionSettings(), streaming: false));
         JsonAssert.Equal(expected, await Calls.MeaiBodyAsync(null, streaming: false));
         JsonAssert.Equal(expected, await Calls.MeaiBodyAsync(new ChatOptions(), streaming: false));
     }
@@ -110,8 +111,8 @@ public sealed class ParameterWireFormTests
     public async Task Unset_settings_when_streaming_add_only_stream_and_usage_request()
     {
         var expected = Calls.Body(""" "stream": true, "stream_options": {"include_usage": true} """);
-        JsonAssert.Equal(expected, await Calls.SkBodyAsync(null, streaming: true));
-        JsonAssert.Equal(expected, await Calls.SkBodyAsync(new FlockPromptExecutionSettings(), streaming: true));
+        JsonAssert.Equal(expected, await TestSk.SkBodyAsync(null, streaming: true));
+        JsonAssert.Equal(expected, await TestSk.SkBodyAsync(new FlockPromptExecutionSettings(), streaming: true));
         JsonAssert.Equal(expected, await Calls.MeaiBodyAsync(null, streaming: true));
         JsonAssert.Equal(expected, await Calls.MeaiBodyAsync(new ChatOptions(), streaming: true));
     }
@@ -121,7 +122,7 @@ public sealed class ParameterWireFormTests
     {
         var expected = Calls.Body(""" "stream": true, "stream_options": {"include_usage": false} """);
 
-        var sk = await Calls.SkBodyAsync(new FlockPromptExecutionSettings { StreamOptions = new FlockStreamOptions { IncludeUsage = false } }, streaming: true);
+        var sk = await TestSk.SkBodyAsync(new FlockPromptExecutionSettings { StreamOptions = new FlockStreamOptions { IncludeUsage = false } }, streaming: true);
         var meai = await Calls.MeaiBodyAsync(
             new ChatOptions { AdditionalProperties = new() { ["stream_options"] = new Dictionary<string, object> { ["include_usage"] = false } } },
             streaming: true);
@@ -133,7 +134,7 @@ public sealed class ParameterWireFormTests
     [Fact]
     public async Task Stream_options_are_not_sent_without_streaming()
     {
-        var sk = await Calls.SkBodyAsync(new FlockPromptExecutionSettings { StreamOptions = new FlockStreamOptions { IncludeUsage = true } }, streaming: false);
+        var sk = await TestSk.SkBodyAsync(new FlockPromptExecutionSettings { StreamOptions = new FlockStreamOptions { IncludeUsage = true } }, streaming: false);
         var meai = await Calls.MeaiBodyAsync(
             new ChatOptions { AdditionalProperties = new() { ["stream_options"] = JsonDocument.Parse("""{"include_usage":true}""").RootElement } },
             streaming: false);
@@ -160,7 +161,7 @@ public sealed class ParameterWireFormTests
             User = "u",
         };
 
-        var body = await Calls.SkBodyAsync(settings, streaming: true);
+        var body = await TestSk.SkBodyAsync(settings, streaming: true);
 
         JsonAssert.Equal(Calls.Body("""
             "stream": true, "stream_options": {"include_usage": true},

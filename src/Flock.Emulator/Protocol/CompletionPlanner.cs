@@ -1,0 +1,104 @@
+namespace Flock.Emulator.Protocol;
+
+/// <summary>Everything a completion response says, decided before writing it as JSON or as an SSE stream.</summary>
+internal sealed class ResponsePlan
+{
+    public required string Id { get; init; }
+
+    public required long Created { get; init; }
+
+    public required string Model { get; init; }
+
+    public required IReadOnlyList<ChoicePlan> Choices { get; init; }
+
+    public required int PromptTokens { get; init; }
+
+    public required int CompletionTokens { get; init; }
+
+    public int ReasoningTokens { get; init; }
+
+    /// <summary>Null when log probabilities were not requested.</summary>
+    public int? TopLogprobs { get; init; }
+}
+
+/// <summary>One choice of a response.</summary>
+internal sealed record ChoicePlan(int Index, string? Content, string? Reasoning, IReadOnlyList<PlannedToolCall> ToolCalls, string FinishReason);
+
+/// <summary>Turns a validated request (and an optional scripted reply) into a <see cref="ResponsePlan"/>, applying stop and max_tokens.</summary>
+internal static class CompletionPlanner
+{
+    public static ResponsePlan Plan(ChatRequest request, ScriptedReply? script)
+    {
+        var choices = new List<ChoicePlan>(request.N);
+        var completionTokens = 0;
+        var reasoningTokens = 0;
+        for (var i = 0; i < request.N; i++)
+        {
+            var reply = script is not null
+                ? new ReplyContent(
+                    script.Calls.Count > 0 && script.Content is null ? null : script.Content ?? "",
+                    script.ReasoningText,
+                    script.Calls.Select(c => new PlannedToolCall(c.Id ?? BuiltInReplies.NewToolCallId(), c.Name, c.Arguments)).ToList())
+                : BuiltInReplies.Create(request, i);
+
+            var content = reply.Content;
+            var finish = reply.ToolCalls.Count > 0 ? "tool_calls" : "stop";
+            if (content is not null && reply.ToolCalls.Count == 0)
+            {
+                content = ApplyStop(content, request.Stop);
+                if (request.MaxTokens is { } max)
+                {
+                    content = Tokenizer.Truncate(content, max, out var truncated);
+                    if (truncated)
+                    {
+                        finish = "length";
+                    }
+                }
+            }
+
+            if (script?.FinishReason is { } forced)
+            {
+                finish = forced;
+            }
+
+            var reasoning = Tokenizer.Count(reply.Reasoning);
+            reasoningTokens += reasoning;
+            completionTokens += Tokenizer.Count(content) + reasoning
+                + reply.ToolCalls.Sum(c => Tokenizer.Count(c.Name) + Tokenizer.Count(c.Arguments) + 2);
+            choices.Add(new ChoicePlan(i, content, reply.Reasoning, reply.ToolCalls, finish));
+        }
+
+        var promptTokens = request.PromptTokens;
+        if (script?.Usage is { } usage)
+        {
+            (promptTokens, completionTokens) = usage;
+        }
+
+        return new ResponsePlan
+        {
+            Id = "chatcmpl-" + Guid.NewGuid().ToString("N"),
+            Created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            Model = request.Model,
+            Choices = choices,
+            PromptTokens = promptTokens,
+            CompletionTokens = completionTokens,
+            ReasoningTokens = script?.Usage is null ? reasoningTokens : 0,
+            TopLogprobs = request.TopLogprobs,
+        };
+    }
+
+    private static string ApplyStop(string content, IReadOnlyList<string> stops)
+    {
+        var cut = -1;
+        foreach (var stop in stops)
+        {
+            var at = content.IndexOf(stop, StringComparison.Ordinal);
+            if (at >= 0 && (cut < 0 || at < cut))
+            {
+                cut = at;
+            }
+        }
+
+        return cut >= 0 ? content[..cut] : content;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Flock.Extensions.AI;
+
+/// <summary>
+/// Names for OpenTelemetry. Spans and metrics follow the GenAI semantic conventions (operation <c>chat</c>, provider
+/// <c>flock</c>): subscribe with <c>.AddSource(FlockTelemetry.SourceName)</c> and <c>.AddMeter(FlockTelemetry.SourceName)</c>.
+/// </summary>
+/// <remarks>
+/// Chat telemetry comes from MEAI's <c>OpenTelemetryChatClient</c> under this name, on both stacks: add it to a
+/// <see cref="FlockChatClient"/> with <c>.UseOpenTelemetry(sourceName: FlockTelemetry.SourceName)</c>; Semantic Kernel's
+/// service puts it in its own pipeline. Message content is recorded only with
+/// <see cref="FlockOptions.EnableSensitiveTelemetryData"/> (or MEAI's <c>EnableSensitiveData</c>); the API key never is.
+/// </remarks>
+public static class FlockTelemetry
+{
+    /// <summary>The name of the <see cref="System.Diagnostics.ActivitySource"/> and <see cref="System.Diagnostics.Metrics.Meter"/>: <c>Flock</c>.</summary>
+    public const string SourceName = "Flock";
+
+    /// <summary>The provider name on spans and metrics (<c>gen_ai.provider.name</c>): <c>flock</c>.</summary>
+    public const string ProviderName = "flock";
+}

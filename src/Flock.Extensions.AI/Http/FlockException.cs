@@ -1,0 +1,71 @@
+using System.Net;
+
+namespace Flock.Extensions.AI;
+
+/// <summary>An error answered by Flock (or met while reading its answer): the HTTP status, Flock's own message and error fields.</summary>
+/// <remarks>
+/// Every failure of a call reaches the caller as this type (or <see cref="FlockTimeoutException"/>), never the key. Semantic
+/// Kernel's service surfaces it as SK's <c>HttpOperationException</c> with this exception inside.
+/// </remarks>
+public class FlockException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public FlockException(string message, HttpStatusCode? statusCode = null, string? responseContent = null, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        StatusCode = statusCode;
+        ResponseContent = responseContent;
+    }
+
+    /// <summary>The HTTP status Flock answered with; null when no answer arrived (connection failure).</summary>
+    public HttpStatusCode? StatusCode { get; }
+
+    /// <summary>The error body Flock sent (the key masked, cut to a bounded length), if any.</summary>
+    public string? ResponseContent { get; }
+
+    /// <summary>Flock's <c>error.type</c> (e.g. <c>token_not_found_in_db</c>), if it sent one.</summary>
+    public string? ErrorType { get; init; }
+
+    /// <summary>Flock's <c>error.param</c>: the request parameter at fault, if it named one.</summary>
+    public string? ErrorParam { get; init; }
+
+    /// <summary>Flock's <c>error.code</c> (the proxy sends the status as a string).</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>The delay the server asked for with <c>Retry-After</c>, if any.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>True when the failure arrived after the stream had started (HTTP 200 already sent).</summary>
+    public bool DuringStream { get; init; }
+}
+
+/// <summary>Which of the client's timeouts fired.</summary>
+public enum FlockTimeoutKind
+{
+    /// <summary>The overall request timeout (<see cref="FlockOptions.RequestTimeout"/>).</summary>
+    Request,
+
+    /// <summary>The stream idle timeout (<see cref="FlockOptions.StreamIdleTimeout"/>): no bytes arrived for that long.</summary>
+    StreamIdle,
+}
+
+/// <summary>A request abandoned because one of the client's timeouts fired (not because the caller cancelled).</summary>
+public sealed class FlockTimeoutException : FlockException
+{
+    /// <summary>Creates the exception.</summary>
+    public FlockTimeoutException(FlockTimeoutKind kind, TimeSpan timeout, Exception? innerException = null)
+        : base(kind == FlockTimeoutKind.Request
+                ? $"The Flock request timed out: no complete answer within the request timeout of {timeout}."
+                : $"The Flock stream stalled: no bytes arrived within the stream idle timeout of {timeout}.",
+            HttpStatusCode.RequestTimeout, null, innerException)
+    {
+        Kind = kind;
+        Timeout = timeout;
+    }
+
+    /// <summary>Which timeout fired.</summary>
+    public FlockTimeoutKind Kind { get; }
+
+    /// <summary>The configured value that was exceeded.</summary>
+    public TimeSpan Timeout { get; }
+}

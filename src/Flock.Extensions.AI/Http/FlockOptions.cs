@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Flock.Extensions.AI;
+
+/// <summary>Connection settings for the Flock API; bindable from a <c>"Flock"</c> configuration section.</summary>
+public sealed class FlockOptions
+{
+    /// <summary>The configuration section these options are usually bound from: <c>"Flock"</c>.</summary>
+    public const string SectionName = "Flock";
+
+    /// <summary>The default endpoint, <c>https://api.flock.io/v1</c>.</summary>
+    public static Uri DefaultEndpoint { get; } = new("https://api.flock.io/v1");
+
+    /// <summary>The API key, sent only as the <c>x-litellm-api-key</c> header to <see cref="Endpoint"/>.</summary>
+    [Required]
+    public string ApiKey { get; set; } = "";
+
+    /// <summary>The API base address; defaults to <see cref="DefaultEndpoint"/>.</summary>
+    public Uri Endpoint { get; set; } = DefaultEndpoint;
+
+    /// <summary>The model used when a request does not name one, e.g. <c>qwen3-30b-a3b-instruct-2507</c>.</summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>Upper bound for a whole request, streaming included; default 10 minutes. <see cref="Timeout.InfiniteTimeSpan"/> turns it off.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a stream may send no bytes at all before it is abandoned; default 2 minutes.</summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Retries for 408, 429, 5xx and connection failures before any response is read; default 2, 0 turns retries off.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>First backoff delay (doubled each retry, with jitter) when the server gives no <c>Retry-After</c>; default 1 second.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest <c>Retry-After</c> that is honoured; a longer one fails at once. Default 30 seconds.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Allows a plain-HTTP endpoint that is not loopback. Off by default: the key would travel in clear text.</summary>
+    public bool AllowInsecureEndpoint { get; set; }
+
+    /// <summary>Logs request and response bodies at Trace level. Off by default; bodies hold user content.</summary>
+    public bool LogBodies { get; set; }
+
+    /// <summary>
+    /// Puts message content (prompts, answers, tool arguments) on telemetry spans as <c>gen_ai.input.messages</c> and
+    /// <c>gen_ai.output.messages</c>. Off by default; the API key never appears in telemetry either way.
+    /// </summary>
+    public bool EnableSensitiveTelemetryData { get; set; }
+
+    /// <summary>Returns a copy (used so that a caller's later changes do not affect a running client).</summary>
+    public FlockOptions Clone() => (FlockOptions)MemberwiseClone();
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"FlockOptions {{ Endpoint = {Endpoint}, ModelId = {ModelId ?? "(none)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(missing)" : "(set)")} }}";
+}

@@ -1,0 +1,208 @@
+using System.Collections.Frozen;
+using System.Globalization;
+
+namespace Flock.Extensions.AI.Wire;
+
+/// <summary>
+/// One request parameter: its JSON name, how a loosely typed value (a JSON element, a template string, a CLR number, a
+/// list or a map) is read into its type, the range the API document gives it, and where it goes on the wire. Everything
+/// that handles settings — MEAI options, SK settings and their binding, cloning, validation, the wire writer — goes
+/// through <see cref="ChatParameters"/>, the one table of these.
+/// </summary>
+internal sealed class ChatParameter
+{
+    private readonly Func<string, object?, object?> _read;
+    private readonly Action<string, object>? _validate;
+    private readonly Action<object, ChatRequest>? _write;
+    private readonly Func<object, object>? _copy;
+
+    public ChatParameter(
+        string name, Func<string, object?, object?> read, Action<string, object>? validate, Action<object, ChatRequest>? write, Func<object, object>? copy = null)
+    {
+        Name = name;
+        _read = read;
+        _validate = validate;
+        _write = write;
+        _copy = copy;
+    }
+
+    /// <summary>The JSON name, as in the API document and prompt templates.</summary>
+    public string Name { get; }
+
+    /// <summary>The position in <see cref="ChatParameters.All"/> (and in a <see cref="ChatParameterValues"/>).</summary>
+    public int Index { get; internal set; }
+
+    /// <summary>Whether the parameter is the connector's own switch rather than a field of the request body.</summary>
+    public bool IsConnectorSetting => _write is null;
+
+    /// <summary>Reads a loosely typed value; a value of the wrong type is an <see cref="ArgumentException"/> naming the parameter.</summary>
+    public object? Read(object? value) => _read(Name, value);
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the parameter and its range when the value is outside it.</summary>
+    public void Validate(object value) => _validate?.Invoke(Name, value);
+
+    /// <summary>Puts the value on the wire request (nothing for a connector setting).</summary>
+    public void Write(object value, ChatRequest request) => _write?.Invoke(value, request);
+
+    /// <summary>A copy that shares nothing mutable with <paramref name="value"/>.</summary>
+    public object? Copy(object? value) => value is null || _copy is null ? value : _copy(value);
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
+
+/// <summary>The table: every chat request parameter the connector models, each once.</summary>
+internal static class ChatParameters
+{
+    public static readonly ChatParameter Temperature = Number("temperature", 0, 2, static (v, r) => r.Temperature = v);
+    public static readonly ChatParameter TopP = Number("top_p", 0, 1, static (v, r) => r.TopP = v);
+    public static readonly ChatParameter MaxTokens = Count("max_tokens", static (v, r) => r.MaxTokens = v);
+    public static readonly ChatParameter N = Count("n", static (v, r) => r.N = v);
+    public static readonly ChatParameter BestOf = Count("best_of", static (v, r) => r.BestOf = v);
+    public static readonly ChatParameter FrequencyPenalty = Number("frequency_penalty", -2, 2, static (v, r) => r.FrequencyPenalty = v);
+    public static readonly ChatParameter PresencePenalty = Number("presence_penalty", -2, 2, static (v, r) => r.PresencePenalty = v);
+
+    public static readonly ChatParameter LogitBias = new(
+        "logit_bias",
+        static (name, value) => SettingValues.ToTokenMap(name, value),
+        static (name, value) =>
+        {
+            foreach (var (token, bias) in (IDictionary<int, int>)value)
+            {
+                if (token < 0)
+                {
+                    throw new ArgumentException($"logit_bias keys must be token ids (non-negative integers); got '{token.ToString(CultureInfo.InvariantCulture)}'.", name);
+                }
+
+                if (bias is < -100 or > 100)
+                {
+                    throw new ArgumentOutOfRangeException(name, bias, $"logit_bias values must be between -100 and 100 (token {token.ToString(CultureInfo.InvariantCulture)}).");
+                }
+            }
+        },
+        static (value, request) =>
+        {
+            var bias = (IDictionary<int, int>)value;
+            var wire = new Dictionary<string, int>(bias.Count);
+            foreach (var (token, v) in bias)
+            {
+                wire[token.ToString(CultureInfo.InvariantCulture)] = v;
+            }
+
+            request.LogitBias = wire;
+        },
+        static value => new Dictionary<int, int>((IDictionary<int, int>)value));
+
+    /// <summary>The API document's integer <c>logprobs</c> (0–5 most likely tokens), sent as <c>"logprobs": true, "top_logprobs": N</c>.</summary>
+    public static readonly ChatParameter Logprobs = new(
+        "logprobs",
+        static (name, value) => SettingValues.ToInt32(name, value),
+        static (name, value) =>
+        {
+            if ((int)value is < 0 or > 5)
+            {
+                throw new ArgumentOutOfRangeException(name, value, "logprobs must be between 0 and 5 (the number of most likely tokens returned per position).");
+            }
+        },
+        static (value, request) =>
+        {
+            request.Logprobs = true;
+            request.TopLogprobs = (int)value;
+        });
+
+    public static readonly ChatParameter Seed = new("seed", static (name, value) => SettingValues.ToInt64(name, value), null, static (v, r) => r.Seed = (long)v);
+
+    public static readonly ChatParameter Stop = new(
+        "stop",
+        static (name, value) => SettingValues.ToTextList(name, value),
+        static (name, value) =>
+        {
+            var stop = (IList<string>)value;
+            if (stop.Count > 4)
+            {
+                throw new ArgumentOutOfRangeException(name, stop.Count, "stop takes one string or an array of up to 4 strings.");
+            }
+
+            foreach (var s in stop)
+            {
+                if (string.IsNullOrEmpty(s))
+                {
+                    throw new ArgumentException("stop sequences must be non-empty strings.", name);
+                }
+            }
+        },
+        static (v, r) => r.Stop = (IList<string>)v,
+        static value => new List<string>((IList<string>)value));
+
+    public static readonly ChatParameter User = new("user", static (name, value) => SettingValues.ToText(name, value), null, static (v, r) => r.User = (string)v);
+
+    /// <summary><c>stream_options</c> (a <see cref="FlockStreamOptions"/>); only with streaming, where the connector asks for usage unless told not to.</summary>
+    public static readonly ChatParameter StreamOptions = new(
+        "stream_options",
+        static (name, value) => value switch
+        {
+            null or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Null } => null,
+            FlockStreamOptions options => options,
+            _ => new FlockStreamOptions { IncludeUsage = SettingValues.ToBoolean("stream_options.include_usage", SettingValues.Property(name, value, "include_usage")) },
+        },
+        null,
+        static (v, r) => (r.StreamOptions ??= new Wire.StreamOptions()).IncludeUsage = ((FlockStreamOptions)v).IncludeUsage,
+        static v => new FlockStreamOptions { IncludeUsage = ((FlockStreamOptions)v).IncludeUsage });
+
+    /// <summary>The answer's format, in any form <see cref="ResponseFormats"/> reads.</summary>
+    public static readonly ChatParameter ResponseFormat = new(
+        "response_format", static (_, value) => value, null, static (v, r) => r.ResponseFormat = ResponseFormats.ToWire(v));
+
+    /// <summary>Sends earlier turns' reasoning back as <c>reasoning_content</c>: the connector's switch, not a request field.</summary>
+    public static readonly ChatParameter IncludeReasoningInHistory = new(
+        "include_reasoning_in_history", static (name, value) => SettingValues.ToBoolean(name, value), null, null);
+
+    /// <summary>Every parameter, in the order they are written.</summary>
+    public static readonly ChatParameter[] All =
+    [
+        Temperature, TopP, MaxTokens, N, BestOf, FrequencyPenalty, PresencePenalty, LogitBias, Logprobs, Seed, Stop, User,
+        StreamOptions, ResponseFormat, IncludeReasoningInHistory,
+    ];
+
+    private static readonly FrozenDictionary<string, ChatParameter> ByName = CreateIndex();
+
+    /// <summary>Finds a parameter by its JSON name.</summary>
+    public static bool TryFind(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ChatParameter? parameter) =>
+        ByName.TryGetValue(name, out parameter);
+
+    private static FrozenDictionary<string, ChatParameter> CreateIndex()
+    {
+        for (var i = 0; i < All.Length; i++)
+        {
+            All[i].Index = i;
+        }
+
+        return All.ToFrozenDictionary(static p => p.Name, StringComparer.Ordinal);
+    }
+
+    private static ChatParameter Number(string name, double min, double max, Action<double, ChatRequest> write) => new(
+        name,
+        static (n, value) => SettingValues.ToDouble(n, value),
+        (n, value) =>
+        {
+            var v = (double)value;
+            if (double.IsNaN(v) || v < min || v > max)
+            {
+                throw new ArgumentOutOfRangeException(n, v,
+                    $"{n} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}.");
+            }
+        },
+        (value, request) => write((double)value, request));
+
+    private static ChatParameter Count(string name, Action<int, ChatRequest> write) => new(
+        name,
+        static (n, value) => SettingValues.ToInt32(n, value),
+        static (n, value) =>
+        {
+            if ((int)value < 1)
+            {
+                throw new ArgumentOutOfRangeException(n, value, $"{n} must be at least 1.");
+            }
+        },
+        (value, request) => write((int)value, request));
+}

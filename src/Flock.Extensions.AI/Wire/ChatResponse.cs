@@ -1,0 +1,95 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Flock.Extensions.AI.Wire;
+
+/// <summary>A non-streaming completion (<c>chat.completion</c>).</summary>
+internal sealed class ChatCompletion
+{
+    [JsonPropertyName("id")] public string? Id { get; set; }
+    [JsonPropertyName("object")] public string? Object { get; set; }
+    [JsonPropertyName("created")] public long? Created { get; set; }
+    [JsonPropertyName("model")] public string? Model { get; set; }
+    [JsonPropertyName("system_fingerprint")] public string? SystemFingerprint { get; set; }
+    [JsonPropertyName("choices")] public List<Choice>? Choices { get; set; }
+    [JsonPropertyName("usage")] public Usage? Usage { get; set; }
+    [JsonPropertyName("error")] public ErrorDetail? Error { get; set; }
+}
+
+/// <summary>One choice of a non-streaming completion.</summary>
+internal sealed class Choice
+{
+    [JsonPropertyName("index")] public int Index { get; set; }
+    [JsonPropertyName("message")] public ResponseMessage? Message { get; set; }
+    [JsonPropertyName("finish_reason")] public string? FinishReason { get; set; }
+    [JsonPropertyName("logprobs")] public JsonElement? Logprobs { get; set; }
+}
+
+/// <summary>The assistant message of a choice, or the delta of a chunk.</summary>
+internal sealed class ResponseMessage
+{
+    [JsonPropertyName("role")] public string? Role { get; set; }
+    [JsonPropertyName("content")] public string? Content { get; set; }
+
+    /// <summary>Reasoning text as most servers name it.</summary>
+    [JsonPropertyName("reasoning_content")] public string? ReasoningContent { get; set; }
+
+    /// <summary>Reasoning text as newer vLLM names it; read only when <see cref="ReasoningContent"/> is absent.</summary>
+    [JsonPropertyName("reasoning")] public string? Reasoning { get; set; }
+
+    [JsonPropertyName("tool_calls")] public List<ToolCall>? ToolCalls { get; set; }
+
+    /// <summary>The reasoning text, from whichever field the server used (never both).</summary>
+    [JsonIgnore] public string? ReasoningText => ReasoningContent ?? Reasoning;
+}
+
+/// <summary>Token usage; some servers add details.</summary>
+internal sealed class Usage
+{
+    [JsonPropertyName("prompt_tokens")] public int? PromptTokens { get; set; }
+    [JsonPropertyName("completion_tokens")] public int? CompletionTokens { get; set; }
+    [JsonPropertyName("total_tokens")] public int? TotalTokens { get; set; }
+    [JsonPropertyName("completion_tokens_details")] public CompletionTokensDetails? CompletionTokensDetails { get; set; }
+    [JsonPropertyName("prompt_tokens_details")] public PromptTokensDetails? PromptTokensDetails { get; set; }
+}
+
+/// <summary><c>usage.completion_tokens_details</c>.</summary>
+internal sealed class CompletionTokensDetails
+{
+    [JsonPropertyName("reasoning_tokens")] public int? ReasoningTokens { get; set; }
+}
+
+/// <summary><c>usage.prompt_tokens_details</c>.</summary>
+internal sealed class PromptTokensDetails
+{
+    [JsonPropertyName("cached_tokens")] public int? CachedTokens { get; set; }
+}
+
+/// <summary>The proxy's error body: <c>{"error":{"message","type","param","code"}}</c>.</summary>
+internal sealed class ErrorBody
+{
+    [JsonPropertyName("error")] public ErrorDetail? Error { get; set; }
+}
+
+/// <summary>The fields of an error; <c>code</c> may be a string or a number, <c>type</c>/<c>param</c> often the string "None".</summary>
+internal sealed class ErrorDetail
+{
+    [JsonPropertyName("message")] public string? Message { get; set; }
+    [JsonPropertyName("type")][JsonConverter(typeof(LenientStringConverter))] public string? Type { get; set; }
+    [JsonPropertyName("param")][JsonConverter(typeof(LenientStringConverter))] public string? Param { get; set; }
+    [JsonPropertyName("code")][JsonConverter(typeof(LenientStringConverter))] public string? Code { get; set; }
+}
+
+/// <summary><c>GET /models</c>.</summary>
+internal sealed class ModelList
+{
+    [JsonPropertyName("data")] public List<ModelEntry>? Data { get; set; }
+}
+
+/// <summary>One model of <c>GET /models</c>.</summary>
+internal sealed class ModelEntry
+{
+    [JsonPropertyName("id")] public string? Id { get; set; }
+    [JsonPropertyName("created")] public long? Created { get; set; }
+    [JsonPropertyName("owned_by")] public string? OwnedBy { get; set; }
+}
