@@ -49,6 +49,12 @@ public sealed class FlockOptions
     /// </summary>
     public bool EnableSensitiveTelemetryData { get; set; }
 
+    /// <summary>
+    /// How thinking text left inside answers (<c>&lt;think&gt;…&lt;/think&gt;</c>) is split from them when a call does not say
+    /// (<c>think_tags</c>); default <see cref="FlockThinkTags.Auto"/>.
+    /// </summary>
+    public FlockThinkTags ThinkTags { get; set; } = FlockThinkTags.Auto;
+
     /// <summary>Returns a copy (used so that a caller's later changes do not affect a running client).</summary>
     public FlockOptions Clone() => (FlockOptions)MemberwiseClone();
 
