@@ -27,10 +27,14 @@ internal static class MeaiToFlock
             Messages = ToMessages(messages, includeReasoning),
         };
 
-        if (options?.Instructions is { Length: > 0 } instructions)
+        // Leading system messages, in this order: SK's system and developer prompts (template keys), MEAI's per-call instructions.
+        var leading = 0;
+        foreach (var prompt in (ReadOnlySpan<string?>)[parameters[ChatParameters.ChatSystemPrompt] as string, parameters[ChatParameters.ChatDeveloperPrompt] as string, options?.Instructions])
         {
-            // MEAI's per-call instructions: a system message ahead of the conversation.
-            request.Messages.Insert(0, new RequestMessage { Role = "system", Content = MessageContent.FromText(instructions) });
+            if (prompt is { Length: > 0 })
+            {
+                request.Messages.Insert(leading++, new RequestMessage { Role = "system", Content = MessageContent.FromText(prompt) });
+            }
         }
 
         parameters.WriteTo(request, streaming);
@@ -42,7 +46,10 @@ internal static class MeaiToFlock
         return request;
     }
 
-    /// <summary>Typed options first, then additional properties by their JSON names; unknown ones become provider extras.</summary>
+    /// <summary>
+    /// Typed options, then additional properties by their JSON names (they never replace a typed value); unknown ones become
+    /// provider extras.
+    /// </summary>
     public static ChatParameterValues ToParameters(ChatOptions? options)
     {
         var parameters = new ChatParameterValues();
@@ -59,32 +66,29 @@ internal static class MeaiToFlock
         parameters[ChatParameters.Seed] = options.Seed;
         parameters[ChatParameters.Stop] = options.StopSequences;
         parameters[ChatParameters.ResponseFormat] = options.ResponseFormat;
-        if (options.TopK is { } topK)
+        parameters[ChatParameters.TopK] = options.TopK;
+        switch (options.Reasoning?.Effort)
         {
-            parameters.Bind("top_k", topK);
+            case null:
+                break;
+            case ReasoningEffort.None:
+                // No thinking at all: Qwen3's switch (models that take an effort have no "none").
+                parameters[ChatParameters.EnableThinking] = false;
+                break;
+            case var effort:
+                parameters[ChatParameters.ReasoningEffort] = effort switch
+                {
+                    ReasoningEffort.Low => "low",
+                    ReasoningEffort.Medium => "medium",
+                    ReasoningEffort.High => "high",
+                    ReasoningEffort.ExtraHigh => "xhigh",
+                    _ => effort.ToString()!.ToLowerInvariant(),
+                };
+                break;
         }
 
-        if (options.Reasoning?.Effort is { } effort)
-        {
-            // MEAI's (and SK's ToChatOptions') home for "reasoning_effort"; an additional property of that name still wins.
-            parameters.Bind("reasoning_effort", effort switch
-            {
-                ReasoningEffort.None => "none",
-                ReasoningEffort.Low => "low",
-                ReasoningEffort.Medium => "medium",
-                ReasoningEffort.High => "high",
-                ReasoningEffort.ExtraHigh => "xhigh",
-                _ => effort.ToString(),
-            });
-        }
-
-        if (options.AdditionalProperties is { } extra)
-        {
-            foreach (var (key, value) in extra)
-            {
-                parameters.Bind(key, value);
-            }
-        }
+        // Additional properties are template keys: typed members win over them (one rule for both stacks).
+        parameters.BindAll(options.AdditionalProperties);
 
         return parameters;
     }
@@ -117,7 +121,7 @@ internal static class MeaiToFlock
             }
             else
             {
-                parameters.Bind(key, value);
+                parameters.Bind(key, value, ParameterSource.Raw);
             }
         }
     }

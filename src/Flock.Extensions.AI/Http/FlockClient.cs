@@ -267,6 +267,7 @@ public sealed partial class FlockClient
 
         request.Stream = stream ? true : null;
         RequestValidator.Validate(request);
+        WarnAboutLikelyTypos(request);
     }
 
     private void LogRequest(ChatRequest request, PooledJsonBody body, bool stream)

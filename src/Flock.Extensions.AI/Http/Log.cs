@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Flock stream completed: model={Model} duration={DurationMs}ms chunks={Chunks} promptTokens={PromptTokens} completionTokens={CompletionTokens}")]
     public static partial void StreamCompleted(ILogger logger, string? model, long durationMs, int chunks, int? promptTokens, int? completionTokens);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "The request field '{Key}' is not a Flock parameter and is sent to the model server as it is; did you mean {Meant}?")]
+    public static partial void LikelyMisspelledParameter(ILogger logger, string key, string meant);
 }
