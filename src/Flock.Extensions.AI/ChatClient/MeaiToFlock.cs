@@ -154,11 +154,14 @@ internal static class MeaiToFlock
                     builder.AddText(text.Text);
                     break;
                 case DataContent data when data.HasTopLevelMediaType("image"):
-                    builder.AddImage(data.Uri);
+                    builder.AddImage(data.Uri, ImageDetail(data));
                     break;
                 case UriContent uri when uri.HasTopLevelMediaType("image"):
-                    builder.AddImage(uri.Uri.AbsoluteUri);
+                    builder.AddImage(uri.Uri.AbsoluteUri, ImageDetail(uri));
                     break;
+                case DataContent or UriContent or HostedFileContent:
+                    // Audio, PDF and other files have no form in Flock's chat API: refuse rather than send the text alone.
+                    throw Unsupported(contents[i]);
                 case FunctionCallContent call:
                     builder.AddToolCall(call.CallId, call.Name, SettingValues.ToJsonText("arguments", call.Arguments ?? EmptyArguments));
                     break;
@@ -180,6 +183,25 @@ internal static class MeaiToFlock
 
     private static readonly Dictionary<string, object?> EmptyArguments = [];
 
+    /// <summary>An image's detail level (<c>low</c>, <c>high</c>, <c>auto</c>) from its <c>detail</c> additional property, sent as <c>image_url.detail</c>.</summary>
+    private static string? ImageDetail(AIContent image) =>
+        image.AdditionalProperties?.TryGetValue("detail", out var detail) is true ? SettingValues.ToText("detail", detail is Enum e ? e.ToString().ToLowerInvariant() : detail) : null;
+
+    private static NotSupportedException Unsupported(AIContent content)
+    {
+        var mediaType = content switch
+        {
+            DataContent data => data.MediaType,
+            UriContent uri => uri.MediaType,
+            HostedFileContent file => file.MediaType ?? "a hosted file",
+            _ => content.GetType().Name,
+        };
+
+        return new NotSupportedException(
+            $"A message holds {mediaType} content ({content.GetType().Name}); Flock's chat API takes text and images only, so nothing was sent. " +
+            "Send the content as text, or as an image (image/*).");
+    }
+
     /// <summary>A tool result as the text of a <c>tool</c> message: strings as they are, anything else as JSON.</summary>
     public static string ResultText(object? result, Exception? exception) => result switch
     {
@@ -197,7 +219,7 @@ internal static class MeaiToFlock
             {
                 if (tool is AIFunctionDeclaration function)
                 {
-                    (request.Tools ??= []).Add(ToTool(function, function.Name));
+                    (request.Tools ??= []).Add(ToTool(function, function.Name, StrictSchemas.Requested(function.AdditionalProperties) ?? request.StrictSchemas));
                 }
             }
         }
@@ -218,13 +240,16 @@ internal static class MeaiToFlock
     }
 
     /// <summary>A function offered as a tool under <paramref name="name"/>.</summary>
-    public static RequestTool ToTool(AIFunctionDeclaration function, string name) => new()
+    /// <remarks>A strict tool (<paramref name="strict"/>) says <c>strict: true</c> and has its schema made strict.</remarks>
+    public static RequestTool ToTool(AIFunctionDeclaration function, string name, bool strict = false) => new()
     {
         Function = new FunctionDefinition
         {
             Name = name,
             Description = string.IsNullOrEmpty(function.Description) ? null : function.Description,
-            Parameters = function.JsonSchema.ValueKind == JsonValueKind.Object ? WithoutSkConditionKeyword(function.JsonSchema, function.Description) : EmptyObjectSchema,
+            Parameters = function.JsonSchema.ValueKind != JsonValueKind.Object ? EmptyObjectSchema
+                : WithoutSkConditionKeyword(strict ? StrictSchemas.FunctionSchema(function) : function.JsonSchema, function.Description),
+            Strict = strict ? true : null,
         },
     };
 

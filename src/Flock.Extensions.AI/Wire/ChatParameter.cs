@@ -151,7 +151,10 @@ internal static class ChatParameters
 
     /// <summary>The answer's format, in any form <see cref="ResponseFormats"/> reads.</summary>
     public static readonly ChatParameter ResponseFormat = new(
-        "response_format", static (_, value) => value, null, static (v, r) => r.ResponseFormat = ResponseFormats.ToWire(v));
+        "response_format",
+        static (_, value) => value,
+        null,
+        static (v, r) => r.ResponseFormat = r.StrictSchemas ? StrictSchemas.ResponseFormat(ResponseFormats.ToWire(v)) : ResponseFormats.ToWire(v));
 
     /// <summary>vLLM's top-k sampling: -1 (off) or at least 1 of the most likely tokens.</summary>
     public static readonly ChatParameter TopK = new(
@@ -221,6 +224,13 @@ internal static class ChatParameters
     public static readonly ChatParameter ThinkTags = new(
         "think_tags", static (name, value) => SettingValues.ToEnum<FlockThinkTags>(name, value), null, null);
 
+    /// <summary>
+    /// MEAI's strictness hint (<c>strictJsonSchema</c>, also read as <c>strict</c>): <c>strict: true</c> in a JSON schema
+    /// response format and on function tools, never a body field of its own.
+    /// </summary>
+    public static readonly ChatParameter StrictJsonSchema = new(
+        "strictJsonSchema", static (name, value) => SettingValues.ToBoolean(name, value), null, static (v, r) => r.StrictSchemas = (bool)v);
+
     /// <summary>Sends earlier turns' reasoning back as <c>reasoning_content</c>: the connector's switch, not a request field.</summary>
     public static readonly ChatParameter IncludeReasoningInHistory = new(
         "include_reasoning_in_history", static (name, value) => SettingValues.ToBoolean(name, value), null, null);
@@ -229,7 +239,7 @@ internal static class ChatParameters
     public static readonly ChatParameter[] All =
     [
         Temperature, TopP, MaxTokens, N, BestOf, FrequencyPenalty, PresencePenalty, LogitBias, Logprobs, Seed, Stop, User,
-        StreamOptions, ResponseFormat, TopK, MinP, RepetitionPenalty, ReasoningEffort, ChatTemplateKwargs, EnableThinking,
+        StreamOptions, StrictJsonSchema, ResponseFormat, TopK, MinP, RepetitionPenalty, ReasoningEffort, ChatTemplateKwargs, EnableThinking,
         ChatSystemPrompt, ChatDeveloperPrompt, ThinkTags, IncludeReasoningInHistory,
     ];
 
@@ -242,6 +252,7 @@ internal static class ChatParameters
         ["stop_sequences"] = Stop,
         ["max_completion_tokens"] = MaxTokens,
         ["token_selection_biases"] = LogitBias,
+        ["strict"] = StrictJsonSchema,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>

@@ -38,6 +38,9 @@ internal sealed class ChatRequest
     [JsonPropertyName("reasoning_effort")] public string? ReasoningEffort { get; set; }
     [JsonPropertyName("chat_template_kwargs")] public Dictionary<string, JsonElement>? ChatTemplateKwargs { get; set; }
 
+    /// <summary>Whether JSON schemas go out strict (the caller's strictness hint); not a body field.</summary>
+    [JsonIgnore] public bool StrictSchemas { get; set; }
+
     /// <summary>Provider extras the settings do not model, written into the body as they are.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
