@@ -13,6 +13,7 @@ internal static class MeaiToFlock
 
     public static ChatRequest ToRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, bool streaming, IChatClient? client = null)
     {
+        RefuseWhatFlockCannotDo(options);
         var parameters = ToParameters(options);
         var model = options?.ModelId ?? defaultModelId ?? "";
         if (client is not null && options?.RawRepresentationFactory?.Invoke(client) is { } raw)
@@ -126,6 +127,25 @@ internal static class MeaiToFlock
         }
     }
 
+    /// <summary>
+    /// Options that only a stateful or hosted service can honour: Flock keeps no conversations and runs nothing in the
+    /// background, so a call that depends on them is refused before anything is sent rather than answered without them.
+    /// (<see cref="ChatOptions.AllowBackgroundResponses"/> only allows; a foreground answer honours it, so it is ignored.)
+    /// </summary>
+    private static void RefuseWhatFlockCannotDo(ChatOptions? options)
+    {
+        if (options?.ConversationId is { } conversation)
+        {
+            throw new NotSupportedException(
+                $"ChatOptions.ConversationId ('{conversation}') asks the service to keep the conversation; Flock keeps none. Send the whole history with each call instead.");
+        }
+
+        if (options?.ContinuationToken is not null)
+        {
+            throw new NotSupportedException("ChatOptions.ContinuationToken continues a background response; Flock answers in the foreground only and returns no continuation token.");
+        }
+    }
+
     /// <summary>A float option as the decimal the caller wrote (0.3f is sent as 0.3, not 0.30000001192092896).</summary>
     private static double? ToDouble(float? value) =>
         value is { } f ? double.Parse(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : null;
@@ -217,10 +237,10 @@ internal static class MeaiToFlock
         {
             foreach (var tool in tools)
             {
-                if (tool is AIFunctionDeclaration function)
-                {
-                    (request.Tools ??= []).Add(ToTool(function, function.Name, StrictSchemas.Requested(function.AdditionalProperties) ?? request.StrictSchemas));
-                }
+                var function = tool as AIFunctionDeclaration
+                    ?? throw new NotSupportedException(
+                        $"The tool '{tool.Name}' ({tool.GetType().Name}) runs on the provider's side; Flock only takes functions (AIFunction) as tools, so nothing was sent.");
+                (request.Tools ??= []).Add(ToTool(function, function.Name, StrictSchemas.Requested(function.AdditionalProperties) ?? request.StrictSchemas));
             }
         }
 

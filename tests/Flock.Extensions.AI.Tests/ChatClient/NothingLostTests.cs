@@ -126,4 +126,26 @@ public sealed class NothingLostTests
         Assert.True(tools[1].GetProperty("strict").GetBoolean());
         Assert.False(body.TryGetProperty("strictJsonSchema", out _));
     }
+
+    [Fact]
+    public async Task Options_only_a_stateful_or_hosted_service_can_honour_are_refused_before_sending()
+    {
+        var handler = new RecordingHandler();
+        IChatClient client = TestFlock.ChatClient(handler);
+
+        var conversation = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync(Calls.Messages(), new ChatOptions { ConversationId = "conv-1" }));
+        var hosted = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync(Calls.Messages(), new ChatOptions { Tools = [new HostedWebSearchTool()] }));
+
+        Assert.Contains("ConversationId", conversation.Message);
+        Assert.Contains("HostedWebSearchTool", hosted.Message);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Allowing_background_responses_is_honoured_by_answering_in_the_foreground()
+    {
+        var body = await Calls.MeaiBodyAsync(new ChatOptions { AllowBackgroundResponses = true }, streaming: false);
+
+        JsonAssert.Equal(Calls.Body(""), body);
+    }
 }
