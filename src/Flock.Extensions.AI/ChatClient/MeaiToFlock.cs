@@ -192,6 +192,12 @@ internal static class MeaiToFlock
                 case TextReasoningContent { Text.Length: > 0 } reasoning when includeReasoning:
                     builder.AddReasoning(reasoning.Text);
                     break;
+                case TextContent or TextReasoningContent or UsageContent or ErrorContent:
+                    // Empty text; reasoning not asked back; usage and past errors describe calls, they are not conversation.
+                    break;
+                case var other when other.GetType() != typeof(AIContent):
+                    // Any other content (approvals, hosted tool calls, vector stores…) has no form on Flock's wire.
+                    throw Unsupported(other);
             }
         }
 

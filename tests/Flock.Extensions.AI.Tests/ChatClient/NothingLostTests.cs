@@ -148,4 +148,20 @@ public sealed class NothingLostTests
 
         JsonAssert.Equal(Calls.Body(""), body);
     }
+
+    [Fact]
+    public async Task Content_with_no_form_on_the_wire_is_refused_and_bookkeeping_content_is_skipped()
+    {
+        var handler = new RecordingHandler();
+        IChatClient client = TestFlock.ChatClient(handler);
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync(
+            [new ChatMessage(ChatRole.User, [new TextContent("Search"), new HostedVectorStoreContent("vs-1")])]));
+        Assert.Contains("HostedVectorStoreContent", ex.Message);
+        Assert.Empty(handler.Requests);
+
+        var body = await Calls.MeaiBodyAsync(null, streaming: false,
+            [new ChatMessage(ChatRole.User, [new TextContent("Hi"), new UsageContent(new UsageDetails()), new ErrorContent("earlier failure")])]);
+        JsonAssert.Equal(Calls.Body(""), body);
+    }
 }
