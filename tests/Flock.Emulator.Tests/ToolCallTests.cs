@@ -35,7 +35,7 @@ public sealed class ToolCallTests : EmulatorTestBase
     {
         Emulator.Enqueue(ScriptedReply.ToolCalls(
             new ScriptedToolCall("get_weather", """{"city":"Paris","days":3}"""),
-            new ScriptedToolCall("get_time", """{"zone":"CET"}""")).WithChunkSize(5));
+            new ScriptedToolCall("get_time", """{"zone":"CET"}""")) with { ChunkSize = 5 });
         var chunks = Chunks(await StreamAsync(Body("\"stream\":true")));
         var fragments = chunks.Select(c => c["choices"]![0]!["delta"]!["tool_calls"]).Where(t => t is not null)
             .Select(t => t!.AsArray().Single()!).ToList();
