@@ -136,6 +136,35 @@ public sealed class ToolCallTests : EmulatorTestBase
     }
 
     [Fact]
+    public async Task SeveralToolResultsAreSeparateSentences()
+    {
+        var json = $$$"""
+            {"model":"{{{Model}}}",{{{WeatherTools}}},"messages":[
+              {"role":"user","content":"get weather and get time"},
+              {"role":"assistant","content":null,"tool_calls":[
+                {"id":"c1","type":"function","function":{"name":"get_weather","arguments":"{}"}},
+                {"id":"c2","type":"function","function":{"name":"get_time","arguments":"{}"}}]},
+              {"role":"tool","tool_call_id":"c1","content":"21 degrees and sunny"},
+              {"role":"tool","tool_call_id":"c2","content":"It is 10:15."}
+            ]}
+            """;
+        var content = (string)(await ChatAsync(json))["choices"]![0]!["message"]!["content"]!;
+
+        Assert.StartsWith(
+            "The get_weather tool returned: 21 degrees and sunny. The get_time tool returned: It is 10:15. That is the answer from the Flock emulator",
+            content);
+    }
+
+    [Fact]
+    public async Task QuotedQuestionsEndTheirSentenceOnce()
+    {
+        var content = (string)(await ChatAsync(Body(content: "How are you?")))["choices"]![0]!["message"]!["content"]!;
+
+        Assert.StartsWith("You asked: \"How are you?\" This is the Flock emulator", content);
+        Assert.DoesNotContain("?\".", content);
+    }
+
+    [Fact]
     public async Task BuiltInCallsStreamToo()
     {
         var chunks = Chunks(await StreamAsync(Body(WeatherTools + ",\"stream\":true", content: "get weather in Oslo")));
