@@ -105,6 +105,12 @@ internal sealed class Recorder : IDisposable
                 .Where(h => Exchange.IsRecordable(h.Key))
                 .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? "")))
                 .ToList();
+            if (upstream.Content.Headers.ContentType?.MediaType == "text/event-stream")
+            {
+                // Reads coalesce events that the server flushed one by one; store one event per segment, as it was sent.
+                segments = SplitEvents(segments.SelectMany(s => s).ToArray());
+            }
+
             var exchange = new Exchange(request.Method, request.Path.Value ?? "/", query, requestHeaders, body, (int)upstream.StatusCode, responseHeaders, RedactSegments(segments), truncated);
             await WriteAsync(exchange, ct);
 
@@ -145,6 +151,32 @@ internal sealed class Recorder : IDisposable
     {
         var key = Encoding.UTF8.GetBytes(_options.UpstreamApiKey);
         return segments.Select(s => s.AsSpan().IndexOf(key) >= 0 ? Encoding.UTF8.GetBytes(Redact(Encoding.UTF8.GetString(s))) : s).ToList();
+    }
+
+    /// <summary>Splits an SSE body after each blank line (<c>\n\n</c> or <c>\r\n\r\n</c>); the bytes are kept exactly.</summary>
+    internal static List<byte[]> SplitEvents(byte[] body)
+    {
+        var events = new List<byte[]>();
+        var start = 0;
+        for (var i = 0; i < body.Length; i++)
+        {
+            var end = body[i] == '\n' && i + 1 < body.Length && body[i + 1] == '\n' ? i + 2
+                : body[i] == '\r' && i + 3 < body.Length && body[i + 1] == '\n' && body[i + 2] == '\r' && body[i + 3] == '\n' ? i + 4
+                : -1;
+            if (end > 0)
+            {
+                events.Add(body[start..end]);
+                start = end;
+                i = end - 1;
+            }
+        }
+
+        if (start < body.Length)
+        {
+            events.Add(body[start..]);
+        }
+
+        return events;
     }
 
     public void Dispose() => _http.Dispose();
