@@ -73,8 +73,16 @@ internal sealed record Exchange(
         request["headers"] = Headers(RequestHeaders);
         if (RequestBody.Length > 0)
         {
+            // JSON bodies are stored as JSON to stay readable; matching reads them back canonically, so nothing is lost.
             var text = Encoding.UTF8.GetString(RequestBody);
-            request[CanonicalJson.TryWrite(text) is null ? "bodyText" : "body"] = CanonicalJson.TryWrite(text) is null ? text : JsonNode.Parse(text);
+            if (TryParse(text) is { } json)
+            {
+                request["body"] = json;
+            }
+            else
+            {
+                request["bodyText"] = text;
+            }
         }
 
         var response = new JsonObject
@@ -111,6 +119,18 @@ internal sealed record Exchange(
             ["response"] = response,
         };
         return root.ToJsonString(FileJson);
+    }
+
+    private static JsonNode? TryParse(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Reads a recording file; throws <see cref="InvalidDataException"/> naming the file when it is not one.</summary>
