@@ -13,7 +13,7 @@ public sealed class ExamplesTests
         { "02-chat.cs", ["Assistant: ", "Tokens: ", "And where should I eat nearby?"] },
         { "03-settings.cs", ["Choice 0: ", "Choice 1: ", "(finish: length)", "From a template: temperature = 0.1", "Rejected before sending: temperature must be between 0 and 2"] },
         { "04-chat-client.cs", ["Answer: ", "Streamed: ", " tokens]", "Middleware saw 1 call(s). Provider: flock."] },
-        { "05-models.cs", ["3 models:", "qwen3-30b-a3b-instruct-2507"] },
+        { "05-models.cs", ["6 models:", "qwen3-30b-a3b-instruct-2507"] },
         { "06-plugins.cs", ["Sunny and 21°C in Paris", "14:05 in Paris", "Called Weather.get_weather([city, Paris])", "Called Clock.get_local_time([city, Paris])"] },
         { "07-agent-framework.cs", ["Agent: The get_weather tool returned: Sunny and 21°C in Rome", "14:05 in Rome", "Agent (streamed): "] },
         { "08-reasoning.cs", ["Reasoning: The user wrote", "Answer:    You asked", "Streamed reasoning: The user wrote", "Streamed answer:    You asked", "MEAI reasoning: The user wrote", "MEAI answer:    You asked"] },

@@ -10,7 +10,7 @@ using Microsoft.SemanticKernel.ChatCompletion;
 try
 {
     await using var emulator = await FlockEmulator.StartAsync();
-    emulator.Enqueue(ScriptedReply.Text("Hello from the packed emulator.").WithChunkSize(5));
+    emulator.Enqueue(ScriptedReply.Text("Hello from the packed emulator.") with { ChunkSize = 5 });
 
     var kernel = Kernel.CreateBuilder()
         .AddFlockChatCompletion("qwen3-30b-a3b-instruct-2507", emulator.ApiKey, emulator.Endpoint)
