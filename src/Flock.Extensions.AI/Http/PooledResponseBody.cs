@@ -64,8 +64,7 @@ internal readonly struct PooledResponseBody : IDisposable
                         return (buffer, length, false);
                     }
 
-                    // Long arithmetic: doubling a buffer past 1 GiB must not overflow.
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, cap));
+                    var bigger = ArrayPool<byte>.Shared.Rent(NextSize(buffer.Length, cap));
                     buffer.AsSpan(0, length).CopyTo(bigger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;
@@ -90,6 +89,9 @@ internal readonly struct PooledResponseBody : IDisposable
             throw;
         }
     }
+
+    /// <summary>Twice <paramref name="current"/>, but never past <paramref name="cap"/>; long arithmetic, so a buffer past 1 GiB does not overflow.</summary>
+    internal static int NextSize(int current, int cap) => (int)Math.Min((long)current * 2, cap);
 
     public void Dispose()
     {

@@ -12,8 +12,10 @@ internal sealed class SseLimitStream(Stream inner, int maxEventBytes) : Stream
     private int _peekedOffset;
     private int _peekedLength;
     private long _eventBytes;
-    private bool _lineEmpty = true;
+    private long _lineLength;
     private bool _afterCr;
+    private bool _crEndedLine;
+    private bool _overflowed;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -55,6 +57,11 @@ internal sealed class SseLimitStream(Stream inner, int maxEventBytes) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_overflowed)
+        {
+            throw new FlockLimitExceededException(nameof(FlockOptions.MaxStreamEventBytes), maxEventBytes) { DuringStream = true };
+        }
+
         int read;
         if (_peekedOffset < _peekedLength)
         {
@@ -67,8 +74,15 @@ internal sealed class SseLimitStream(Stream inner, int maxEventBytes) : Stream
             read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
 
-        Count(buffer.Span[..read]);
-        return read;
+        var over = Count(buffer.Span[..read]);
+        if (over < 0)
+        {
+            return read;
+        }
+
+        // The events before the oversized one are handed over first; the next read fails the stream.
+        _overflowed = true;
+        return over > 0 ? over : throw new FlockLimitExceededException(nameof(FlockOptions.MaxStreamEventBytes), maxEventBytes) { DuringStream = true };
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -90,58 +104,64 @@ internal sealed class SseLimitStream(Stream inner, int maxEventBytes) : Stream
         base.Dispose(disposing);
     }
 
-    /// <summary>Counts the bytes of the current event; a blank line (CR, LF or CRLF after a line end) starts a new one.</summary>
-    private void Count(ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// Counts the bytes of the current event: its lines and their line ends (CR, LF or CRLF), not the blank line that ends
+    /// it. Returns the offset of the first byte past the limit, or -1.
+    /// </summary>
+    private int Count(ReadOnlySpan<byte> bytes)
     {
-        while (!bytes.IsEmpty)
+        var offset = 0;
+        while (offset < bytes.Length)
         {
-            var end = bytes.IndexOfAny((byte)'\r', (byte)'\n');
-            if (end < 0)
+            var rest = bytes[offset..];
+            var end = rest.IndexOfAny((byte)'\r', (byte)'\n');
+            var run = end < 0 ? rest.Length : end;
+            if (run > 0)
             {
-                Add(bytes.Length);
-                _lineEmpty &= bytes.IsEmpty;
+                if (_eventBytes + run > maxEventBytes)
+                {
+                    return offset + (int)(maxEventBytes - _eventBytes);
+                }
+
+                _eventBytes += run;
+                _lineLength += run;
                 _afterCr = false;
-                return;
+                offset += run;
+                continue;
             }
 
-            if (end > 0)
+            var terminator = rest[0];
+            var countsForLine = terminator == '\n' && _afterCr ? _crEndedLine : _lineLength > 0;
+            if (!(terminator == '\n' && _afterCr) && _lineLength == 0)
             {
-                Add(end);
-                _lineEmpty = false;
-                _afterCr = false;
+                // A blank line: the event ends, the next one starts from zero.
+                _eventBytes = 0;
             }
 
-            var terminator = bytes[end];
-            if (terminator == '\n' && _afterCr && end == 0)
+            if (countsForLine)
             {
-                // The LF of a CRLF: the line already ended.
-                _afterCr = false;
+                if (_eventBytes + 1 > maxEventBytes)
+                {
+                    return offset;
+                }
+
+                _eventBytes++;
+            }
+
+            if (terminator == '\r')
+            {
+                _crEndedLine = _lineLength > 0;
+                _afterCr = true;
             }
             else
             {
-                if (_lineEmpty)
-                {
-                    _eventBytes = 0;
-                }
-                else
-                {
-                    Add(1);
-                }
-
-                _lineEmpty = true;
-                _afterCr = terminator == '\r';
+                _afterCr = false;
             }
 
-            bytes = bytes[(end + 1)..];
+            _lineLength = 0;
+            offset++;
         }
-    }
 
-    private void Add(int count)
-    {
-        _eventBytes += count;
-        if (_eventBytes > maxEventBytes)
-        {
-            throw new FlockLimitExceededException(nameof(FlockOptions.MaxStreamEventBytes), maxEventBytes) { DuringStream = true };
-        }
+        return -1;
     }
 }
