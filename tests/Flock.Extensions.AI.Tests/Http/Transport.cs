@@ -37,7 +37,8 @@ internal static class Transport
         var text = "";
         try
         {
-            await foreach (var update in chat.GetStreamingResponseAsync(Calls.Messages(), cancellationToken: cancellationToken))
+            // ConfigureAwait(false) throughout: on a fake clock the whole call then moves inline with each step of time.
+            await foreach (var update in chat.GetStreamingResponseAsync(Calls.Messages(), cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 text += update.Text;
             }
@@ -55,7 +56,7 @@ internal static class Transport
     {
         try
         {
-            return (await chat.GetResponseAsync(Calls.Messages(), cancellationToken: cancellationToken), null);
+            return (await chat.GetResponseAsync(Calls.Messages(), cancellationToken: cancellationToken).ConfigureAwait(false), null);
         }
         catch (Exception ex)
         {
