@@ -48,7 +48,7 @@ public sealed class PacedStream(TimeProvider clock, IEnumerable<(TimeSpan Delay,
             var (delay, bytes) = _pieces.Current;
             if (delay > TimeSpan.Zero)
             {
-                await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
+                await InlineDelay(delay, cancellationToken).ConfigureAwait(false);
             }
 
             _current = bytes;
@@ -59,6 +59,27 @@ public sealed class PacedStream(TimeProvider clock, IEnumerable<(TimeSpan Delay,
         _current.AsMemory(_offset, count).CopyTo(buffer);
         _offset += count;
         return count;
+    }
+
+    /// <summary>
+    /// A delay on the clock whose continuation runs inline when the clock fires it (Task.Delay may hop to the thread pool),
+    /// so a step of a fake clock moves the reader along before the next step.
+    /// </summary>
+    private Task InlineDelay(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource();
+        var timer = clock.CreateTimer(static s => ((TaskCompletionSource)s!).TrySetResult(), done, delay, Timeout.InfiniteTimeSpan);
+        var registration = cancellationToken.Register(static s => ((TaskCompletionSource)s!).TrySetCanceled(), done);
+        return done.Task.ContinueWith(
+            t =>
+            {
+                timer.Dispose();
+                registration.Dispose();
+                t.GetAwaiter().GetResult();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

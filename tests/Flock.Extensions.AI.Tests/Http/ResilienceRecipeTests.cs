@@ -70,7 +70,7 @@ public sealed class ResilienceRecipeTests
         var (chat, provider) = Build(clock, server, Recipe);
         await using var _ = provider;
 
-        var (response, error) = await clock.RunAsync(Transport.CompleteAsync(chat), Step);
+        var (response, error) = await clock.RunAsync(() => Transport.CompleteAsync(chat), Step);
 
         Assert.Null(error);
         Assert.Equal("Hello! How can I help you today?", response!.Text);
@@ -86,7 +86,7 @@ public sealed class ResilienceRecipeTests
         var (chat, provider) = Build(clock, server, resilience: null);
         await using var _ = provider;
 
-        var (_, error) = await clock.RunAsync(Transport.CompleteAsync(chat), Step);
+        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(chat), Step);
 
         Assert.True(server.Requests > 1, $"{server.Requests} request(s)");
         Assert.IsType<FlockException>(error);
@@ -103,7 +103,7 @@ public sealed class ResilienceRecipeTests
         var (chat, provider) = Build(clock, server, Recipe);
         await using var _ = provider;
 
-        var (_, error) = await clock.RunAsync(Transport.CompleteAsync(chat), Step);
+        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(chat), Step);
 
         var ex = Assert.IsType<FlockException>(error);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
@@ -123,7 +123,7 @@ public sealed class ResilienceRecipeTests
         });
         await using var _ = provider;
 
-        var (_, error) = await clock.RunAsync(Transport.CompleteAsync(chat), TimeSpan.FromSeconds(5));
+        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(chat), TimeSpan.FromSeconds(5));
 
         // The library's own request timeout (10 minutes) or the pipeline's timeout: either way the library's exception.
         Assert.IsAssignableFrom<FlockException>(error);

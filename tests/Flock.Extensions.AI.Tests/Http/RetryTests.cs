@@ -52,7 +52,7 @@ public sealed class RetryTests
         var clock = FakeClock.Create();
         var (handler, times) = Scripted(clock, () => Status(429, "7"), Ok);
 
-        var (response, error) = await clock.RunAsync(Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2)), Step);
+        var (response, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2)), Step);
 
         Assert.Null(error);
         Assert.Equal("Hello! How can I help you today?", response!.Text);
@@ -67,7 +67,7 @@ public sealed class RetryTests
         var date = clock.GetUtcNow().AddSeconds(12).ToString("r", CultureInfo.InvariantCulture);
         var (handler, times) = Scripted(clock, () => Status(503, date), Ok);
 
-        var (_, error) = await clock.RunAsync(Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2)), Step);
+        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2)), Step);
 
         Assert.Null(error);
         Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(12) + (3 * Step));
@@ -79,7 +79,7 @@ public sealed class RetryTests
         var clock = FakeClock.Create();
         var (handler, times) = Scripted(clock, () => Status(503), () => Status(503), () => Status(503), Ok);
 
-        var (_, error) = await clock.RunAsync(Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 3)), TimeSpan.FromMilliseconds(10));
+        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 3)), TimeSpan.FromMilliseconds(10));
 
         Assert.Null(error);
         Assert.Equal(4, times.Count);
@@ -96,7 +96,7 @@ public sealed class RetryTests
         var clock = FakeClock.Create();
         var (handler, times) = Scripted(clock, () => Status(429, "120"), Ok);
 
-        var (_, error) = await clock.RunAsync(Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 4)), Step);
+        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 4)), Step);
 
         var ex = Assert.IsType<FlockException>(error);
         Assert.Equal(HttpStatusCode.TooManyRequests, ex.StatusCode);
@@ -113,7 +113,7 @@ public sealed class RetryTests
         var clock = FakeClock.Create();
         var (handler, times) = Scripted(clock, Enumerable.Repeat<Func<HttpResponseMessage>>(() => Status(500, "0"), 10).ToArray());
 
-        var (_, error) = await clock.RunAsync(Transport.StreamAsync(Transport.Chat(handler, clock, o => o.MaxRetries = maxRetries)), Step);
+        var (_, error) = await clock.RunAsync(() => Transport.StreamAsync(Transport.Chat(handler, clock, o => o.MaxRetries = maxRetries)), Step);
 
         Assert.Equal(HttpStatusCode.InternalServerError, Assert.IsType<FlockException>(error).StatusCode);
         Assert.Equal(attempts, times.Count);
@@ -135,7 +135,7 @@ public sealed class RetryTests
             handler.Enqueue(_ => throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused"));
         }
 
-        var (_, error) = await clock.RunAsync(Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2)), Step);
+        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2)), Step);
 
         var ex = Assert.IsType<FlockException>(error);
         Assert.Null(ex.StatusCode);
@@ -149,7 +149,7 @@ public sealed class RetryTests
         var clock = FakeClock.Create();
         var (handler, _) = Scripted(clock, () => Status(502, "1"), () => Status(503, "1"), Ok);
 
-        await clock.RunAsync(Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2)), Step);
+        await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2)), Step);
 
         Assert.Equal(3, handler.Requests.Count);
         Assert.All(handler.Requests, r => Assert.Equal(handler.Requests[0].Body, r.Body));
