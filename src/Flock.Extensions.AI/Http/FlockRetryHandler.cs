@@ -19,13 +19,13 @@ internal sealed class FlockRetryHandler : DelegatingHandler
     {
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (FlockRequestPolicy.Of(request) is not { MaxRetries: > 0 } policy)
-        {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        FlockRequestPolicy.Of(request) is { MaxRetries: > 0 } policy
+            ? SendWithRetriesAsync(request, policy, cancellationToken)
+            : base.SendAsync(request, cancellationToken); // retries off: no state machine, nothing added to the call
 
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(HttpRequestMessage request, FlockRequestPolicy policy, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; ; attempt++)
         {
             // Not every handler checks the token before sending: a cancelled call must not reach the server.

@@ -5,7 +5,7 @@ namespace Flock.Extensions.AI.Http;
 /// <summary>
 /// A response body read into a pooled buffer, at most a limit of (decompressed) bytes: parsed in place, kept for error
 /// messages and Trace logs, then returned. The buffer grows by doubling but never past the limit + 1, so refusing a
-/// body costs at most about twice the limit, whatever the server sends.
+/// body costs a small multiple of the limit (the doublings, each rounded up by the pool), whatever the server sends.
 /// </summary>
 internal readonly struct PooledResponseBody : IDisposable
 {
