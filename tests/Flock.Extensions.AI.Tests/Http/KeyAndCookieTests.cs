@@ -74,4 +74,23 @@ public sealed class KeyAndCookieTests
         Assert.False(primary.UseCookies);
         Assert.False(primary.AllowAutoRedirect);
     }
+
+    [Theory]
+    [InlineData("https://flock.test/v1/chat/completions", true)]
+    [InlineData("https://flock.test/other/path", true)]
+    [InlineData("https://evil.test/v1/chat/completions", false)]
+    [InlineData("http://flock.test/v1/chat/completions", false)]
+    [InlineData("https://flock.test:8443/v1/chat/completions", false)]
+    public async Task The_key_stage_puts_the_key_only_on_requests_to_the_endpoints_origin(string uri, bool keyed)
+    {
+        var handler = new RecordingHandler().EnqueueJson("{}");
+        using var invoker = new HttpMessageInvoker(new ApiKeyHandler(handler));
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.TryAddWithoutValidation(ApiKeyHandler.HeaderName, "a key someone put there");
+        request.Options.Set(FlockRequestPolicy.Key, new FlockRequestPolicy(TestFlock.Endpoint, TestFlock.ApiKey, 0, TimeSpan.Zero, TimeSpan.Zero, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+
+        using var _ = await invoker.SendAsync(request, CancellationToken.None);
+
+        Assert.Equal(keyed ? TestFlock.ApiKey : null, handler.SingleRequest.Header(ApiKeyHandler.HeaderName));
+    }
 }
