@@ -267,7 +267,7 @@ public sealed class TransportTests
             .Enqueue(_ => Task.FromResult(Redirect(HttpStatusCode.Redirect, "https://evil.test/steal")))
             .EnqueueJson(TestFiles.Read("completion.json"));
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
+        var ex = AsFlock<FlockException>(await Record.ExceptionAsync(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History())));
 
         Assert.Single(handler.Requests);
         Assert.Contains("evil.test", ex.Message);
