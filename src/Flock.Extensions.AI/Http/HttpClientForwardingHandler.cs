@@ -7,17 +7,19 @@ namespace Flock.Extensions.AI.Http;
 /// </summary>
 internal sealed class HttpClientForwardingHandler(HttpClient client) : HttpMessageHandler
 {
-    private static readonly HttpRequestOptionsKey<bool> SentKey = new("Flock.Sent");
+    private const string SentKey = "Flock.Sent";
+    private static readonly object Sent = true;
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Options.TryGetValue(SentKey, out var sent) && sent)
+        var options = (IDictionary<string, object?>)request.Options;
+        if (options.ContainsKey(SentKey))
         {
             request = Copy(request);
         }
         else
         {
-            request.Options.Set(SentKey, true);
+            options[SentKey] = Sent;
         }
 
         return client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);

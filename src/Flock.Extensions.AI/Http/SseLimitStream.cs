@@ -29,7 +29,8 @@ internal sealed class SseLimitStream(Stream inner, int maxEventBytes) : Stream
     /// </summary>
     public async ValueTask<int> PeekAsync(CancellationToken cancellationToken)
     {
-        _peeked = new byte[4096];
+        // Pooled: the peeked bytes are replayed to the parser and the buffer goes back once they are.
+        _peeked = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
         while (_peekedLength < _peeked.Length)
         {
             var read = await inner.ReadAsync(_peeked.AsMemory(_peekedLength), cancellationToken).ConfigureAwait(false);
@@ -68,6 +69,10 @@ internal sealed class SseLimitStream(Stream inner, int maxEventBytes) : Stream
             read = Math.Min(buffer.Length, _peekedLength - _peekedOffset);
             _peeked.AsSpan(_peekedOffset, read).CopyTo(buffer.Span);
             _peekedOffset += read;
+            if (_peekedOffset == _peekedLength)
+            {
+                ReturnPeeked();
+            }
         }
         else
         {
@@ -98,10 +103,21 @@ internal sealed class SseLimitStream(Stream inner, int maxEventBytes) : Stream
     {
         if (disposing)
         {
+            ReturnPeeked();
             inner.Dispose();
         }
 
         base.Dispose(disposing);
+    }
+
+    private void ReturnPeeked()
+    {
+        if (_peeked is { } peeked)
+        {
+            _peeked = null;
+            _peekedOffset = _peekedLength = 0;
+            System.Buffers.ArrayPool<byte>.Shared.Return(peeked);
+        }
     }
 
     /// <summary>
