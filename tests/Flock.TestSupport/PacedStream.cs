@@ -24,6 +24,12 @@ public sealed class PacedStream(TimeProvider clock, IEnumerable<(TimeSpan Delay,
     /// <summary>How many reads were asked for (a read waiting on the clock counts).</summary>
     public int Reads { get; private set; }
 
+    /// <summary>
+    /// The clock's time when a waiting read was cancelled (the client gave up): taken inside the cancellation itself, so it
+    /// is the exact moment a timeout fired, however late the rest of the call runs.
+    /// </summary>
+    public DateTimeOffset? CancelledAt { get; private set; }
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
@@ -39,7 +45,7 @@ public sealed class PacedStream(TimeProvider clock, IEnumerable<(TimeSpan Delay,
             {
                 if (stallAtEnd)
                 {
-                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                    await InlineDelay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
                 }
 
                 return 0;
@@ -69,7 +75,11 @@ public sealed class PacedStream(TimeProvider clock, IEnumerable<(TimeSpan Delay,
     {
         var done = new TaskCompletionSource();
         var timer = clock.CreateTimer(static s => ((TaskCompletionSource)s!).TrySetResult(), done, delay, Timeout.InfiniteTimeSpan);
-        var registration = cancellationToken.Register(static s => ((TaskCompletionSource)s!).TrySetCanceled(), done);
+        var registration = cancellationToken.Register(() =>
+        {
+            CancelledAt ??= clock.GetUtcNow();
+            done.TrySetCanceled();
+        });
         return done.Task.ContinueWith(
             t =>
             {

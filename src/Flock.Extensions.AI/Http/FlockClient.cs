@@ -234,7 +234,7 @@ public sealed partial class FlockClient
             {
                 stream = new SseLimitStream(await response.Content.ReadAsStreamAsync(scope.Token).ConfigureAwait(false), _options.MaxStreamEventBytes);
                 var first = await stream.PeekAsync(scope.Token).ConfigureAwait(false);
-                if (first == '{' || IsJson(response))
+                if (first == '{')
                 {
                     // Not an event stream: a JSON body (usually an error) answered the streaming request.
                     throw await NotAStreamAsync(response, stream, scope).ConfigureAwait(false);
@@ -251,6 +251,12 @@ public sealed partial class FlockClient
             {
                 response.Dispose();
                 throw Failed(ex, scope.Elapsed);
+            }
+            catch
+            {
+                // The caller's cancellation, or anything unforeseen: the response is released either way.
+                response.Dispose();
+                throw;
             }
         }
 
@@ -356,10 +362,6 @@ public sealed partial class FlockClient
         }
     }
 
-    private static bool IsJson(HttpResponseMessage response) =>
-        response.Content.Headers.ContentType?.MediaType is { } type
-        && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
-
     /// <summary>
     /// What reading a body can throw once the headers are in: a reset or short body (<see cref="IOException"/>,
     /// <see cref="HttpRequestException"/>), a corrupt gzip or deflate body (<see cref="InvalidDataException"/>), a corrupt
@@ -426,7 +428,8 @@ public sealed partial class FlockClient
     {
         // Not every handler checks the token before sending: a cancelled call must not reach the server.
         scope.Token.ThrowIfCancellationRequested();
-        using var request = new HttpRequestMessage(method, uri) { Content = body?.CreateContent() };
+        // Not disposed here: the handler may still be sending the body when the headers arrive (the pooled body outlives the call).
+        var request = new HttpRequestMessage(method, uri) { Content = body?.CreateContent() };
         request.Headers.TryAddWithoutValidation("Accept", stream ? "text/event-stream" : "application/json");
         request.Options.Set(FlockRequestPolicy.Key, _policy);
 

@@ -51,13 +51,15 @@ public sealed class RetryTests
     {
         var clock = FakeClock.Create();
         var (handler, times) = Scripted(clock, () => Status(429, "7"), Ok);
+        var logs = new LogLines();
 
-        var (response, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2)), Step);
+        var (response, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2, logs)), Step);
 
         Assert.Null(error);
         Assert.Equal("Hello! How can I help you today?", response!.Text);
         Assert.Equal(2, times.Count);
-        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7) + (3 * Step));
+        Assert.Equal([7000], logs.RetryDelays);
+        Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(7), $"retried after {times[1] - times[0]}");
     }
 
     [Fact]
@@ -66,11 +68,13 @@ public sealed class RetryTests
         var clock = FakeClock.Create();
         var date = clock.GetUtcNow().AddSeconds(12).ToString("r", CultureInfo.InvariantCulture);
         var (handler, times) = Scripted(clock, () => Status(503, date), Ok);
+        var logs = new LogLines();
 
-        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2)), Step);
+        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2, logs)), Step);
 
         Assert.Null(error);
-        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(12) + (3 * Step));
+        Assert.Equal([12000], logs.RetryDelays); // the date, read against the client's clock
+        Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(12), $"retried after {times[1] - times[0]}");
     }
 
     [Fact]
@@ -78,15 +82,19 @@ public sealed class RetryTests
     {
         var clock = FakeClock.Create();
         var (handler, times) = Scripted(clock, () => Status(503), () => Status(503), () => Status(503), Ok);
+        var logs = new LogLines();
 
-        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 3)), TimeSpan.FromMilliseconds(10));
+        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 3, logs)), Step);
 
         Assert.Null(error);
         Assert.Equal(4, times.Count);
+        var delays = logs.RetryDelays;
+        Assert.Equal(3, delays.Count);
         for (var i = 1; i < 4; i++)
         {
-            var ceiling = TimeSpan.FromSeconds(Math.Pow(2, i - 1)); // RetryBaseDelay 1 s × 2^attempt
-            Assert.InRange(times[i] - times[i - 1], ceiling / 2, ceiling + TimeSpan.FromMilliseconds(30));
+            var ceiling = 1000 * Math.Pow(2, i - 1); // RetryBaseDelay 1 s × 2^attempt
+            Assert.InRange(delays[i - 1], ceiling / 2, ceiling);
+            Assert.True(times[i] - times[i - 1] >= TimeSpan.FromMilliseconds(delays[i - 1]), $"retry {i} after {times[i] - times[i - 1]}");
         }
     }
 
