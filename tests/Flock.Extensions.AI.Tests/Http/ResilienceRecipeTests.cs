@@ -128,4 +128,32 @@ public sealed class ResilienceRecipeTests
         // The library's own request timeout (10 minutes) or the pipeline's timeout: either way the library's exception.
         Assert.IsAssignableFrom<FlockException>(error);
     }
+
+    [Fact]
+    public async Task Added_before_the_flock_client_the_standard_handler_still_sends_every_attempt_with_the_key()
+    {
+        var clock = FakeClock.Create();
+        var handler = new RecordingHandler()
+            .Enqueue(HttpStatusCode.ServiceUnavailable, """{"error":{"message":"busy","code":"503"}}""")
+            .EnqueueJson(TestFiles.Read("completion.json"));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddHttpClient(FlockChatClientServiceCollectionExtensions.HttpClientName).AddStandardResilienceHandler(Recipe);
+        services.AddFlockChatClient(o =>
+        {
+            o.ApiKey = TestFlock.ApiKey;
+            o.Endpoint = TestFlock.Endpoint;
+            o.ModelId = TestFlock.Model;
+            o.MaxRetries = 0;
+        });
+        services.AddHttpClient(FlockChatClientServiceCollectionExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => handler);
+        await using var provider = services.BuildServiceProvider();
+
+        var (response, error) = await clock.RunAsync(() => Transport.CompleteAsync(provider.GetRequiredService<IChatClient>()), Step);
+
+        Assert.Null(error);
+        Assert.Equal("Hello! How can I help you today?", response!.Text);
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.All(handler.Requests, r => Assert.Equal(TestFlock.ApiKey, r.Header("x-litellm-api-key")));
+    }
 }
