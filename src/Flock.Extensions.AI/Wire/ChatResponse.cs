@@ -8,7 +8,7 @@ internal sealed class ChatCompletion
 {
     [JsonPropertyName("id")] public string? Id { get; set; }
     [JsonPropertyName("object")] public string? Object { get; set; }
-    [JsonPropertyName("created")] public long? Created { get; set; }
+    [JsonPropertyName("created")][JsonConverter(typeof(LenientUnixTimeConverter))] public long? Created { get; set; }
     [JsonPropertyName("model")] public string? Model { get; set; }
     [JsonPropertyName("system_fingerprint")] public string? SystemFingerprint { get; set; }
     [JsonPropertyName("choices")] public List<Choice>? Choices { get; set; }
@@ -90,6 +90,6 @@ internal sealed class ModelList
 internal sealed class ModelEntry
 {
     [JsonPropertyName("id")] public string? Id { get; set; }
-    [JsonPropertyName("created")] public long? Created { get; set; }
+    [JsonPropertyName("created")][JsonConverter(typeof(LenientUnixTimeConverter))] public long? Created { get; set; }
     [JsonPropertyName("owned_by")] public string? OwnedBy { get; set; }
 }
