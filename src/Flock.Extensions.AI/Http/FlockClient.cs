@@ -123,7 +123,9 @@ public sealed partial class FlockClient
         await PreflightAsync(request, cancellationToken).ConfigureAwait(false);
         using var body = PooledJsonBody.Create(request, FlockJsonContext.Default.ChatRequest);
         LogRequest(request, body, stream: false);
-        var (completion, status, elapsed) = await SendJsonAsync(HttpMethod.Post, _chatUri, body, FlockJsonContext.Default.ChatCompletion, cancellationToken).ConfigureAwait(false);
+        var (completion, status, elapsed) = await SendJsonAsync(
+            HttpMethod.Post, _chatUri, body, FlockJsonContext.Default.ChatCompletion, cancellationToken,
+            static (response, answer) => answer.ResponseCost = ResponseCost.From(response)).ConfigureAwait(false);
         if (completion.Error is { } error)
         {
             throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey, duringStream: false), elapsed);
@@ -148,7 +150,8 @@ public sealed partial class FlockClient
     /// handled, and failures logged, here once for every non-streaming call.
     /// </summary>
     internal async Task<(T Value, HttpStatusCode Status, TimeSpan Elapsed)> SendJsonAsync<T>(
-        HttpMethod method, Uri uri, PooledJsonBody? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        HttpMethod method, Uri uri, PooledJsonBody? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken,
+        Action<HttpResponseMessage, T>? readHeaders = null)
         where T : class
     {
         using var scope = new CallScope(_options.RequestTimeout, _time, cancellationToken);
@@ -179,6 +182,7 @@ public sealed partial class FlockClient
 
                 var value = Parse(bytes.Span, typeInfo, response.StatusCode)
                     ?? throw new FlockException("Flock answered with an empty JSON document.", response.StatusCode);
+                readHeaders?.Invoke(response, value);
                 return (value, response.StatusCode, scope.Elapsed);
             }
         }
@@ -265,7 +269,7 @@ public sealed partial class FlockClient
         using (response)
         {
             await using var _ = stream.ConfigureAwait(false);
-            var current = new StreamChunk();
+            var current = new StreamChunk { ResponseCost = ResponseCost.From(response) };
             var events = SseParser.Create(stream, (_, data) => ParseChunk(data, current)).EnumerateAsync(scope.Token);
             await using var enumerator = events.GetAsyncEnumerator(scope.Token);
             var chunks = 0;

@@ -14,6 +14,9 @@ internal sealed class ChatCompletion
     [JsonPropertyName("choices")] public List<Choice>? Choices { get; set; }
     [JsonPropertyName("usage")] public Usage? Usage { get; set; }
     [JsonPropertyName("error")] public ErrorDetail? Error { get; set; }
+
+    /// <summary>What the proxy says the call cost, in USD (the <c>x-litellm-response-cost</c> header); not a body field.</summary>
+    [JsonIgnore] public decimal? ResponseCost { get; set; }
 }
 
 /// <summary>One choice of a non-streaming completion.</summary>
