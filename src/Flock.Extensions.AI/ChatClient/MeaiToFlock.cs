@@ -42,7 +42,10 @@ internal static class MeaiToFlock
         return request;
     }
 
-    /// <summary>Typed options first, then additional properties by their JSON names; unknown ones become provider extras.</summary>
+    /// <summary>
+    /// Typed options first, then additional properties by their JSON names, which win (a caller that needs a value a typed member
+    /// cannot hold exactly, such as a <see cref="double"/> temperature, passes it there); unknown ones become provider extras.
+    /// </summary>
     public static ChatParameterValues ToParameters(ChatOptions? options)
     {
         var parameters = new ChatParameterValues();
@@ -51,14 +54,7 @@ internal static class MeaiToFlock
             return parameters;
         }
 
-        parameters[ChatParameters.Temperature] = ToDouble(options.Temperature);
-        parameters[ChatParameters.TopP] = ToDouble(options.TopP);
-        parameters[ChatParameters.MaxTokens] = options.MaxOutputTokens;
-        parameters[ChatParameters.FrequencyPenalty] = ToDouble(options.FrequencyPenalty);
-        parameters[ChatParameters.PresencePenalty] = ToDouble(options.PresencePenalty);
-        parameters[ChatParameters.Seed] = options.Seed;
-        parameters[ChatParameters.Stop] = options.StopSequences;
-        parameters[ChatParameters.ResponseFormat] = options.ResponseFormat;
+        parameters.ReadFrom(options);
         if (options.TopK is { } topK)
         {
             parameters.Bind("top_k", topK);
@@ -121,10 +117,6 @@ internal static class MeaiToFlock
             }
         }
     }
-
-    /// <summary>A float option as the decimal the caller wrote (0.3f is sent as 0.3, not 0.30000001192092896).</summary>
-    private static double? ToDouble(float? value) =>
-        value is { } f ? double.Parse(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : null;
 
     public static List<RequestMessage> ToMessages(IEnumerable<ChatMessage> messages, bool includeReasoning)
     {
@@ -193,7 +185,7 @@ internal static class MeaiToFlock
             {
                 if (tool is AIFunctionDeclaration function)
                 {
-                    (request.Tools ??= []).Add(ToTool(function, function.Name));
+                    (request.Tools ??= new List<RequestTool>(tools.Count)).Add(ToTool(function));
                 }
             }
         }
@@ -213,14 +205,39 @@ internal static class MeaiToFlock
         }
     }
 
-    /// <summary>A function offered as a tool under <paramref name="name"/>.</summary>
-    public static RequestTool ToTool(AIFunctionDeclaration function, string name) => new()
+    /// <summary>A function offered as a tool under its name.</summary>
+    public static RequestTool ToTool(AIFunctionDeclaration function)
+    {
+        if (KernelFunctionTools.TryGetValue(function, out var cached))
+        {
+            return cached;
+        }
+
+        var schema = function.JsonSchema;
+        if (schema.ValueKind == JsonValueKind.Object && HasSkConditionKeyword(schema, function.Description))
+        {
+            // A Semantic Kernel kernel function: its definition is fixed, and the kernel offers the same object on every call.
+            var tool = Tool(function.Name, function.Description, WithoutSkConditionKeyword(schema));
+            KernelFunctionTools.AddOrUpdate(function, tool);
+            return tool;
+        }
+
+        return Tool(function.Name, function.Description, schema.ValueKind == JsonValueKind.Object ? schema : EmptyObjectSchema);
+    }
+
+    /// <summary>
+    /// Tools of Semantic Kernel's kernel functions, by function: cleaning a schema costs a parse and SK builds the name anew on
+    /// every read. Only these are cached (a kernel function's name, description and schema never change).
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AIFunctionDeclaration, RequestTool> KernelFunctionTools = [];
+
+    private static RequestTool Tool(string name, string? description, JsonElement schema) => new()
     {
         Function = new FunctionDefinition
         {
             Name = name,
-            Description = string.IsNullOrEmpty(function.Description) ? null : function.Description,
-            Parameters = function.JsonSchema.ValueKind == JsonValueKind.Object ? WithoutSkConditionKeyword(function.JsonSchema, function.Description) : EmptyObjectSchema,
+            Description = string.IsNullOrEmpty(description) ? null : description,
+            Parameters = schema,
         },
     };
 
@@ -230,14 +247,12 @@ internal static class MeaiToFlock
     /// JSON Schema keyword and SK's OpenAI connector never sends it; the model would read it in every tool. That exact artefact,
     /// and nothing else, is left out.
     /// </summary>
-    private static JsonElement WithoutSkConditionKeyword(JsonElement schema, string? description)
-    {
-        if (!schema.TryGetProperty("condition", out var condition) || condition.ValueKind != JsonValueKind.String
-            || !string.Equals(condition.GetString(), description ?? "", StringComparison.Ordinal))
-        {
-            return schema;
-        }
+    private static bool HasSkConditionKeyword(JsonElement schema, string? description) =>
+        schema.TryGetProperty("condition", out var condition) && condition.ValueKind == JsonValueKind.String
+            && condition.ValueEquals(description ?? "");
 
+    private static JsonElement WithoutSkConditionKeyword(JsonElement schema)
+    {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {

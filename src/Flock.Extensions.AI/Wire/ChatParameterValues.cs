@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 
 namespace Flock.Extensions.AI.Wire;
 
@@ -78,6 +79,55 @@ internal sealed class ChatParameterValues
 
         copy.Extras = Extras is null ? null : new Dictionary<string, object?>(Extras);
         return copy;
+    }
+
+    /// <summary>Reads the parameters MEAI's <see cref="ChatOptions"/> has typed members for (the rest come from its additional properties).</summary>
+    public void ReadFrom(ChatOptions options)
+    {
+        foreach (var parameter in ChatParameters.All)
+        {
+            if (parameter.Options is { } member)
+            {
+                _values[parameter.Index] = member.Get(options);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Puts the values on <paramref name="options"/> for <see cref="FlockChatClient"/> (Semantic Kernel's bridge does): each in
+    /// its typed member where <see cref="ChatOptions"/> has one, so middleware such as telemetry sees it; under its JSON name in
+    /// <see cref="ChatOptions.AdditionalProperties"/> where it has none or the member cannot hold the value exactly (a
+    /// <see cref="double"/> a <see cref="float"/> would round), which the client reads after the typed members, so the exact
+    /// value is what is sent. Provider extras go there as they are.
+    /// </summary>
+    public void WriteTo(ChatOptions options)
+    {
+        foreach (var parameter in ChatParameters.All)
+        {
+            if (_values[parameter.Index] is not { } value)
+            {
+                continue;
+            }
+
+            if (parameter.Options is { } member)
+            {
+                member.Set(options, value);
+                if (Equals(member.Get(options), value))
+                {
+                    continue;
+                }
+            }
+
+            (options.AdditionalProperties ??= [])[parameter.Name] = value;
+        }
+
+        if (Extras is { Count: > 0 } extras)
+        {
+            foreach (var (key, value) in extras)
+            {
+                (options.AdditionalProperties ??= [])[key] = value;
+            }
+        }
     }
 
     /// <summary>
