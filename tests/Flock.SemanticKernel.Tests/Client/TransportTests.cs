@@ -76,14 +76,16 @@ public sealed class TransportTests
     }
 
     [Fact]
-    public async Task Models_list_error_is_a_flock_exception()
+    public async Task Models_list_error_is_a_flock_exception_and_in_sk_an_http_operation_exception()
     {
-        var handler = new RecordingHandler().Enqueue(HttpStatusCode.Unauthorized,
-            """{"error":{"message":"Authentication Error, No api key passed in.","type":"None","param":"None","code":"401"}}""");
+        const string Body = """{"error":{"message":"Authentication Error, No api key passed in.","type":"None","param":"None","code":"401"}}""";
+        var handler = new RecordingHandler().Enqueue(HttpStatusCode.Unauthorized, Body).Enqueue(HttpStatusCode.Unauthorized, Body);
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => TestFlock.ChatClient(handler, TestFlock.Options()).ListModelsAsync());
+        var meai = await Assert.ThrowsAsync<FlockException>(() => TestFlock.ChatClient(handler, TestFlock.Options()).ListModelsAsync());
+        var sk = await TestSk.ThrowsAsync(() => TestSk.Service(handler, TestFlock.Options()).ListModelsAsync());
 
-        Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, meai.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, sk.StatusCode);
     }
 
     [Theory]
@@ -213,7 +215,7 @@ public sealed class TransportTests
         var options = TestFlock.Options();
         options.RequestTimeout = TimeSpan.FromMilliseconds(100);
 
-        var ex = await Assert.ThrowsAsync<FlockTimeoutException>(() => TestSk.Service(handler, options).GetChatMessageContentsAsync(TestSk.History()));
+        var ex = Assert.IsType<FlockTimeoutException>(await TestSk.ThrowsAsync(() => TestSk.Service(handler, options).GetChatMessageContentsAsync(TestSk.History())));
 
         Assert.Equal(FlockTimeoutKind.Request, ex.Kind);
         Assert.Equal(TimeSpan.FromMilliseconds(100), ex.Timeout);
@@ -231,7 +233,7 @@ public sealed class TransportTests
         var (items, error) = await Drain.AllAsync(TestSk.Service(handler, options).GetStreamingChatMessageContentsAsync(TestSk.History()));
 
         Assert.Equal("Cut off", string.Concat(items.Select(i => i.Content)));
-        var ex = Assert.IsType<FlockTimeoutException>(error);
+        var ex = Assert.IsType<FlockTimeoutException>(TestSk.SkError(error));
         Assert.Equal(FlockTimeoutKind.StreamIdle, ex.Kind);
     }
 
@@ -256,7 +258,7 @@ public sealed class TransportTests
             .Enqueue(_ => Task.FromResult(Redirect(HttpStatusCode.Redirect, "https://evil.test/steal")))
             .EnqueueJson(TestFiles.Read("completion.json"));
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
+        var ex = await TestSk.ThrowsAsync(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
 
         Assert.Single(handler.Requests);
         Assert.Contains("evil.test", ex.Message);
