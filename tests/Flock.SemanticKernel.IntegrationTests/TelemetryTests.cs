@@ -227,6 +227,16 @@ public sealed class TelemetryTests : EmulatorTest
         });
         Assert.Equal("[\"tool_calls\"]", Tag(spans[0], "gen_ai.response.finish_reasons"));
         Assert.Equal("[\"stop\"]", Tag(spans[1], "gen_ai.response.finish_reasons"));
+
+        // Under the loop's span, as MEAI's function invocation emits it, and beside the tool's own span.
+        List<Activity> all;
+        lock (_spans)
+        {
+            all = [.. _spans];
+        }
+
+        var loop = Assert.Single(all, s => s.DisplayName == "orchestrate_tools" && spans.All(c => c.ParentSpanId == s.SpanId));
+        Assert.Contains(all, s => s.DisplayName == "execute_tool Clock_now" && s.ParentSpanId == loop.SpanId);
     }
 
     [Fact]

@@ -17,22 +17,22 @@ namespace Flock.SemanticKernel.Services;
 internal sealed class ChatBridge
 {
     private readonly string? _modelId;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly bool _sensitive;
     private readonly IChatClient _plain;
-    private readonly IChatClient _observed;
     private readonly IChatClient _invoking;
-    private readonly IChatClient _invokingObserved;
+
+    // Built when a listener is first seen: the telemetry client registers a source and a meter for as long as it lives.
+    private Pipelines? _observed;
+    private object? _observedLock;
 
     public ChatBridge(FlockClient client, string? modelId, ILoggerFactory? loggerFactory)
     {
         _modelId = modelId;
-        var flock = new FlockChatClient(client, modelId);
-        var sensitive = client.EnableSensitiveTelemetryData;
-        _plain = flock;
-        _observed = flock.AsBuilder()
-            .UseOpenTelemetry(loggerFactory, FlockTelemetry.SourceName, c => c.EnableSensitiveData = sensitive)
-            .Build();
+        _loggerFactory = loggerFactory;
+        _sensitive = client.EnableSensitiveTelemetryData;
+        _plain = new FlockChatClient(client, modelId);
         _invoking = Invoking(_plain, loggerFactory);
-        _invokingObserved = Invoking(_observed, loggerFactory);
     }
 
     public async Task<IReadOnlyList<ChatMessageContent>> GetAsync(
@@ -165,15 +165,27 @@ internal sealed class ChatBridge
 
         var autoInvoke = functions is { AutoInvoke: true, Functions.Count: > 0 } && kernel is not null;
         var options = SkToMeai.ToChatOptions(settings, values, functions, kernel, autoInvoke);
-        var listening = TelemetryProbe.IsListening;
-        var client = autoInvoke ? (listening ? _invokingObserved : _invoking) : (listening ? _observed : _plain);
+        var client = !TelemetryProbe.IsListening ? (autoInvoke ? _invoking : _plain)
+            : autoInvoke ? Observed().Invoking
+            : Observed().Plain;
         return new Call(client, SkToMeai.ToMessages(history), options, autoInvoke);
     }
+
+    private Pipelines Observed() => LazyInitializer.EnsureInitialized(ref _observed, ref _observedLock, () =>
+    {
+        var sensitive = _sensitive;
+        var observed = _plain.AsBuilder()
+            .UseOpenTelemetry(_loggerFactory, FlockTelemetry.SourceName, c => c.EnableSensitiveData = sensitive)
+            .Build();
+        return new Pipelines(observed, Invoking(observed, _loggerFactory));
+    });
 
     private static readonly PromptExecutionSettings NoSettings = new();
 
     private static IChatClient Invoking(IChatClient inner, ILoggerFactory? loggerFactory) =>
         new OfferedNamesChatClient(inner).AsBuilder().UseKernelFunctionInvocation(loggerFactory).Build();
+
+    private sealed record Pipelines(IChatClient Plain, IChatClient Invoking);
 
     private readonly record struct Call(IChatClient Client, List<ChatMessage> Messages, ChatOptions Options, bool AutoInvoke);
 }
