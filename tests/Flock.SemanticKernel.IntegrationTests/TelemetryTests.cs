@@ -171,6 +171,50 @@ public sealed class TelemetryTests : EmulatorTest
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task Sk_settings_give_the_same_request_attributes_as_meai_options(bool streaming)
+    {
+        var history = new ChatHistory("Be brief.");
+        history.AddUserMessage("Answer in JSON");
+        ChatMessage[] messages = [new(ChatRole.System, "Be brief."), new(ChatRole.User, "Answer in JSON")];
+        var settings = new FlockPromptExecutionSettings
+        {
+            Temperature = 0.2, TopP = 0.9, MaxTokens = 50, Seed = 7, StopSequences = ["END"], FrequencyPenalty = 0.5, PresencePenalty = -0.5,
+            ResponseFormat = "json_object",
+        };
+        var options = new ChatOptions
+        {
+            Temperature = 0.2f, TopP = 0.9f, MaxOutputTokens = 50, Seed = 7, StopSequences = ["END"], FrequencyPenalty = 0.5f, PresencePenalty = -0.5f,
+            ResponseFormat = ChatResponseFormat.Json,
+        };
+
+        using (Listen())
+        {
+            var service = SkService();
+            IChatClient client = MeaiWithTelemetry(ChatClient());
+            if (streaming)
+            {
+                await service.GetStreamingChatMessageContentsAsync(history, settings).ToListAsync();
+                await client.GetStreamingResponseAsync(messages, options).ToListAsync();
+            }
+            else
+            {
+                await service.GetChatMessageContentsAsync(history, settings);
+                await client.GetResponseAsync(messages, options);
+            }
+        }
+
+        var spans = Spans();
+        Assert.Equal(2, spans.Count);
+        AssertSameSpan(spans[0], spans[1]);
+        Assert.Equal("json", Tag(spans[0], "gen_ai.output.type"));
+        Assert.Equal("7", Tag(spans[0], "gen_ai.request.seed"));
+        Assert.Equal("[\"END\"]", Tag(spans[0], "gen_ai.request.stop_sequences"));
+        Assert.Equal(2, Emulator.Requests.Count(r => r.Json?["response_format"]?["type"]?.GetValue<string>() == "json_object"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task Sk_and_meai_record_the_same_instruments_both_ways(bool streaming)
     {
         // Separate captures, so each path's metric points can be compared with the other's.

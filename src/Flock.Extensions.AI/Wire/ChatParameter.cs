@@ -177,10 +177,14 @@ internal static class ChatParameters
         static (v, r) => (r.StreamOptions ??= new Wire.StreamOptions()).IncludeUsage = ((FlockStreamOptions)v).IncludeUsage,
         static v => new FlockStreamOptions { IncludeUsage = ((FlockStreamOptions)v).IncludeUsage });
 
-    /// <summary>The answer's format, in any form <see cref="ResponseFormats"/> reads (MEAI's member holds only a <see cref="ChatResponseFormat"/>).</summary>
+    /// <summary>
+    /// The answer's format, in any form <see cref="ResponseFormats"/> reads. MEAI's member holds only a
+    /// <see cref="ChatResponseFormat"/>: any other form is given there by its kind (text or JSON, what telemetry reports) and
+    /// travels as it is under its JSON name.
+    /// </summary>
     public static readonly ChatParameter ResponseFormat = new(
         "response_format", static (_, value) => value, null, static (v, r) => r.ResponseFormat = ResponseFormats.ToWire(v), null,
-        new(static o => o.ResponseFormat, static (o, v) => o.ResponseFormat = v as ChatResponseFormat));
+        new(static o => o.ResponseFormat, static (o, v) => o.ResponseFormat = ResponseFormats.KindOf(v)));
 
     /// <summary>Sends earlier turns' reasoning back as <c>reasoning_content</c>: the connector's switch, not a request field.</summary>
     public static readonly ChatParameter IncludeReasoningInHistory = new(

@@ -50,6 +50,7 @@ public sealed class SettingsToOptionsTests
             options.AdditionalProperties!.Keys.Order());
         Assert.Equal(2, options.AdditionalProperties["n"]);
         Assert.Equal("json_object", options.AdditionalProperties["response_format"]);
+        Assert.IsType<ChatResponseFormatJson>(options.ResponseFormat); // its kind, for telemetry; the value travels as given
         Assert.Equal(0.05, options.AdditionalProperties["min_p"]);
     }
 
