@@ -49,7 +49,9 @@ public sealed class FlockChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: false, this);
         var completion = await _client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
-        return FlockToMeai.ToChatResponse(completion);
+        var cost = _client.CostOf(request.Model, completion.Model, completion.Usage, completion.ResponseCost);
+        CostTelemetry.Record(cost, request.Model, completion.Model);
+        return FlockToMeai.ToChatResponse(completion, _client.ThinkTagsFor(request), cost);
     }
 
     /// <inheritdoc/>
@@ -58,7 +60,7 @@ public sealed class FlockChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: true, this);
-        var state = new StreamingUpdates();
+        var state = new StreamingUpdates(_client.ThinkTagsFor(request));
         var pending = new List<ChatResponseUpdate>(2);
         await foreach (var chunk in _client.StreamAsync(request, cancellationToken).ConfigureAwait(false))
         {
@@ -71,26 +73,48 @@ public sealed class FlockChatClient : IChatClient
             pending.Clear();
         }
 
-        state.Complete(pending);
+        Complete(state, request, pending);
         foreach (var update in pending)
         {
             yield return update;
         }
     }
 
+    /// <summary>The stream's last updates, priced (kept out of the iterator so its state stays small).</summary>
+    private void Complete(StreamingUpdates state, ChatRequest request, List<ChatResponseUpdate> pending)
+    {
+        var fold = state.Fold;
+        var cost = _client.CostOf(request.Model, fold.Model, fold.Usage, fold.ResponseCost);
+        CostTelemetry.Record(cost, request.Model, fold.Model);
+        state.Complete(pending, cost);
+    }
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// Answers <see cref="ChatClientMetadata"/> (provider <c>flock</c>, the endpoint, the default model), the
+    /// <see cref="FlockClient"/> underneath, and <see cref="FlockModelInfo"/>: the cached catalogue's entry for the default
+    /// model, or null when the catalogue was not fetched yet (<see cref="ListModelInfoAsync"/>) or does not list it. It never fetches.
+    /// </remarks>
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(ChatClientMetadata) ? _metadata
             : serviceType == typeof(FlockClient) ? _client
+            : serviceType == typeof(FlockModelInfo) ? (_modelId is null ? null : _client.GetCachedModelInfo(_modelId))
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }
 
     /// <summary>Lists the models Flock serves.</summary>
     public Task<IReadOnlyList<FlockModel>> ListModelsAsync(CancellationToken cancellationToken = default) => _client.ListModelsAsync(cancellationToken);
+
+    /// <summary>Lists what the model catalogue says of each model (limits, prices, capabilities); cached on the transport (see <see cref="FlockClient.ListModelInfoAsync"/>).</summary>
+    /// <param name="refresh">Fetch again even when a cached catalogue exists.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="FlockException">Flock answered with an error other than 404 or 403.</exception>
+    public Task<IReadOnlyList<FlockModelInfo>> ListModelInfoAsync(bool refresh = false, CancellationToken cancellationToken = default) =>
+        _client.ListModelInfoAsync(refresh, cancellationToken);
 
     /// <summary>Nothing to release: the transport's <see cref="HttpClient"/> is either pooled or the caller's.</summary>
     public void Dispose()
