@@ -22,6 +22,8 @@ public sealed class ExamplesTests
         { "11-configuration.cs", ["Options: FlockOptions { Endpoint = http://127.0.0.1:", "ApiKey = (set)", "SK: You asked", "Text generation: You asked", "MEAI: You asked", "Start-up validation failed: Flock: ApiKey is missing"] },
         { "12-text-generation.cs", ["Text: You asked", "Streamed: You asked", "Raw text prompt:   You asked: \"Once upon a time\"", "(finish: stop, ", "Raw tokens:        You asked: \"Hi!\"", "Raw token arrays:  You asked: \"Hi<|endoftext|>Ok\"", " tokens]"] },
         { "13-image-generation.cs", ["SK:   image/png, ", " bytes, written to ", ".png", "MEAI: image/png, "] },
+        { "14-thinking-tags.cs", ["As sent:   <think> The user wrote", "Reasoning: The user wrote", "Answer:    You asked", "SK streamed reasoning: The user wrote", "SK streamed answer:    You asked", "Thinking off: 0 reasoning items, answer: You asked"] },
+        { "15-catalogue-and-cost.cs", ["5 models in the catalogue:", "USD/M in 0.1 out 0.3, tools yes, vision no", "USD/M in ? out ?", "Default model: qwen3-30b-a3b-instruct-2507, at most 32768 output tokens.", "Refused before sending: max_tokens must be at most 32768", "MEAI answer cost: 0.0000", " nano-USD) for ", "SK answer cost: 0.0000", "(input 0.0000"] },
     };
 
     [Fact]
