@@ -252,6 +252,47 @@ public sealed class NothingLostTests
         JsonAssert.Equal(Calls.Body(""), await Calls.MeaiBodyAsync(options, streaming: false));
     }
 
+    public static TheoryData<string> HostedAndBaseToolContent => new(
+        nameof(ToolCallContent), nameof(ToolResultContent), nameof(CodeInterpreterToolCallContent), nameof(CodeInterpreterToolResultContent),
+        nameof(ImageGenerationToolCallContent), nameof(ImageGenerationToolResultContent), nameof(McpServerToolCallContent),
+        nameof(McpServerToolResultContent), nameof(WebSearchToolCallContent), nameof(WebSearchToolResultContent), nameof(ToolApprovalRequestContent), nameof(ToolApprovalResponseContent));
+
+    [Theory]
+    [MemberData(nameof(HostedAndBaseToolContent))]
+    public async Task Tool_content_other_than_function_calls_and_results_is_refused_by_its_type(string type)
+    {
+        var handler = new RecordingHandler();
+        IChatClient client = TestFlock.ChatClient(handler);
+        AIContent content = type switch
+        {
+            nameof(ToolCallContent) => new ToolCallContent("c1"),
+            nameof(ToolResultContent) => new ToolResultContent("c1"),
+            nameof(CodeInterpreterToolCallContent) => new CodeInterpreterToolCallContent("c1"),
+            nameof(CodeInterpreterToolResultContent) => new CodeInterpreterToolResultContent("c1"),
+            nameof(ImageGenerationToolCallContent) => new ImageGenerationToolCallContent("c1"),
+            nameof(ImageGenerationToolResultContent) => new ImageGenerationToolResultContent("c1"),
+            nameof(McpServerToolCallContent) => new McpServerToolCallContent("c1", "tool", "server"),
+            nameof(McpServerToolResultContent) => new McpServerToolResultContent("c1"),
+            nameof(WebSearchToolCallContent) => new WebSearchToolCallContent("c1"),
+            nameof(WebSearchToolResultContent) => new WebSearchToolResultContent("c1"),
+            nameof(ToolApprovalRequestContent) => new ToolApprovalRequestContent("r1", new FunctionCallContent("c1", "f")),
+            _ => new ToolApprovalResponseContent("r1", true, new FunctionCallContent("c1", "f")),
+        };
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.Assistant, [content])]));
+
+        Assert.Contains(type, ex.Message);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task The_base_content_type_itself_carries_nothing_and_is_not_sent()
+    {
+        var body = await Calls.MeaiBodyAsync(null, streaming: false, [new ChatMessage(ChatRole.User, [new TextContent("Hi"), new AIContent()])]);
+
+        JsonAssert.Equal(Calls.Body(""), body);
+    }
+
     /// <summary>Stands for another SDK's format type: an object with no public data.</summary>
     private sealed class OpaqueFormat
     {
