@@ -48,7 +48,7 @@ internal static class ForeignSettings
 
     [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
         Justification = "Only called when JsonSerializer.IsReflectionEnabledByDefault, a feature switch that trimmed and Native AOT apps turn off " +
-            "(the check above then throws and this code is removed); an app that turns reflection-based JSON back on opts into it, as SK's own connectors need.")]
+            "(Read then throws, and this code is trimmed away); an app that turns reflection-based JSON back on opts into it, as SK's own connectors need.")]
     [UnconditionalSuppressMessage("AOT", "IL3050:RequiresDynamicCode",
         Justification = "Only called when JsonSerializer.IsReflectionEnabledByDefault, which Native AOT apps turn off (see IL2026 above).")]
     private static List<Entry> ReadTypedProperties(PromptExecutionSettings settings)
@@ -76,22 +76,24 @@ internal static class ForeignSettings
                 continue;
             }
 
-            if (KeptAsItIs(value))
+            if (value is Type)
             {
+                // Never written (System.Text.Json refuses it): a response format's .NET type, read as itself.
                 entries.Add(new Entry(property.Name, value, Typed: true));
             }
             else if (json.TryGetProperty(property.Name, out var written))
             {
-                entries.Add(new Entry(property.Name, Readable(type, property, value, written), Typed: true));
+                // Only what the settings' own contract writes (its ignore conditions apply).
+                entries.Add(new Entry(property.Name, KeptAsItIs(value) ? value : Readable(type, property, value, written), Typed: true));
             }
         }
 
         return entries;
     }
 
-    /// <summary>Values the table reads as they are: text, JSON, a .NET type (a response format), MEAI's format.</summary>
+    /// <summary>Values the table reads as they are: text, JSON, MEAI's response format.</summary>
     private static bool KeptAsItIs(object value) =>
-        value is string or Type or JsonElement or JsonNode or Microsoft.Extensions.AI.ChatResponseFormat;
+        value is string or JsonElement or JsonNode or Microsoft.Extensions.AI.ChatResponseFormat;
 
     /// <summary>
     /// The JSON a property wrote, unless it carries nothing a server could read: an object whose JSON holds no data (another
