@@ -49,7 +49,16 @@ public sealed class FlockChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: false, this);
         var completion = await _client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
-        return FlockToMeai.ToChatResponse(completion);
+        var response = FlockToMeai.ToChatResponse(completion);
+        if (options?.Reasoning?.Output == ReasoningOutput.None)
+        {
+            foreach (var message in response.Messages)
+            {
+                WithoutReasoning(message.Contents);
+            }
+        }
+
+        return response;
     }
 
     /// <inheritdoc/>
@@ -58,6 +67,7 @@ public sealed class FlockChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: true, this);
+        var hideReasoning = options?.Reasoning?.Output == ReasoningOutput.None;
         var state = new StreamingUpdates();
         var pending = new List<ChatResponseUpdate>(2);
         await foreach (var chunk in _client.StreamAsync(request, cancellationToken).ConfigureAwait(false))
@@ -65,6 +75,11 @@ public sealed class FlockChatClient : IChatClient
             state.Add(chunk, pending);
             foreach (var update in pending)
             {
+                if (hideReasoning)
+                {
+                    WithoutReasoning(update.Contents);
+                }
+
                 yield return update;
             }
 
@@ -74,7 +89,27 @@ public sealed class FlockChatClient : IChatClient
         state.Complete(pending);
         foreach (var update in pending)
         {
+            if (hideReasoning)
+            {
+                WithoutReasoning(update.Contents);
+            }
+
             yield return update;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReasoningOutput.None"/>: the model still reasons (Flock has no switch for what is returned), but its reasoning is
+    /// left out of what the caller gets. (<see cref="ReasoningEffort.None"/> is the way to have no reasoning at all.)
+    /// </summary>
+    private static void WithoutReasoning(IList<AIContent> contents)
+    {
+        for (var i = contents.Count - 1; i >= 0; i--)
+        {
+            if (contents[i] is TextReasoningContent)
+            {
+                contents.RemoveAt(i);
+            }
         }
     }
 
