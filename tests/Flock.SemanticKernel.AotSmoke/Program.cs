@@ -142,7 +142,18 @@ await Check("FromExecutionSettings", () =>
     var generic = new PromptExecutionSettings { ExtensionData = new Dictionary<string, object> { ["temperature"] = 0.3, ["max_tokens"] = 50 } };
     var flock = FlockPromptExecutionSettings.FromExecutionSettings(generic);
     Require(flock.Temperature is 0.3 && flock.MaxTokens == 50, $"read temperature {flock.Temperature}, max_tokens {flock.MaxTokens}");
-    return Task.FromResult("temperature and max_tokens read by JSON name");
+
+    // Another connector's settings are read by their JSON names, which needs reflection-based JSON: refused by name here.
+    try
+    {
+        FlockPromptExecutionSettings.FromExecutionSettings(new OtherSettings { Temperature = 0.3 });
+        throw new InvalidOperationException("another connector's settings were read without reflection");
+    }
+    catch (NotSupportedException e) when (e.Message.Contains(nameof(OtherSettings), StringComparison.Ordinal))
+    {
+    }
+
+    return Task.FromResult("temperature and max_tokens read by JSON name, another connector's settings refused");
 });
 
 // DI: a "Flock" configuration section bound by the configuration binder's source generator, validated at start-up.
@@ -274,6 +285,12 @@ Console.WriteLine(failures == 0 ? "aot smoke: OK" : $"aot smoke: {failures} chec
 return failures == 0 ? 0 : 1;
 
 internal sealed record Opaque(int Value);
+
+internal sealed class OtherSettings : PromptExecutionSettings
+{
+    [JsonPropertyName("temperature")]
+    public double? Temperature { get; set; }
+}
 
 internal sealed record Forecast(string City, double TemperatureC, string Sky);
 

@@ -52,7 +52,16 @@ public sealed class FlockChatClient : IChatClient
         var completion = await _client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
         var cost = _client.CostOf(request.Model, completion.Model, completion.Usage, completion.ResponseCost);
         CostTelemetry.Record(cost, request.Model, completion.Model);
-        return FlockToMeai.ToChatResponse(completion, _client.ThinkTagsFor(request), cost);
+        var response = FlockToMeai.ToChatResponse(completion, _client.ThinkTagsFor(request), cost);
+        if (options?.Reasoning?.Output == ReasoningOutput.None)
+        {
+            foreach (var message in response.Messages)
+            {
+                WithoutReasoning(message.Contents);
+            }
+        }
+
+        return response;
     }
 
     /// <inheritdoc/>
@@ -61,6 +70,7 @@ public sealed class FlockChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: true, this);
+        var hideReasoning = options?.Reasoning?.Output == ReasoningOutput.None;
         var state = new StreamingUpdates(_client.ThinkTagsFor(request));
         var pending = new List<ChatResponseUpdate>(2);
         await foreach (var chunk in _client.StreamAsync(request, cancellationToken).ConfigureAwait(false))
@@ -68,6 +78,11 @@ public sealed class FlockChatClient : IChatClient
             state.Add(chunk, pending);
             foreach (var update in pending)
             {
+                if (hideReasoning)
+                {
+                    WithoutReasoning(update.Contents);
+                }
+
                 yield return update;
             }
 
@@ -77,6 +92,11 @@ public sealed class FlockChatClient : IChatClient
         Complete(state, request, pending);
         foreach (var update in pending)
         {
+            if (hideReasoning)
+            {
+                WithoutReasoning(update.Contents);
+            }
+
             yield return update;
         }
     }
@@ -88,6 +108,21 @@ public sealed class FlockChatClient : IChatClient
         var cost = _client.CostOf(request.Model, fold.Model, fold.Usage, fold.ResponseCost);
         CostTelemetry.Record(cost, request.Model, fold.Model);
         state.Complete(pending, cost);
+    }
+
+    /// <summary>
+    /// <see cref="ReasoningOutput.None"/>: the model still reasons (Flock has no switch for what is returned), but its reasoning is
+    /// left out of what the caller gets. (<see cref="ReasoningEffort.None"/> is the way to have no reasoning at all.)
+    /// </summary>
+    private static void WithoutReasoning(IList<AIContent> contents)
+    {
+        for (var i = contents.Count - 1; i >= 0; i--)
+        {
+            if (contents[i] is TextReasoningContent)
+            {
+                contents.RemoveAt(i);
+            }
+        }
     }
 
     /// <inheritdoc/>

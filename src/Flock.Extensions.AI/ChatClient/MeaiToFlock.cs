@@ -128,9 +128,17 @@ internal static class MeaiToFlock
     /// Options that only a stateful or hosted service can honour: Flock keeps no conversations and runs nothing in the
     /// background, so a call that depends on them is refused before anything is sent rather than answered without them.
     /// (<see cref="ChatOptions.AllowBackgroundResponses"/> only allows; a foreground answer honours it, so it is ignored.)
+    /// A summary of the reasoning is refused too: models behind Flock return their reasoning whole or not at all.
     /// </summary>
     private static void RefuseWhatFlockCannotDo(ChatOptions? options)
     {
+        if (options?.Reasoning?.Output == ReasoningOutput.Summary)
+        {
+            throw new NotSupportedException(
+                "ReasoningOptions.Output = Summary asks for a summary of the model's reasoning; models behind Flock return their reasoning " +
+                "as they produce it, not summarised. Use ReasoningOutput.Full (the default) or ReasoningOutput.None (reasoning left out of the response).");
+        }
+
         if (options?.ConversationId is { } conversation)
         {
             throw new NotSupportedException(
@@ -216,10 +224,13 @@ internal static class MeaiToFlock
             _ => content.GetType().Name,
         };
 
-        return new NotSupportedException(
-            $"A message holds {mediaType} content ({content.GetType().Name}); Flock's chat API takes text and images only, so nothing was sent. " +
-            "Send the content as text, or as an image (image/*).");
+        return UnsupportedContent(mediaType, content.GetType().Name);
     }
+
+    /// <summary>The refusal of content Flock's chat API has no form for, naming what it is (<paramref name="what"/>: its media type or kind).</summary>
+    internal static NotSupportedException UnsupportedContent(string what, string contentType) => new(
+        $"A message holds {what} content ({contentType}); Flock's chat API takes text and images only, so nothing was sent. " +
+        "Send the content as text, or as an image (image/*).");
 
     /// <summary>A tool result as the text of a <c>tool</c> message: strings as they are, anything else as JSON.</summary>
     public static string ResultText(object? result, Exception? exception) => result switch

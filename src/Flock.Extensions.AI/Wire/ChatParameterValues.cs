@@ -100,6 +100,14 @@ internal sealed class ChatParameterValues
         {
             foreach (var (field, item) in SettingValues.ToObject(key, value) ?? new Dictionary<string, object?>())
             {
+                if (field.StartsWith("$.", StringComparison.Ordinal))
+                {
+                    // SK's OpenAI connector reads such keys as JSONPath patches; sent as a field name they would mean nothing.
+                    throw new NotSupportedException(
+                        $"extra_body key '{field}' is a JSONPath patch (as SK's OpenAI connector reads it); Flock's extra_body takes top-level " +
+                        "fields only. Give the whole field instead, e.g. extra_body: {\"thinking\": {\"enabled\": false}}.");
+                }
+
                 Bind(field, item, ParameterSource.ExtraBody);
             }
         }

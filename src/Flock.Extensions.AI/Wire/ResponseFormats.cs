@@ -57,7 +57,16 @@ internal static class ResponseFormats
                     ? e
                     : JsonSchemaFormat(e, null, null);
             default:
-                return ToWire(SettingValues.ToJsonElement("response_format", format));
+                var written = SettingValues.ToJsonElement("response_format", format);
+                if (written.ValueKind == JsonValueKind.Object && format is not System.Collections.IDictionary && !written.EnumerateObject().Any())
+                {
+                    // Another SDK's format type (OpenAI's ChatResponseFormat) has no public data: sent, it would become "any JSON".
+                    throw new NotSupportedException(
+                        $"response_format: a {format.GetType().FullName} has no JSON form that says which format (it is written as {{}}). " +
+                        "Pass \"json_object\", \"text\", a JSON schema, a .NET Type or MEAI's ChatResponseFormat.");
+                }
+
+                return ToWire(written);
         }
     }
 

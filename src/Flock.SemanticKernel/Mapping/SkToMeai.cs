@@ -14,8 +14,10 @@ internal static class SkToMeai
 {
     /// <summary>
     /// The options for one call: parameters from the core's table (typed members where MEAI has them, exact values under their
-    /// JSON names otherwise), the model, and the behaviour's functions as tools. With auto-invocation they are SK's own
-    /// options subclass carrying the kernel, which SK's function invocation needs to run the kernel's filters.
+    /// JSON names otherwise), the model, and the behaviour's functions as tools (strict with
+    /// <see cref="FunctionChoiceBehaviorOptions.AllowStrictSchemaAdherence"/>, as SK's OpenAI connector sends them). With
+    /// auto-invocation they are SK's own options subclass carrying the kernel, which SK's function invocation needs to run the
+    /// kernel's filters.
     /// </summary>
     public static Meai.ChatOptions ToChatOptions(
         PromptExecutionSettings settings, ChatParameterValues values, FunctionChoiceBehaviorConfiguration? functions, Kernel? kernel, bool autoInvoke)
@@ -24,14 +26,23 @@ internal static class SkToMeai
         values.WriteTo(options);
         if (functions?.Functions is { Count: > 0 } offered)
         {
+            var strict = functions.Options?.AllowStrictSchemaAdherence is true;
             var tools = new List<Meai.AITool>(offered.Count);
             foreach (var function in offered)
             {
-                // A kernel function is an MEAI AIFunction named Plugin_function: the one name it has on the wire.
-                tools.Add(function);
+                // A kernel function is an MEAI AIFunction named Plugin_function: the one name it has on the wire. Without
+                // auto-invocation nothing runs it here, so a strict one may be offered as a strict declaration of itself.
+                tools.Add(strict && !autoInvoke ? StrictTools.Declare(function) : function);
             }
 
             options.Tools = tools;
+            if (strict && autoInvoke)
+            {
+                // SK's function invocation finds kernel functions by instance type, so they stay as they are up to the layer
+                // below it (OfferedNamesChatClient), which offers them strict.
+                (options.AdditionalProperties ??= [])[StrictTools.Marker] = true;
+            }
+
             options.ToolMode = functions.Choice == FunctionChoice.None ? Meai.ChatToolMode.None
                 : functions.Choice == FunctionChoice.Required ? Meai.ChatToolMode.RequireAny
                 : Meai.ChatToolMode.Auto;
@@ -174,15 +185,70 @@ internal static class SkToMeai
         return new Meai.ChatMessage(new Meai.ChatRole(message.Role.Label), contents) { AuthorName = message.AuthorName };
     }
 
+    /// <summary>
+    /// One item as MEAI content, or null for an item that is not conversation (a citation annotating the text beside it).
+    /// Whatever has no form on Flock's wire (audio, files, other binary data, provider file references) is refused here, before
+    /// anything is sent, as the core refuses MEAI's.
+    /// </summary>
     private static Meai.AIContent? ToContent(KernelContent item) => item switch
     {
         TextContent text => new Meai.TextContent(text.Text),
         ReasoningContent reasoning => new Meai.TextReasoningContent(reasoning.Text),
-        ImageContent { Uri: { } uri } image => new Meai.UriContent(uri, image.MimeType ?? "image/*"),
-        ImageContent { CanRead: true } image => new Meai.DataContent(image.DataUri!),
+        ImageContent image => ToImage(image, image.MimeType ?? "image/*"),
+        AudioContent audio => throw MeaiToFlock.UnsupportedContent(audio.MimeType ?? "audio", nameof(AudioContent)),
+        BinaryContent binary when binary.MimeType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) is true => ToImage(binary, binary.MimeType),
+        BinaryContent binary => throw MeaiToFlock.UnsupportedContent(binary.MimeType ?? "binary data of no media type", nameof(BinaryContent)),
+        FileReferenceContent file => throw MeaiToFlock.UnsupportedContent($"a file reference ('{file.FileId}', a file stored by another provider)", nameof(FileReferenceContent)),
         FunctionCallContent call => new Meai.FunctionCallContent(
             call.Id ?? "", KernelFunctionNames.Qualify(call.PluginName, call.FunctionName), call.Arguments),
         FunctionResultContent result => new Meai.FunctionResultContent(result.CallId ?? "", result.Result),
-        _ => null,
+        Microsoft.SemanticKernel.Agents.AnnotationContent => null,
+        _ => throw MeaiToFlock.UnsupportedContent(item.GetType().Name, item.GetType().Name),
     };
+
+    /// <summary>An image by its link or its bytes, with its detail level (SK's OpenAI connector's <c>ChatImageDetailLevel</c> metadata).</summary>
+    private static Meai.AIContent ToImage(BinaryContent image, string mediaType)
+    {
+        Meai.AIContent content = image.Uri is { } uri ? new Meai.UriContent(uri, mediaType)
+            : image.CanRead ? new Meai.DataContent(image.DataUri!)
+            : throw MeaiToFlock.UnsupportedContent($"{mediaType} with neither data nor a link", image.GetType().Name);
+        if (DetailLevel(image) is { } detail)
+        {
+            content.AdditionalProperties = new() { ["detail"] = detail };
+        }
+
+        return content;
+    }
+
+    /// <summary>The key SK's OpenAI connector reads an image's detail level from.</summary>
+    internal const string DetailLevelKey = "ChatImageDetailLevel";
+
+    /// <summary>
+    /// <c>low</c>, <c>high</c> or <c>auto</c> from the image's metadata: text in any case, or a value that names itself (OpenAI's
+    /// <c>ChatImageDetailLevel</c>); anything else is an <see cref="ArgumentException"/> naming the key and the levels.
+    /// </summary>
+    private static string? DetailLevel(KernelContent image)
+    {
+        if (image.Metadata?.TryGetValue(DetailLevelKey, out var value) is not true || value is null)
+        {
+            return null;
+        }
+
+        var text = value switch
+        {
+            string s => s,
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } e => e.GetString(),
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Null } => null,
+            _ => value.ToString(),
+        };
+
+        return text?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => null,
+            "low" => "low",
+            "high" => "high",
+            "auto" => "auto",
+            _ => throw new ArgumentException($"{DetailLevelKey} must be low, high or auto; got '{text}'.", DetailLevelKey),
+        };
+    }
 }

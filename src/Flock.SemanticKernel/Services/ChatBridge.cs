@@ -22,6 +22,9 @@ internal sealed class ChatBridge
     private readonly IChatClient _plain;
     private readonly IChatClient _invoking;
 
+    // FunctionChoiceBehaviorOptions.AllowConcurrentInvocation is a setting of the invoking client: a second one, built when first asked for.
+    private IChatClient? _invokingConcurrently;
+
     // Built when a listener is first seen: the telemetry client registers a source and a meter for as long as it lives.
     private Pipelines? _observed;
     private object? _observedLock;
@@ -165,9 +168,11 @@ internal sealed class ChatBridge
 
         var autoInvoke = functions is { AutoInvoke: true, Functions.Count: > 0 } && kernel is not null;
         var options = SkToMeai.ToChatOptions(settings, values, functions, kernel, autoInvoke);
-        var client = !TelemetryProbe.IsListening ? (autoInvoke ? _invoking : _plain)
-            : autoInvoke ? Observed().Invoking
-            : Observed().Plain;
+        var concurrently = functions?.Options?.AllowConcurrentInvocation is true;
+        var client = !autoInvoke ? (TelemetryProbe.IsListening ? Observed().Plain : _plain)
+            : TelemetryProbe.IsListening ? (concurrently ? Observed().InvokingConcurrently : Observed().Invoking)
+            : concurrently ? LazyInitializer.EnsureInitialized(ref _invokingConcurrently, () => Invoking(_plain, _loggerFactory, concurrently: true))
+            : _invoking;
         return new Call(client, SkToMeai.ToMessages(history), options, autoInvoke);
     }
 
@@ -177,15 +182,24 @@ internal sealed class ChatBridge
         var observed = _plain.AsBuilder()
             .UseOpenTelemetry(_loggerFactory, FlockTelemetry.SourceName, c => c.EnableSensitiveData = sensitive)
             .Build();
-        return new Pipelines(observed, Invoking(observed, _loggerFactory));
+        return new Pipelines(observed, Invoking(observed, _loggerFactory), Invoking(observed, _loggerFactory, concurrently: true));
     });
 
     private static readonly PromptExecutionSettings NoSettings = new();
 
-    private static IChatClient Invoking(IChatClient inner, ILoggerFactory? loggerFactory) =>
-        new OfferedNamesChatClient(inner).AsBuilder().UseKernelFunctionInvocation(loggerFactory).Build();
+    private static IChatClient Invoking(IChatClient inner, ILoggerFactory? loggerFactory, bool concurrently = false)
+    {
+        var invoking = new OfferedNamesChatClient(inner).AsBuilder().UseKernelFunctionInvocation(loggerFactory).Build();
+        if (concurrently)
+        {
+            // SK's invoking client is MEAI's FunctionInvokingChatClient, where running a round's calls concurrently is a client setting.
+            invoking.GetService<FunctionInvokingChatClient>()!.AllowConcurrentInvocation = true;
+        }
 
-    private sealed record Pipelines(IChatClient Plain, IChatClient Invoking);
+        return invoking;
+    }
+
+    private sealed record Pipelines(IChatClient Plain, IChatClient Invoking, IChatClient InvokingConcurrently);
 
     private readonly record struct Call(IChatClient Client, List<ChatMessage> Messages, ChatOptions Options, bool AutoInvoke);
 }

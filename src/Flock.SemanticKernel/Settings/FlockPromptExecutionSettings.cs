@@ -115,12 +115,23 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
     [JsonPropertyName("include_reasoning_in_history")]
     public bool? IncludeReasoningInHistory { get => (bool?)_values[ChatParameters.IncludeReasoningInHistory]; set => Set(ChatParameters.IncludeReasoningInHistory, value); }
 
+    /// <summary>Makes the JSON schemas sent strict (<c>strict: true</c> in a JSON schema response format and on function tools), as MEAI's <c>strictJsonSchema</c>.</summary>
+    [JsonPropertyName("strictJsonSchema")]
+    public bool? StrictJsonSchema { get => (bool?)_values[ChatParameters.StrictJsonSchema]; set => Set(ChatParameters.StrictJsonSchema, value); }
+
     /// <summary>
     /// Returns <paramref name="executionSettings"/> as Flock settings: the same instance when it already is one, otherwise a new
-    /// instance whose properties are read from its <see cref="PromptExecutionSettings.ExtensionData"/> by their JSON names
-    /// (as YAML/JSON prompt templates produce). Unknown keys stay in <see cref="PromptExecutionSettings.ExtensionData"/> and are sent as they are.
+    /// instance with its meaning kept. Another connector's settings (SK's <c>OpenAIPromptExecutionSettings</c>…) are read by the
+    /// JSON names of their properties, as SK's connectors do (<c>max_tokens</c>, <c>stop_sequences</c>, <c>chat_system_prompt</c>,
+    /// <c>token_selection_biases</c>, <c>top_logprobs</c>, <c>extra_body</c>…); then <see cref="PromptExecutionSettings.ExtensionData"/>
+    /// (as YAML/JSON prompt templates produce), whose keys never replace a typed value. Keys the connector does not model stay
+    /// in <see cref="PromptExecutionSettings.ExtensionData"/> and are sent as they are; the function choice behavior is kept as it is.
     /// </summary>
     /// <exception cref="ArgumentException">A known key holds a value of the wrong type.</exception>
+    /// <exception cref="NotSupportedException">
+    /// Another connector's settings under Native AOT or trimming (reading them needs reflection-based JSON), or a value with no
+    /// JSON form a server can read.
+    /// </exception>
     public static FlockPromptExecutionSettings FromExecutionSettings(PromptExecutionSettings? executionSettings)
     {
         switch (executionSettings)
@@ -138,18 +149,38 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
             FunctionChoiceBehavior = executionSettings.FunctionChoiceBehavior,
         };
 
-        if (executionSettings.ExtensionData is { } data)
+        if (executionSettings.GetType() == typeof(PromptExecutionSettings))
         {
-            foreach (var (key, value) in data)
+            if (executionSettings.ExtensionData is { } data)
             {
-                if (!settings._values.TryBind(key, value))
+                foreach (var (key, value) in data)
                 {
-                    (settings.ExtensionData ??= new Dictionary<string, object>())[key] = value;
+                    settings.Add(key, value, ParameterSource.Template);
                 }
             }
+
+            return settings;
+        }
+
+        foreach (var (key, value, typed) in ForeignSettings.Read(executionSettings))
+        {
+            settings.Add(key, value, typed ? ParameterSource.Typed : ParameterSource.Template);
         }
 
         return settings;
+    }
+
+    /// <summary>Binds a key the table knows; keeps any other in ExtensionData, where a typed property's value is not replaced by a key's.</summary>
+    private void Add(string key, object value, ParameterSource source)
+    {
+        if (!_values.TryBind(key, value, source))
+        {
+            var data = ExtensionData ??= new Dictionary<string, object>();
+            if (source == ParameterSource.Typed || !data.ContainsKey(key))
+            {
+                data[key] = value;
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -209,6 +240,9 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
         {
             case FlockPromptExecutionSettings flock:
                 return flock.ToParameterValues();
+            case not null when settings.GetType() != typeof(PromptExecutionSettings):
+                // Another connector's settings: read by their JSON names.
+                return FromExecutionSettings(settings).ToParameterValues();
             case { ExtensionData.Count: > 0 }:
                 var values = new ChatParameterValues();
                 foreach (var (key, value) in settings.ExtensionData)

@@ -164,4 +164,138 @@ public sealed class NothingLostTests
             [new ChatMessage(ChatRole.User, [new TextContent("Hi"), new UsageContent(new UsageDetails()), new ErrorContent("earlier failure")])]);
         JsonAssert.Equal(Calls.Body(""), body);
     }
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reasoning_output_none_leaves_the_reasoning_out_and_sends_nothing_for_it(bool streaming)
+    {
+        var handler = new RecordingHandler();
+        IChatClient client = TestFlock.ChatClient(handler);
+        var none = new ChatOptions { Reasoning = new ReasoningOptions { Output = ReasoningOutput.None } };
+        var full = new ChatOptions { Reasoning = new ReasoningOptions { Output = ReasoningOutput.Full } };
+
+        var (hidden, shown) = streaming
+            ? (await Streamed(none), await Streamed(full))
+            : (await Answered(none), await Answered(full));
+
+        Assert.DoesNotContain(hidden, c => c is TextReasoningContent);
+        Assert.Contains(shown, c => c is TextReasoningContent);
+        Assert.Equal(
+            shown.OfType<TextContent>().Select(t => t.Text),
+            hidden.OfType<TextContent>().Select(t => t.Text));
+        Assert.All(handler.Requests, r => JsonAssert.Equal(
+            Calls.Body(streaming ? """ "stream": true, "stream_options": {"include_usage": true} """ : ""), r.Body));
+
+        async Task<List<AIContent>> Answered(ChatOptions options)
+        {
+            handler.EnqueueJson(TestFiles.Read("completion-reasoning.json"));
+            return (await client.GetResponseAsync(Calls.Messages(), options)).Messages.SelectMany(m => m.Contents).ToList();
+        }
+
+        async Task<List<AIContent>> Streamed(ChatOptions options)
+        {
+            handler.EnqueueSse(TestFiles.Read("stream-reasoning.sse"));
+            var contents = new List<AIContent>();
+            await foreach (var update in client.GetStreamingResponseAsync(Calls.Messages(), options))
+            {
+                contents.AddRange(update.Contents);
+            }
+
+            return contents;
+        }
+    }
+
+    [Fact]
+    public async Task A_summary_of_the_reasoning_is_refused_before_sending()
+    {
+        var handler = new RecordingHandler();
+        IChatClient client = TestFlock.ChatClient(handler);
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync(
+            Calls.Messages(), new ChatOptions { Reasoning = new ReasoningOptions { Output = ReasoningOutput.Summary } }));
+
+        Assert.Contains("ReasoningOptions.Output = Summary", ex.Message);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task A_response_format_object_that_writes_no_data_is_refused_not_sent_as_any_json()
+    {
+        var handler = new RecordingHandler();
+        IChatClient client = TestFlock.ChatClient(handler);
+        var options = new ChatOptions { AdditionalProperties = new() { ["response_format"] = new OpaqueFormat() } };
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync(Calls.Messages(), options));
+
+        Assert.Contains(typeof(OpaqueFormat).FullName!, ex.Message);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task A_jsonpath_key_in_extra_body_is_refused_rather_than_sent_as_a_field_name()
+    {
+        var handler = new RecordingHandler();
+        IChatClient client = TestFlock.ChatClient(handler);
+        var options = new ChatOptions { AdditionalProperties = new() { ["extra_body"] = new Dictionary<string, object?> { ["$.thinking.enabled"] = false } } };
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync(Calls.Messages(), options));
+
+        Assert.Contains("'$.thinking.enabled'", ex.Message);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Tool_mode_and_parallel_calls_are_not_sent_without_tools()
+    {
+        var options = new ChatOptions { ToolMode = ChatToolMode.RequireAny, AllowMultipleToolCalls = true };
+
+        JsonAssert.Equal(Calls.Body(""), await Calls.MeaiBodyAsync(options, streaming: false));
+    }
+
+    public static TheoryData<string> HostedAndBaseToolContent => new(
+        nameof(ToolCallContent), nameof(ToolResultContent), nameof(CodeInterpreterToolCallContent), nameof(CodeInterpreterToolResultContent),
+        nameof(ImageGenerationToolCallContent), nameof(ImageGenerationToolResultContent), nameof(McpServerToolCallContent),
+        nameof(McpServerToolResultContent), nameof(WebSearchToolCallContent), nameof(WebSearchToolResultContent), nameof(ToolApprovalRequestContent), nameof(ToolApprovalResponseContent));
+
+    [Theory]
+    [MemberData(nameof(HostedAndBaseToolContent))]
+    public async Task Tool_content_other_than_function_calls_and_results_is_refused_by_its_type(string type)
+    {
+        var handler = new RecordingHandler();
+        IChatClient client = TestFlock.ChatClient(handler);
+        AIContent content = type switch
+        {
+            nameof(ToolCallContent) => new ToolCallContent("c1"),
+            nameof(ToolResultContent) => new ToolResultContent("c1"),
+            nameof(CodeInterpreterToolCallContent) => new CodeInterpreterToolCallContent("c1"),
+            nameof(CodeInterpreterToolResultContent) => new CodeInterpreterToolResultContent("c1"),
+            nameof(ImageGenerationToolCallContent) => new ImageGenerationToolCallContent("c1"),
+            nameof(ImageGenerationToolResultContent) => new ImageGenerationToolResultContent("c1"),
+            nameof(McpServerToolCallContent) => new McpServerToolCallContent("c1", "tool", "server"),
+            nameof(McpServerToolResultContent) => new McpServerToolResultContent("c1"),
+            nameof(WebSearchToolCallContent) => new WebSearchToolCallContent("c1"),
+            nameof(WebSearchToolResultContent) => new WebSearchToolResultContent("c1"),
+            nameof(ToolApprovalRequestContent) => new ToolApprovalRequestContent("r1", new FunctionCallContent("c1", "f")),
+            _ => new ToolApprovalResponseContent("r1", true, new FunctionCallContent("c1", "f")),
+        };
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.Assistant, [content])]));
+
+        Assert.Contains(type, ex.Message);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task The_base_content_type_itself_carries_nothing_and_is_not_sent()
+    {
+        var body = await Calls.MeaiBodyAsync(null, streaming: false, [new ChatMessage(ChatRole.User, [new TextContent("Hi"), new AIContent()])]);
+
+        JsonAssert.Equal(Calls.Body(""), body);
+    }
+
+    /// <summary>Stands for another SDK's format type: an object with no public data.</summary>
+    private sealed class OpaqueFormat
+    {
+        internal string Kind { get; } = "json_object";
+    }
 }

@@ -274,6 +274,7 @@ public sealed class FromExecutionSettingsTests
         Assert.Throws<InvalidOperationException>(() => settings.TopK = null);
         Assert.Throws<InvalidOperationException>(() => settings.ChatTemplateKwargs = null);
         Assert.Throws<InvalidOperationException>(() => settings.ThinkTags = null);
+        Assert.Throws<InvalidOperationException>(() => settings.StrictJsonSchema = null);
         Assert.Throws<InvalidOperationException>(() => settings.ModelId = "x");
         Assert.Throws<NotSupportedException>(() => settings.StopSequences!.Add("y"));
         Assert.Throws<NotSupportedException>(() => settings.LogitBias!.Add(5, 5));
@@ -367,5 +368,6 @@ public sealed class FromExecutionSettingsTests
         ThinkTags = FlockThinkTags.ClosingTagOnly,
         ChatSystemPrompt = "Be brief.",
         ChatDeveloperPrompt = "Answer in English.",
+        StrictJsonSchema = true,
     };
 }
