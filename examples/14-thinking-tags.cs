@@ -27,8 +27,8 @@ Console.WriteLine($"As sent:   {OneLine(unsplit.Text)}");
 
 // Step 2: by default (Auto) an answer that opens with <think> is split: TextReasoningContent, then the answer.
 var split = await client.GetResponseAsync("Is 97 a prime number?");
-var reasoning = split.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Single();
-Console.WriteLine($"Reasoning: {OneLine(reasoning.Text)}");
+var reasoning = split.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().FirstOrDefault();
+Console.WriteLine($"Reasoning: {OneLine(reasoning?.Text ?? "(none)")}");
 Console.WriteLine($"Answer:    {split.Text}");
 
 // Step 3 (Semantic Kernel, streaming): a model that sends only the closing tag needs ClosingTagOnly, here the client's

@@ -39,17 +39,20 @@ foreach (var model in catalogue)
 
 // Step 2: the adapters reach it too; GetService gives the default model's cached entry without fetching.
 var client = new FlockChatClient(transport);
-var info = client.GetService<FlockModelInfo>()!;
-Console.WriteLine($"Default model: {info.Id}, at most {info.MaxOutputTokens} output tokens.");
+var info = client.GetService<FlockModelInfo>();
+Console.WriteLine($"Default model: {flock.ModelId}, at most {Known(info?.MaxOutputTokens)} output tokens.");
 
-// Step 3: a pre-flight refusal: more output tokens than the model can give is refused before anything is sent.
-try
+// Step 3: a pre-flight refusal: more output tokens than the catalogue allows the model is refused before anything is sent.
+if (info?.MaxOutputTokens is { } limit)
 {
-    await client.GetResponseAsync("Write a novel.", new ChatOptions { MaxOutputTokens = (info.MaxOutputTokens ?? 100_000) + 1 });
-}
-catch (ArgumentOutOfRangeException ex)
-{
-    Console.WriteLine($"Refused before sending: {ex.Message.Split(" (Parameter")[0]}");
+    try
+    {
+        await client.GetResponseAsync("Write a novel.", new ChatOptions { MaxOutputTokens = limit + 1 });
+    }
+    catch (ArgumentOutOfRangeException ex)
+    {
+        Console.WriteLine($"Refused before sending: {ex.Message.Split(" (Parameter")[0]}");
+    }
 }
 
 // Step 4 (Microsoft.Extensions.AI): the cost of an answer, in USD on the response and in nano-USD in the usage counts.
