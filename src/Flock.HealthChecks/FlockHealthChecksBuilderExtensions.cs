@@ -15,7 +15,7 @@ public static class FlockHealthChecksBuilderExtensions
     /// <summary>
     /// Adds a check that lists Flock's models with the <see cref="FlockOptions"/> registered under <paramref name="serviceId"/>
     /// (by <c>AddFlockChatClient</c> or <c>AddFlockChatCompletion</c> from configuration or a delegate, or by
-    /// <c>AddFlockOptions</c>), sending through the <c>"Flock"</c> HTTP client when one is registered, without retries.
+    /// <c>AddFlockOptions</c>), without retries, on the library's own connection pool.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="serviceId">The options name (the registration's service id); null for the default options.</param>
@@ -71,13 +71,13 @@ public static class FlockHealthChecksBuilderExtensions
 
     /// <summary>
     /// A client for probing: the registered options without retries, so a failing Flock is reported as it answers
-    /// instead of after the back-off, within the check's timeout.
+    /// instead of after the back-off, within the check's timeout. It sends on the library's own pooled handler rather than
+    /// the <c>"Flock"</c> factory client, whose pipeline carries the retry stage and whatever the app added to it.
     /// </summary>
     private static FlockClient ProbeClient(IServiceProvider provider, string? serviceId)
     {
         var options = provider.GetRequiredService<IOptionsMonitor<FlockOptions>>().Get(serviceId ?? Options.Options.DefaultName).Clone();
         options.MaxRetries = 0;
-        var http = provider.GetService<IHttpClientFactory>()?.CreateClient(FlockChatClientServiceCollectionExtensions.HttpClientName);
-        return new FlockClient(options, http, provider.GetService<ILoggerFactory>());
+        return new FlockClient(options, httpClient: null, provider.GetService<ILoggerFactory>());
     }
 }

@@ -70,13 +70,12 @@ public sealed class FlockHealthCheckTests
     }
 
     [Fact]
-    public async Task A_server_error_is_reported_at_once_without_retries_through_the_flock_http_client()
+    public async Task A_server_error_is_reported_at_once_without_retries()
     {
-        var handler = new StubHandler(_ => Json(HttpStatusCode.InternalServerError,
-            """{"error":{"message":"Internal Server Error: the model backend is down","type":"internal_server_error","param":null,"code":"500"}}"""));
+        await using var server = new LoopbackServer(HttpStatusCode.InternalServerError,
+            """{"error":{"message":"Internal Server Error: the model backend is down","type":"internal_server_error","param":null,"code":"500"}}""");
         var services = new ServiceCollection().AddLogging();
-        services.AddFlockOptions("probe").Configure(o => { o.ApiKey = "sk-test"; o.Endpoint = new Uri("https://flock.test/v1"); o.MaxRetries = 5; });
-        services.AddHttpClient(FlockChatClientServiceCollectionExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => handler);
+        services.AddFlockOptions("probe").Configure(o => { o.ApiKey = "sk-test"; o.Endpoint = server.Endpoint; o.MaxRetries = 5; });
         services.AddHealthChecks().AddFlock(serviceId: "probe", name: "flock-probe");
 
         var entry = Assert.Single((await CheckAsync(services)).Entries);
@@ -84,35 +83,31 @@ public sealed class FlockHealthCheckTests
         Assert.Equal("flock-probe", entry.Key);
         Assert.Equal(HealthStatus.Unhealthy, entry.Value.Status);
         Assert.Contains("Internal Server Error: the model backend is down", entry.Value.Description);
-        Assert.EndsWith("(GET https://flock.test/v1/models)", entry.Value.Description);
+        Assert.EndsWith($"(GET {server.Endpoint}/models)", entry.Value.Description);
         Assert.Equal(500, entry.Value.Data["status"]);
-        Assert.Equal(1, handler.Calls);
+        Assert.Equal(1, server.Requests);
     }
 
     [Fact]
     public async Task A_stalled_flock_is_the_failure_status_when_the_timeout_elapses_on_the_injected_clock()
     {
+        await using var server = new LoopbackServer(status: null);
         var time = new FakeTimeProvider();
-        var handler = new StubHandler(async ct =>
-        {
-            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
-            throw new InvalidOperationException("unreachable");
-        });
         var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(time);
-        services.AddFlockOptions().Configure(o => { o.ApiKey = "sk-test"; o.Endpoint = new Uri("https://flock.test/v1"); });
-        services.AddHttpClient(FlockChatClientServiceCollectionExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => handler);
+        services.AddFlockOptions().Configure(o => { o.ApiKey = "sk-test"; o.Endpoint = server.Endpoint; });
         services.AddHealthChecks().AddFlock(timeout: TimeSpan.FromSeconds(2));
 
         var checking = CheckAsync(services);
-        await handler.Entered.WaitAsync(TimeSpan.FromMinutes(1));
+        await server.Requested.WaitAsync(TimeSpan.FromMinutes(1));
         time.Advance(TimeSpan.FromSeconds(1.9));
         Assert.False(checking.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(0.1));
         var entry = Assert.Single((await checking).Entries).Value;
 
         Assert.Equal(HealthStatus.Unhealthy, entry.Status);
-        Assert.Equal("Flock at https://flock.test/v1 did not list its models within 2 s.", entry.Description);
+        Assert.Equal($"Flock at {server.Endpoint} did not list its models within 2 s.", entry.Description);
         Assert.Equal(TimeSpan.FromSeconds(2), entry.Data["timeout"]);
+        Assert.Equal(1, server.Requests);
     }
 
     [Fact]
