@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Flock.Emulator.Hosting;
-using Flock.Emulator.Scripting;
+using Flock.Emulator.Recording;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,47 +14,64 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Flock.Emulator;
 
 /// <summary>A real loopback HTTP server speaking the Flock (LiteLLM proxy) API, with scripted replies and request recording.</summary>
-public sealed class FlockEmulator : IAsyncDisposable
+public sealed partial class FlockEmulator : IAsyncDisposable
 {
+    // A bound on shutdown, not a wait: StopAsync returns as soon as Kestrel has stopped.
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
 
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping;
-    private readonly RequestLog _log;
-    private readonly ScriptQueue _script;
+    private readonly EmulatorState _state;
     private int _disposed;
 
-    private FlockEmulator(WebApplication app, CancellationTokenSource stopping, RequestLog log, ScriptQueue script, Uri endpoint, FlockEmulatorOptions options)
+    private FlockEmulator(WebApplication app, CancellationTokenSource stopping, EmulatorState state, Uri endpoint)
     {
         _app = app;
         _stopping = stopping;
-        _log = log;
-        _script = script;
+        _state = state;
         Endpoint = endpoint;
-        ApiKey = options.ApiKey;
-        Models = options.Models.ToArray();
+        ApiKey = state.Options.ApiKey;
+        Models = state.Options.Models.ToArray();
     }
 
     /// <summary>The API base address, e.g. <c>http://127.0.0.1:54321/v1</c> (no trailing slash).</summary>
     public Uri Endpoint { get; }
 
-    /// <summary>The key the emulator accepts in <c>x-litellm-api-key</c>.</summary>
+    /// <summary>The key the emulator accepts in <c>x-litellm-api-key</c> (or <c>Authorization: Bearer</c>).</summary>
     public string ApiKey { get; }
 
     /// <summary>The model ids the emulator serves.</summary>
     public IReadOnlyList<string> Models { get; }
 
     /// <summary>A snapshot of every request received so far, in arrival order.</summary>
-    public IReadOnlyList<RecordedRequest> Requests => _log.Snapshot();
+    public IReadOnlyList<RecordedRequest> Requests => _state.Log.Snapshot();
 
     /// <summary>How many scripted replies are still waiting to be served.</summary>
-    public int PendingReplyCount => _script.Count;
+    public int PendingReplyCount => _state.Script.Count;
+
+    /// <summary>An error status (e.g. 404 or 403) that <c>/model/info</c> answers from now on; null serves the catalogue.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The status is not between 400 and 599.</exception>
+    public int? ModelInfoStatus
+    {
+        get => _state.ModelInfoStatus;
+        set
+        {
+            FlockEmulatorOptions.CheckModelInfoStatus(value);
+            _state.ModelInfoStatus = value;
+        }
+    }
 
     /// <summary>Starts an emulator (on a free loopback port by default) and returns once it accepts connections.</summary>
+    /// <exception cref="ArgumentException">The options are invalid (non-loopback host without opt-in, empty key or model list…).</exception>
+    /// <exception cref="DirectoryNotFoundException">Replay was asked for from a directory that does not exist.</exception>
+    /// <exception cref="InvalidDataException">A file in the replay directory is not a recording.</exception>
     public static async Task<FlockEmulator> StartAsync(FlockEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         var settings = (options ?? new FlockEmulatorOptions()).Snapshot();
         var address = settings.Validate();
+        var replayer = settings.Replay is { } replay ? new Replayer(replay) : null;
+        var recorder = settings.Record is { } record ? new Recorder(record) : null;
+        var state = new EmulatorState(settings, recorder, replayer);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -70,19 +87,18 @@ public sealed class FlockEmulator : IAsyncDisposable
 
         var app = builder.Build();
         var stopping = new CancellationTokenSource();
-        var log = new RequestLog();
-        var script = new ScriptQueue();
-        var handler = new EmulatorHandler(settings, log, script, stopping.Token);
+        var handler = new EmulatorHandler(state, stopping.Token);
         app.Run(handler.HandleAsync);
 
         try
         {
-            await app.StartAsync(cancellationToken);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            await app.DisposeAsync();
+            await app.DisposeAsync().ConfigureAwait(false);
             stopping.Dispose();
+            recorder?.Dispose();
             throw;
         }
 
@@ -98,22 +114,33 @@ public sealed class FlockEmulator : IAsyncDisposable
         }
 
         var endpoint = new Uri($"http://{host}:{port}/v1", UriKind.Absolute);
-        return new FlockEmulator(app, stopping, log, script, endpoint, settings);
+        return new FlockEmulator(app, stopping, state, endpoint);
     }
-
-    /// <summary>Forgets the requests recorded so far.</summary>
-    public void ClearRequests() => _log.Clear();
 
     /// <summary>Queues a scripted reply (FIFO) for the next chat completion or image generation request.</summary>
     public FlockEmulator Enqueue(ScriptedReply reply)
     {
         ArgumentNullException.ThrowIfNull(reply);
-        _script.Enqueue(reply);
+        _state.Script.Enqueue(reply);
         return this;
     }
 
+    /// <summary>Forgets the requests recorded so far.</summary>
+    public void ClearRequests() => _state.Log.Clear();
+
     /// <summary>Drops every scripted reply not yet served.</summary>
-    public void ClearScript() => _script.Clear();
+    public void ClearScript() => _state.Script.Clear();
+
+    /// <summary>
+    /// Makes a shared emulator as good as new for the next test: forgets recorded requests, drops unserved scripted replies and
+    /// serves <c>/model/info</c> as the start options said.
+    /// </summary>
+    public void Reset()
+    {
+        ClearScript();
+        ClearRequests();
+        _state.ModelInfoStatus = _state.Options.ModelInfoStatus;
+    }
 
     /// <summary>Stops the server: open streams are cut, then Kestrel shuts down.</summary>
     public async ValueTask DisposeAsync()
@@ -123,12 +150,12 @@ public sealed class FlockEmulator : IAsyncDisposable
             return;
         }
 
-        await _stopping.CancelAsync();
+        await _stopping.CancelAsync().ConfigureAwait(false);
         using (var timeout = new CancellationTokenSource(StopTimeout))
         {
             try
             {
-                await _app.StopAsync(timeout.Token);
+                await _app.StopAsync(timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -136,9 +163,13 @@ public sealed class FlockEmulator : IAsyncDisposable
             }
         }
 
-        await _app.DisposeAsync();
+        await _app.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
+        _state.Recorder?.Dispose();
     }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"FlockEmulator {{ Endpoint = {Endpoint}, Models = {Models.Count} }}";
 
     private static int BoundPort(WebApplication app, int requested)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Flock.Emulator.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Flock.Emulator;
@@ -7,13 +8,13 @@ namespace Flock.Emulator;
 /// <summary>Settings for a <see cref="FlockEmulator"/>: where it listens, which key it accepts and which models it serves.</summary>
 public sealed class FlockEmulatorOptions
 {
-    /// <summary>The model ids served when <see cref="Models"/> is left unchanged.</summary>
-    public static IReadOnlyList<string> DefaultModels { get; } =
-    [
-        "qwen3-30b-a3b-instruct-2507",
-        "qwen3-235b-a22b-thinking-2507",
-        "deepseek-v3.1",
-    ];
+    /// <summary>
+    /// The model ids served when <see cref="Models"/> is left unchanged: instruct and thinking models, two that put their
+    /// thinking inside the content (<c>deepseek-r1-distill-qwen-32b</c> as <c>&lt;think&gt;…&lt;/think&gt;</c>,
+    /// <c>qwen3-30b-a3b-thinking-2507</c> with only the closing tag), and <c>llama-3.3-70b-instruct</c>, which
+    /// <c>/model/info</c> does not describe.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultModels { get; } = ModelCatalog.BuiltIn.Select(m => m.Id).ToArray();
 
     /// <summary>TCP port to listen on; 0 picks a free port.</summary>
     public int Port { get; set; }
@@ -27,8 +28,20 @@ public sealed class FlockEmulatorOptions
     /// <summary>The key clients must send in the <c>x-litellm-api-key</c> header.</summary>
     public string ApiKey { get; set; } = "sk-flock-emulator";
 
-    /// <summary>Also accepts the key as <c>Authorization: Bearer</c> (the real proxy does; off so tests catch a missing Flock header).</summary>
-    public bool AcceptAuthorizationHeader { get; set; }
+    /// <summary>Accepts the key as <c>Authorization: Bearer</c> too, as the proxy does; default true. When false such a request gets a 401 naming <c>x-litellm-api-key</c>.</summary>
+    public bool AcceptAuthorizationHeader { get; set; } = true;
+
+    /// <summary>The clock behind every scripted delay and timestamp; default <see cref="TimeProvider.System"/>. Tests may pass a fake one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>An error status (e.g. 404 or 403) that <c>/model/info</c> answers instead of the catalogue; null serves it.</summary>
+    public int? ModelInfoStatus { get; set; }
+
+    /// <summary>Proxies every request to a real Flock endpoint and records the exchanges to files; see <see cref="RecordOptions"/>.</summary>
+    public RecordOptions? Record { get; set; }
+
+    /// <summary>Serves recorded exchanges offline, byte for byte; see <see cref="ReplayOptions"/>.</summary>
+    public ReplayOptions? Replay { get; set; }
 
     /// <summary>Model ids the emulator serves; requests naming any other model get a 400.</summary>
     public IList<string> Models { get; } = new List<string>(DefaultModels);
@@ -46,6 +59,10 @@ public sealed class FlockEmulatorOptions
             ApiKey = ApiKey,
             AcceptAuthorizationHeader = AcceptAuthorizationHeader,
             LoggerFactory = LoggerFactory,
+            TimeProvider = TimeProvider,
+            ModelInfoStatus = ModelInfoStatus,
+            Record = Record,
+            Replay = Replay,
         };
         copy.Models.Clear();
         foreach (var model in Models)
@@ -74,6 +91,13 @@ public sealed class FlockEmulatorOptions
             throw new ArgumentException("Models must contain at least one non-empty model id.", nameof(Models));
         }
 
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+        CheckModelInfoStatus(ModelInfoStatus);
+        if (Record is not null && Replay is not null)
+        {
+            throw new ArgumentException("Record and Replay cannot both be set: record once, then replay.", nameof(Replay));
+        }
+
         if (string.IsNullOrWhiteSpace(Host))
         {
             throw new ArgumentException("Host must not be empty.", nameof(Host));
@@ -88,6 +112,14 @@ public sealed class FlockEmulatorOptions
         }
 
         return address;
+    }
+
+    internal static void CheckModelInfoStatus(int? status)
+    {
+        if (status is < 400 or > 599)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ModelInfoStatus), status, "ModelInfoStatus is an error status (400-599, e.g. 404 or 403), or null to serve /model/info.");
+        }
     }
 
     private static IPAddress ResolveHost(string host)

@@ -15,7 +15,11 @@ internal static class EmulatorProgram
           --allow-non-loopback     allow --host to be a non-loopback address
           --api-key K              key clients must send in x-litellm-api-key (default sk-flock-emulator)
           --model M                serve model M (repeat for several; replaces the default list)
-          --accept-bearer          also accept Authorization: Bearer <key>
+          --no-bearer              refuse Authorization: Bearer <key> (accepted by default, as the proxy does)
+          --model-info-status N    answer /model/info with error status N (e.g. 404 or 403)
+          --record DIR             proxy to FLOCK_ENDPOINT (default https://api.flock.io/v1) with FLOCK_API_KEY and
+                                   record every exchange into DIR
+          --replay DIR             answer from the recordings in DIR, offline
           --help                   show this text
         """;
 
@@ -48,6 +52,18 @@ internal static class EmulatorProgram
                     case "--accept-bearer":
                         options.AcceptAuthorizationHeader = true;
                         break;
+                    case "--no-bearer":
+                        options.AcceptAuthorizationHeader = false;
+                        break;
+                    case "--model-info-status":
+                        options.ModelInfoStatus = int.Parse(Next(), NumberStyles.None, CultureInfo.InvariantCulture);
+                        break;
+                    case "--record":
+                        options.Record = RecordOptions.FromEnvironment(Next());
+                        break;
+                    case "--replay":
+                        options.Replay = new ReplayOptions(Next());
+                        break;
                     case "--help" or "-h":
                         Console.WriteLine(Usage);
                         return 0;
@@ -78,12 +94,21 @@ internal static class EmulatorProgram
             Console.WriteLine($"Flock emulator listening on {emulator.Endpoint}");
             Console.WriteLine($"API key: {emulator.ApiKey} (header x-litellm-api-key)");
             Console.WriteLine($"Models: {string.Join(", ", emulator.Models)}");
+            if (options.Record is { } record)
+            {
+                Console.WriteLine($"Recording exchanges with {record.Upstream} into {record.Directory}");
+            }
+            else if (options.Replay is { } replay)
+            {
+                Console.WriteLine($"Replaying the recordings in {replay.Directory}");
+            }
+
             Console.WriteLine("Press Ctrl+C to stop.");
             await stop.Task;
             Console.WriteLine("Stopping.");
             return 0;
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or IOException)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or IOException or InvalidOperationException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             Console.Error.WriteLine(Usage);

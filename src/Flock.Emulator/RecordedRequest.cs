@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Flock.Emulator.Protocol;
 
 namespace Flock.Emulator;
 
@@ -36,4 +37,49 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
 
     /// <summary>The value of a header, or null when the request did not carry it.</summary>
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>
+    /// Asserts that the JSON body has the top-level property <paramref name="name"/> with the value <paramref name="expectedJson"/>,
+    /// compared as JSON (key order, whitespace and number spelling aside), e.g. <c>AssertParameter("stop", """["END"]""")</c>.
+    /// </summary>
+    /// <exception cref="FlockEmulatorAssertionException">The property is missing or has another value; the message shows both and the body.</exception>
+    public RecordedRequest AssertParameter(string name, string expectedJson)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(expectedJson);
+        var expected = CanonicalJson.TryWrite(expectedJson)
+            ?? throw new ArgumentException($"The expected value must be JSON text (a string keeps its JSON quotes), got {expectedJson}.", nameof(expectedJson));
+        var body = JsonBody();
+        if (!body.TryGetPropertyValue(name, out var actual))
+        {
+            throw new FlockEmulatorAssertionException($"Expected \"{name}\" to be {expected}, but the request did not send it. Body: {Excerpt(Body, 2000)}");
+        }
+
+        var actualText = actual is null ? "null" : CanonicalJson.TryWrite(actual.ToJsonString())!;
+        if (actualText != expected)
+        {
+            throw new FlockEmulatorAssertionException($"Expected \"{name}\" to be {expected}, but the request sent {actualText}. Body: {Excerpt(Body, 2000)}");
+        }
+
+        return this;
+    }
+
+    /// <summary>Asserts that the JSON body has no top-level property <paramref name="name"/> (a setting left unset is not sent).</summary>
+    /// <exception cref="FlockEmulatorAssertionException">The property is there; the message shows its value.</exception>
+    public RecordedRequest AssertNoParameter(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (JsonBody().TryGetPropertyValue(name, out var actual))
+        {
+            throw new FlockEmulatorAssertionException(
+                $"Expected no \"{name}\", but the request sent {(actual is null ? "null" : actual.ToJsonString())}. Body: {Excerpt(Body, 2000)}");
+        }
+
+        return this;
+    }
+
+    private JsonObject JsonBody() => Json as JsonObject
+        ?? throw new FlockEmulatorAssertionException($"Expected a JSON object body on {Method} {Path}, but got: {(Body.Length == 0 ? "(empty)" : Excerpt(Body, 500))}");
+
+    internal static string Excerpt(string text, int max) => text.Length <= max ? text : text[..max] + $"… ({text.Length} characters)";
 }

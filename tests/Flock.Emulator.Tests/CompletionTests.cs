@@ -13,7 +13,7 @@ public sealed class CompletionTests : EmulatorTestBase
         Assert.Equal("chat.completion", (string?)body["object"]);
         Assert.Equal(Model, (string?)body["model"]);
         Assert.Equal("fp_flock_emulator", (string?)body["system_fingerprint"]);
-        Assert.InRange((long)body["created"]!, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeSeconds());
+        Assert.Equal(Time.GetUtcNow().ToUnixTimeSeconds(), (long)body["created"]!);
         var choice = body["choices"]!.AsArray().Single()!;
         Assert.Equal(0, (int)choice["index"]!);
         Assert.Equal("assistant", (string?)choice["message"]!["role"]);
@@ -182,7 +182,7 @@ public sealed class CompletionTests : EmulatorTestBase
     [Fact]
     public async Task ScriptedRepliesAreFifoAndTimesRepeats()
     {
-        Emulator.Enqueue(ScriptedReply.Text("one").Times(2)).Enqueue(ScriptedReply.Text("two"));
+        Emulator.Enqueue(ScriptedReply.Text("one") with { Times = 2 }).Enqueue(ScriptedReply.Text("two"));
 
         var texts = new List<string?>();
         for (var i = 0; i < 3; i++)
@@ -196,7 +196,7 @@ public sealed class CompletionTests : EmulatorTestBase
     [Fact]
     public async Task ScriptedFinishReasonAndUsageOverride()
     {
-        Emulator.Enqueue(ScriptedReply.Text("cut").WithFinishReason("content_filter").WithUsage(11, 22));
+        Emulator.Enqueue(ScriptedReply.Text("cut") with { FinishReason = "content_filter", PromptTokens = 11, CompletionTokens = 22 });
         var body = await ChatAsync(Body());
 
         Assert.Equal("content_filter", (string?)body["choices"]![0]!["finish_reason"]);

@@ -1,26 +1,34 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Flock.Emulator.Tests;
 
-/// <summary>Starts a fresh emulator per test and talks to it with a plain HttpClient (redirects not followed).</summary>
+/// <summary>
+/// Starts a fresh emulator per test, on a fake clock the test advances, and talks to it with a plain HttpClient
+/// (redirects not followed).
+/// </summary>
 public abstract class EmulatorTestBase : IAsyncLifetime
 {
     protected const string Model = "qwen3-30b-a3b-instruct-2507";
     protected const string ThinkingModel = "qwen3-235b-a22b-thinking-2507";
+    protected const string ThinkTagModel = "deepseek-r1-distill-qwen-32b";
+    protected const string ClosingTagModel = "qwen3-30b-a3b-thinking-2507";
 
     protected FlockEmulator Emulator { get; private set; } = null!;
 
     protected HttpClient Http { get; private set; } = null!;
 
-    protected virtual FlockEmulatorOptions? Options => null;
+    /// <summary>The emulator's clock: nothing scripted waits until the test advances it.</summary>
+    protected ObservableFakeTime Time { get; } = new();
+
+    /// <summary>The options each test's emulator starts with; override to change them (keep the fake clock).</summary>
+    protected virtual FlockEmulatorOptions CreateOptions() => new() { TimeProvider = Time };
 
     public async Task InitializeAsync()
     {
-        Emulator = await FlockEmulator.StartAsync(Options);
-        Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(15) };
+        Emulator = await FlockEmulator.StartAsync(CreateOptions());
+        Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = ObservableFakeTime.HangGuard };
     }
 
     public async Task DisposeAsync()
@@ -87,21 +95,6 @@ public abstract class EmulatorTestBase : IAsyncLifetime
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         return await response.Content.ReadAsStringAsync();
-    }
-
-    /// <summary>Reads a stream line by line, noting when each line arrived (ms since the response headers).</summary>
-    protected async Task<List<(string Line, long Ms)>> TimedLinesAsync(string json)
-    {
-        using var response = await PostAsync("chat/completions", json, option: HttpCompletionOption.ResponseHeadersRead);
-        var watch = Stopwatch.StartNew();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var lines = new List<(string, long)>();
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            lines.Add((line, watch.ElapsedMilliseconds));
-        }
-
-        return lines;
     }
 
     protected static List<string> Lines(string raw) => raw.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();

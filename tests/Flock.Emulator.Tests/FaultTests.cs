@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Flock.Emulator.Tests;
@@ -61,13 +60,16 @@ public sealed class FaultTests : EmulatorTestBase
     }
 
     [Fact]
-    public async Task DelayHoldsTheResponse()
+    public async Task DelayHoldsTheResponseUntilTheEmulatorsClockHasMoved()
     {
-        Emulator.Enqueue(ScriptedReply.Text("late").WithDelay(TimeSpan.FromMilliseconds(400)));
-        var watch = Stopwatch.StartNew();
-        var body = await ChatAsync(Body());
+        Emulator.Enqueue(ScriptedReply.Text("late") with { Delay = TimeSpan.FromHours(1) });
+        var answer = ChatAsync(Body());
 
-        Assert.True(watch.ElapsedMilliseconds >= 380, $"{watch.ElapsedMilliseconds} ms");
+        Assert.Equal(TimeSpan.FromHours(1), await Time.NextWaitAsync());
+        Assert.False(answer.IsCompleted);
+        Time.Advance(TimeSpan.FromHours(1));
+
+        var body = await answer.WaitAsync(ObservableFakeTime.HangGuard);
         Assert.Equal("late", (string?)body["choices"]![0]!["message"]!["content"]);
     }
 
@@ -90,9 +92,9 @@ public sealed class FaultTests : EmulatorTestBase
     }
 
     [Fact]
-    public async Task CutMidStreamAbortsTheConnection()
+    public async Task CutMidStreamEndsTheConnectionAfterEveryChunkBeforeTheCut()
     {
-        Emulator.Enqueue(ScriptedReply.Text(LongText).CutMidStream());
+        Emulator.Enqueue(ScriptedReply.Text(LongText).CutMidStream(afterChunks: 3) with { ChunkSize = 10 });
         using var response = await PostAsync("chat/completions", Body("\"stream\":true"), option: HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(200, (int)response.StatusCode);
 
@@ -108,14 +110,16 @@ public sealed class FaultTests : EmulatorTestBase
 
         Assert.NotNull(ex);
         Assert.True(ex is HttpRequestException or IOException, ex.GetType().FullName);
-        Assert.Contains(lines, l => l.StartsWith("data: {", StringComparison.Ordinal));
+        var chunks = lines.Where(l => l.StartsWith("data: {", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l["data: ".Length..])!).ToList();
+        Assert.Equal(3, chunks.Count);
+        Assert.Equal(LongText[..30], StreamedText(chunks));
         Assert.DoesNotContain("data: [DONE]", lines);
     }
 
     [Fact]
     public async Task WithoutDoneEndsCleanlyWithoutDone()
     {
-        Emulator.Enqueue(ScriptedReply.Text(LongText).WithoutDone());
+        Emulator.Enqueue(ScriptedReply.Text(LongText) with { OmitDone = true });
         var raw = await StreamAsync(Body("\"stream\":true"));
         var chunks = Chunks(raw);
 
@@ -137,22 +141,64 @@ public sealed class FaultTests : EmulatorTestBase
     }
 
     [Fact]
-    public async Task StallMidStreamPausesBetweenChunks()
+    public async Task StallMidStreamWaitsAfterTheGivenChunkOnTheEmulatorsClock()
     {
-        Emulator.Enqueue(ScriptedReply.Text(LongText).StallMidStream(TimeSpan.FromMilliseconds(1500), afterChunks: 2));
-        var lines = (await TimedLinesAsync(Body("\"stream\":true"))).Where(l => l.Line.StartsWith("data: ", StringComparison.Ordinal)).ToList();
+        Emulator.Enqueue(ScriptedReply.Text(LongText).StallMidStream(TimeSpan.FromMinutes(5), afterChunks: 2));
+        using var response = await PostAsync("chat/completions", Body("\"stream\":true"), option: HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
 
-        var stallGap = lines[2].Ms - lines[1].Ms;
-        // Generous margin: on a loaded 2-core machine the client may read the chunk before the stall late.
-        Assert.True(stallGap >= 1000, $"gap {stallGap} ms");
-        Assert.True(lines[1].Ms - lines[0].Ms < stallGap, "the stall comes after the second chunk, not before it");
-        Assert.Equal("data: [DONE]", lines[^1].Line);
+        var before = await ReadDataLinesAsync(reader, 2);
+        Assert.Equal(TimeSpan.FromMinutes(5), await Time.NextWaitAsync());
+        var next = reader.ReadLineAsync();
+        Assert.False(next.IsCompleted, "nothing may arrive while the emulator stalls");
+
+        Time.Advance(TimeSpan.FromMinutes(5));
+        var rest = (await next.WaitAsync(ObservableFakeTime.HangGuard)) + "\n" + await reader.ReadToEndAsync();
+
+        Assert.Equal(LongText, StreamedText(before.Concat(Chunks(rest))));
+        Assert.EndsWith("data: [DONE]\n\n", rest);
+    }
+
+    [Fact]
+    public async Task SlowFirstChunkSendsHeadersAtOnceAndTheFirstChunkWhenTheClockAllows()
+    {
+        Emulator.Enqueue(ScriptedReply.Text(LongText) with { FirstChunkDelay = TimeSpan.FromSeconds(90) });
+        using var response = await PostAsync("chat/completions", Body("\"stream\":true"), option: HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(200, (int)response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        Assert.Equal(TimeSpan.FromSeconds(90), await Time.NextWaitAsync());
+        var first = reader.ReadLineAsync();
+        Assert.False(first.IsCompleted);
+        Time.Advance(TimeSpan.FromSeconds(90));
+
+        Assert.StartsWith("data: {", await first.WaitAsync(ObservableFakeTime.HangGuard));
+    }
+
+    [Fact]
+    public async Task ChunkIntervalTricklesEveryChunkOnTheEmulatorsClock()
+    {
+        Emulator.Enqueue(ScriptedReply.Text("abcdef") with { ChunkSize = 2, ChunkInterval = TimeSpan.FromSeconds(3) });
+        using var response = await PostAsync("chat/completions", Body("\"stream\":true"), option: HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        var chunks = await ReadDataLinesAsync(reader, 1);
+        for (var i = 0; i < 3; i++)
+        {
+            // Three more chunks follow "ab": "cd", "ef" and the finishing one, each after one interval.
+            Assert.Equal(TimeSpan.FromSeconds(3), await Time.NextWaitAsync());
+            Time.Advance(TimeSpan.FromSeconds(3));
+            chunks.AddRange(await ReadDataLinesAsync(reader, 1));
+        }
+
+        Assert.Equal("abcdef", StreamedText(chunks));
+        Assert.Equal("stop", (string?)chunks[^1]["choices"]![0]!["finish_reason"]);
     }
 
     [Fact]
     public async Task KeepAlivesAreCommentLinesBetweenChunks()
     {
-        Emulator.Enqueue(ScriptedReply.Text(LongText).WithKeepAlives());
+        Emulator.Enqueue(ScriptedReply.Text(LongText) with { KeepAlives = true });
         var raw = await StreamAsync(Body("\"stream\":true"));
         var lines = Lines(raw).Where(l => l.Length > 0).ToList();
 
@@ -165,7 +211,7 @@ public sealed class FaultTests : EmulatorTestBase
     [Fact]
     public async Task CrLfLineEndings()
     {
-        Emulator.Enqueue(ScriptedReply.Text(LongText).WithCrLf());
+        Emulator.Enqueue(ScriptedReply.Text(LongText) with { CrLf = true });
         var raw = await StreamAsync(Body("\"stream\":true"));
 
         Assert.Contains("\r\n\r\n", raw);
@@ -176,7 +222,7 @@ public sealed class FaultTests : EmulatorTestBase
     [Fact]
     public async Task StreamFaultsDoNotApplyToNonStreamingRequests()
     {
-        Emulator.Enqueue(ScriptedReply.Text("fine").FailMidStream("x").CutMidStream().WithInvalidChunk().WithoutDone());
+        Emulator.Enqueue(ScriptedReply.Text("fine").FailMidStream("x").CutMidStream().WithInvalidChunk() with { OmitDone = true });
         var body = await ChatAsync(Body());
         Assert.Equal("fine", (string?)body["choices"]![0]!["message"]!["content"]);
     }
@@ -190,17 +236,18 @@ public sealed class FaultTests : EmulatorTestBase
     }
 
     [Fact]
-    public async Task DisposeDuringAStallIsQuick()
+    public async Task DisposeDuringAStallEndsTheStreamWithoutWaitingForTheStall()
     {
-        Emulator.Enqueue(ScriptedReply.Text(LongText).StallMidStream(TimeSpan.FromSeconds(30)));
+        Emulator.Enqueue(ScriptedReply.Text(LongText).StallMidStream(TimeSpan.FromDays(1)));
         using var response = await PostAsync("chat/completions", Body("\"stream\":true"), option: HttpCompletionOption.ResponseHeadersRead);
         var reading = response.Content.ReadAsStringAsync();
-        await Task.Delay(100);
+        await Time.NextWaitAsync();
 
-        var watch = Stopwatch.StartNew();
-        await Emulator.DisposeAsync();
-        Assert.True(watch.ElapsedMilliseconds < 3000, $"{watch.ElapsedMilliseconds} ms");
-        await Record.ExceptionAsync(() => reading);
+        await Emulator.DisposeAsync().AsTask().WaitAsync(ObservableFakeTime.HangGuard);
+
+        // The fake clock never moved, so the stream can only have ended because the emulator stopped.
+        await Record.ExceptionAsync(() => reading.WaitAsync(ObservableFakeTime.HangGuard));
+        Assert.True(reading.IsCompleted);
     }
 
     [Fact]
@@ -209,17 +256,50 @@ public sealed class FaultTests : EmulatorTestBase
         Assert.Throws<ArgumentOutOfRangeException>(() => ScriptedReply.Error(42, "x"));
         Assert.Throws<ArgumentOutOfRangeException>(() => ScriptedReply.Redirect(200, new Uri("http://x/")));
         Assert.Throws<ArgumentException>(() => ScriptedReply.ToolCalls());
-        Assert.Throws<ArgumentOutOfRangeException>(() => ScriptedReply.Text("x").WithChunkSize(0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ScriptedReply.Text("x").Times(0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ScriptedReply.Text("x").WithDelay(TimeSpan.FromSeconds(-1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ScriptedReply.Text("x") with { ChunkSize = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => ScriptedReply.Text("x") with { Times = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => ScriptedReply.Text("x") with { Delay = TimeSpan.FromSeconds(-1) });
     }
 
     [Fact]
-    public void ModifiersReturnNewInstances()
+    public void ScriptedRepliesAreValuesChangedWithWith()
     {
         var original = ScriptedReply.Text("x");
-        var changed = original.WithoutDone();
+        var changed = original with { OmitDone = true };
+
         Assert.NotSame(original, changed);
+        Assert.False(original.OmitDone);
+        Assert.True(changed.OmitDone);
         Assert.Equal("Text(x)", original.ToString());
+        Assert.Equal(ScriptedReply.Text("x") with { ChunkSize = 3 }, ScriptedReply.Text("x") with { ChunkSize = 3 });
+        Assert.NotEqual(ScriptedReply.Text("x"), ScriptedReply.Text("y"));
+    }
+
+    [Fact]
+    public void HeaderAndFaultHelpersAppendWithoutChangingTheOriginal()
+    {
+        var original = ScriptedReply.Text("x").WithHeader("a", "1");
+        var more = original.WithHeader("b", "2").WithRetryAfter(TimeSpan.FromSeconds(0.2));
+
+        Assert.Equal([new("a", "1")], original.Headers);
+        Assert.Equal([new("a", "1"), new("b", "2"), new("retry-after", "1")], more.Headers);
+    }
+
+    private static async Task<List<JsonNode>> ReadDataLinesAsync(StreamReader reader, int count)
+    {
+        var chunks = new List<JsonNode>();
+        while (chunks.Count < count)
+        {
+            var line = await reader.ReadLineAsync().WaitAsync(ObservableFakeTime.HangGuard)
+                ?? throw new InvalidOperationException("The stream ended early.");
+            if (line.StartsWith("data: {", StringComparison.Ordinal))
+            {
+                chunks.Add(JsonNode.Parse(line["data: ".Length..])!);
+            }
+        }
+
+        // The blank line that ends the event was sent with it.
+        Assert.Equal("", await reader.ReadLineAsync());
+        return chunks;
     }
 }

@@ -94,7 +94,7 @@ public sealed class StreamingTests : EmulatorTestBase
     [Fact]
     public async Task ChunkSizeControlsPieces()
     {
-        Emulator.Enqueue(ScriptedReply.Text("abcdefghij").WithChunkSize(3));
+        Emulator.Enqueue(ScriptedReply.Text("abcdefghij") with { ChunkSize = 3 });
         var chunks = Chunks(await StreamAsync(Body("\"stream\":true")));
         var pieces = chunks.Select(c => (string?)c["choices"]![0]!["delta"]!["content"]).Where(p => p is not null).ToList();
 

@@ -35,7 +35,7 @@ public sealed class ToolCallTests : EmulatorTestBase
     {
         Emulator.Enqueue(ScriptedReply.ToolCalls(
             new ScriptedToolCall("get_weather", """{"city":"Paris","days":3}"""),
-            new ScriptedToolCall("get_time", """{"zone":"CET"}""")).WithChunkSize(5));
+            new ScriptedToolCall("get_time", """{"zone":"CET"}""")) with { ChunkSize = 5 });
         var chunks = Chunks(await StreamAsync(Body("\"stream\":true")));
         var fragments = chunks.Select(c => c["choices"]![0]!["delta"]!["tool_calls"]).Where(t => t is not null)
             .Select(t => t!.AsArray().Single()!).ToList();
@@ -133,6 +133,35 @@ public sealed class ToolCallTests : EmulatorTestBase
         Assert.Null(choice["message"]!["tool_calls"]);
         Assert.Contains("get_weather", content);
         Assert.Contains("{\"temperature\":21,\"sky\":\"sunny\"}", content);
+    }
+
+    [Fact]
+    public async Task SeveralToolResultsAreSeparateSentences()
+    {
+        var json = $$$"""
+            {"model":"{{{Model}}}",{{{WeatherTools}}},"messages":[
+              {"role":"user","content":"get weather and get time"},
+              {"role":"assistant","content":null,"tool_calls":[
+                {"id":"c1","type":"function","function":{"name":"get_weather","arguments":"{}"}},
+                {"id":"c2","type":"function","function":{"name":"get_time","arguments":"{}"}}]},
+              {"role":"tool","tool_call_id":"c1","content":"21 degrees and sunny"},
+              {"role":"tool","tool_call_id":"c2","content":"It is 10:15."}
+            ]}
+            """;
+        var content = (string)(await ChatAsync(json))["choices"]![0]!["message"]!["content"]!;
+
+        Assert.StartsWith(
+            "The get_weather tool returned: 21 degrees and sunny. The get_time tool returned: It is 10:15. That is the answer from the Flock emulator",
+            content);
+    }
+
+    [Fact]
+    public async Task QuotedQuestionsEndTheirSentenceOnce()
+    {
+        var content = (string)(await ChatAsync(Body(content: "How are you?")))["choices"]![0]!["message"]!["content"]!;
+
+        Assert.StartsWith("You asked: \"How are you?\" This is the Flock emulator", content);
+        Assert.DoesNotContain("?\".", content);
     }
 
     [Fact]

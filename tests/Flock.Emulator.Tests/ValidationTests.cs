@@ -42,6 +42,16 @@ public sealed class ValidationTests : EmulatorTestBase
     [InlineData("\"response_format\":{\"type\":\"xml\"}", "response_format", "'text', 'json_object' or 'json_schema'")]
     [InlineData("\"response_format\":{\"type\":\"json_schema\"}", "response_format", "json_schema must be an object")]
     [InlineData("\"parallel_tool_calls\":\"yes\"", "parallel_tool_calls", "must be a boolean")]
+    [InlineData("\"top_k\":-2", "top_k", "at least -1, got -2")]
+    [InlineData("\"top_k\":2.5", "top_k", "integer")]
+    [InlineData("\"min_p\":1.5", "min_p", "between 0 and 1, got 1.5")]
+    [InlineData("\"min_p\":\"low\"", "min_p", "must be a number")]
+    [InlineData("\"repetition_penalty\":0", "repetition_penalty", "greater than 0, got 0")]
+    [InlineData("\"repetition_penalty\":-1.1", "repetition_penalty", "greater than 0")]
+    [InlineData("\"reasoning_effort\":\"extreme\"", "reasoning_effort", "one of 'low', 'medium', 'high', got 'extreme'")]
+    [InlineData("\"reasoning_effort\":3", "reasoning_effort", "must be a string")]
+    [InlineData("\"chat_template_kwargs\":true", "chat_template_kwargs", "must be an object")]
+    [InlineData("\"chat_template_kwargs\":{\"enable_thinking\":\"no\"}", "chat_template_kwargs.enable_thinking", "must be a boolean")]
     public async Task BadParameterIs400NamingIt(string extra, string param, string fragment)
     {
         var (status, error) = await ErrorAsync(Body(extra));

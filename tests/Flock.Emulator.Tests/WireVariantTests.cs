@@ -8,8 +8,8 @@ public sealed class WireVariantTests : EmulatorTestBase
     [Fact]
     public async Task ReasoningCanUseOtherFieldNames()
     {
-        Emulator.Enqueue(ScriptedReply.Reasoning("hmm", "ok").WithReasoningFields("reasoning"));
-        Emulator.Enqueue(ScriptedReply.Reasoning("hmm", "ok").WithReasoningFields("reasoning", "reasoning_content"));
+        Emulator.Enqueue(ScriptedReply.Reasoning("hmm", "ok") with { ReasoningFields = ["reasoning"] });
+        Emulator.Enqueue(ScriptedReply.Reasoning("hmm", "ok") with { ReasoningFields = ["reasoning", "reasoning_content"] });
 
         var first = (await ChatAsync(Body()))["choices"]![0]!["message"]!;
         Assert.Equal("hmm", (string?)first["reasoning"]);
@@ -23,7 +23,7 @@ public sealed class WireVariantTests : EmulatorTestBase
     [Fact]
     public async Task VllmStyleChunksCarryExplicitNulls()
     {
-        Emulator.Enqueue(ScriptedReply.Text("Hello there friend").WithVllmStyleChunks());
+        Emulator.Enqueue(ScriptedReply.Text("Hello there friend") with { VllmStyleChunks = true });
         var chunks = Chunks(await StreamAsync(Body("\"stream\":true")));
         var choices = chunks.Select(c => c["choices"]![0]!.AsObject()).ToList();
 
@@ -42,7 +42,7 @@ public sealed class WireVariantTests : EmulatorTestBase
     [Fact]
     public async Task SseQuirksAreLegalFraming()
     {
-        Emulator.Enqueue(ScriptedReply.Text("quirky text here").WithSseQuirks());
+        Emulator.Enqueue(ScriptedReply.Text("quirky text here") with { SseQuirks = true });
         var raw = await StreamAsync(Body("\"stream\":true"));
 
         Assert.StartsWith("\uFEFF", raw);

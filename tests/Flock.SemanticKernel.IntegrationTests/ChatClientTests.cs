@@ -30,7 +30,7 @@ public sealed class ChatClientTests : EmulatorTest
     [Fact]
     public async Task Streaming_EndsWithUsageContent_AndCoalescesToTheText()
     {
-        Emulator.Enqueue(ScriptedReply.Text("Alpha beta gamma delta epsilon.").WithChunkSize(4).WithKeepAlives());
+        Emulator.Enqueue(ScriptedReply.Text("Alpha beta gamma delta epsilon.") with { ChunkSize = 4, KeepAlives = true });
         IChatClient client = ChatClient();
 
         var updates = await client.GetStreamingResponseAsync("Letters").ToListAsync();
@@ -78,7 +78,7 @@ public sealed class ChatClientTests : EmulatorTest
     [InlineData(500, "upstream exploded")]
     public async Task HttpErrors_SurfaceAsFlockException(int status, string message)
     {
-        Emulator.Enqueue(ScriptedReply.Error(status, message).Times(5));
+        Emulator.Enqueue(ScriptedReply.Error(status, message) with { Times = 5 });
         IChatClient client = ChatClient(o => o.MaxRetries = 0);
 
         var ex = await Assert.ThrowsAsync<FlockException>(() => client.GetStreamingResponseAsync("Hi").ToListAsync().AsTask());

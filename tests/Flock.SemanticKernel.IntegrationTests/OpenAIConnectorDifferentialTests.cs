@@ -104,7 +104,7 @@ public sealed class OpenAIConnectorDifferentialTests : IAsyncLifetime
     [MemberData(nameof(Scenarios))]
     public async Task SameHistoryPluginsAndSettings_SameRequestBody(string scenario, bool streaming)
     {
-        _emulator.Enqueue(ScriptedReply.Text("Fine.").Times(2));
+        _emulator.Enqueue(ScriptedReply.Text("Fine.") with { Times = 2 });
         var kernel = KernelWithPlugins();
         var (history, openAiSettings, flockSettings) = Scenario(scenario, kernel);
 

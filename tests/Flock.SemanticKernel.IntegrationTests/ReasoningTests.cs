@@ -19,9 +19,9 @@ public sealed class ReasoningTests : EmulatorTest
 
     private static ScriptedReply Reply(string fields) => fields switch
     {
-        "reasoning_content" => ScriptedReply.Reasoning(Thinking, Answer).WithChunkSize(6),
-        "reasoning" => ScriptedReply.Reasoning(Thinking, Answer).WithChunkSize(6).WithReasoningFields("reasoning"),
-        "both" => ScriptedReply.Reasoning(Thinking, Answer).WithChunkSize(6).WithReasoningFields("reasoning_content", "reasoning"),
+        "reasoning_content" => ScriptedReply.Reasoning(Thinking, Answer) with { ChunkSize = 6 },
+        "reasoning" => ScriptedReply.Reasoning(Thinking, Answer) with { ChunkSize = 6, ReasoningFields = ["reasoning"] },
+        "both" => ScriptedReply.Reasoning(Thinking, Answer) with { ChunkSize = 6, ReasoningFields = ["reasoning_content", "reasoning"] },
         _ => throw new ArgumentOutOfRangeException(nameof(fields)),
     };
 
@@ -165,7 +165,7 @@ public sealed class ReasoningTests : EmulatorTest
     [InlineData(true, true)]
     public async Task Meai_NextTurn_ReasoningSentBackOnlyWhenAsked(bool include, bool streaming)
     {
-        Emulator.Enqueue(ScriptedReply.Reasoning(Thinking, Answer).WithChunkSize(8));
+        Emulator.Enqueue(ScriptedReply.Reasoning(Thinking, Answer) with { ChunkSize = 8 });
         Emulator.Enqueue(ScriptedReply.Text("Fine."));
         IChatClient client = ChatClient();
         List<ChatMessage> messages = [new(ChatRole.System, "You are terse."), new(ChatRole.User, "Hi there")];
@@ -220,7 +220,7 @@ public sealed class ReasoningTests : EmulatorTest
     [InlineData(true)]
     public async Task Sk_WithFunctionChoiceBehavior_SksBridgeDropsReasoning_AnswerIntact(bool streaming)
     {
-        Emulator.Enqueue(ScriptedReply.Reasoning(Thinking, Answer).WithChunkSize(8));
+        Emulator.Enqueue(ScriptedReply.Reasoning(Thinking, Answer) with { ChunkSize = 8 });
         var kernel = new Kernel();
         kernel.Plugins.AddFromFunctions("Clock", [KernelFunctionFactory.CreateFromMethod(() => "14:05", "get_time", "Gets the time.")]);
         var settings = new FlockPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };

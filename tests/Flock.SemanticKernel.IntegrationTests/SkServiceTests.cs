@@ -39,7 +39,7 @@ public sealed class SkServiceTests : EmulatorTest
     [Fact]
     public async Task Streaming_YieldsPiecesThenUsageOnTheFinalUpdate()
     {
-        Emulator.Enqueue(ScriptedReply.Text("One two three four five six seven.").WithChunkSize(5));
+        Emulator.Enqueue(ScriptedReply.Text("One two three four five six seven.") with { ChunkSize = 5 });
         var service = SkService();
 
         var updates = await service.GetStreamingChatMessageContentsAsync(History("Count")).ToListAsync();
@@ -111,7 +111,7 @@ public sealed class SkServiceTests : EmulatorTest
     [InlineData(500, "Internal server error from upstream")]
     public async Task HttpErrors_SurfaceAsFlockExceptionWithFlocksMessage(int status, string message)
     {
-        Emulator.Enqueue(ScriptedReply.Error(status, message).Times(5));
+        Emulator.Enqueue(ScriptedReply.Error(status, message) with { Times = 5 });
         var service = SkService(o => o.MaxRetries = 0);
 
         var ex = await Assert.ThrowsAsync<FlockException>(() => service.GetChatMessageContentAsync(History("Hi")));

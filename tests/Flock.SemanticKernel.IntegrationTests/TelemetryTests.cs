@@ -110,7 +110,7 @@ public sealed class TelemetryTests : EmulatorTest
     [InlineData(true)]
     public async Task A_500_ends_both_spans_in_error(bool streaming)
     {
-        Emulator.Enqueue(ScriptedReply.Error(500, "Internal failure upstream").Times(2));
+        Emulator.Enqueue(ScriptedReply.Error(500, "Internal failure upstream") with { Times = 2 });
         using (Listen())
         {
             await Assert.ThrowsAsync<FlockException>(() => SkCallAsync(SkService(o => o.MaxRetries = 0), streaming, "Fail please"));

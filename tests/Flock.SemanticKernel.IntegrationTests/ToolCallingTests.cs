@@ -113,8 +113,7 @@ public sealed class ToolCallingTests : EmulatorTest
         // Arguments arrive in 3-character fragments, two calls one after the other.
         Emulator.Enqueue(ScriptedReply.ToolCalls(
                 new ScriptedToolCall("Weather_get_weather", """{"city":"Reykjavik"}"""),
-                new ScriptedToolCall("Clock_get_local_time", """{"city":"Oslo"}"""))
-            .WithChunkSize(3));
+                new ScriptedToolCall("Clock_get_local_time", """{"city":"Oslo"}""")) with { ChunkSize = 3 });
         var (kernel, weather, time) = KernelWithPlugins();
         var history = new ChatHistory();
         history.AddUserMessage("weather and time please");
@@ -166,7 +165,7 @@ public sealed class ToolCallingTests : EmulatorTest
     [Fact]
     public async Task Sk_StreamingWithoutAutoInvoke_FunctionCallContentBuilderRebuildsInvocableCalls()
     {
-        Emulator.Enqueue(ScriptedReply.ToolCalls(new ScriptedToolCall("Weather-get_weather", """{"city":"Lima"}""")).WithChunkSize(4));
+        Emulator.Enqueue(ScriptedReply.ToolCalls(new ScriptedToolCall("Weather-get_weather", """{"city":"Lima"}""")) with { ChunkSize = 4 });
         var (kernel, weather, _) = KernelWithPlugins();
         var history = new ChatHistory();
         history.AddUserMessage("weather in Lima");
@@ -196,7 +195,7 @@ public sealed class ToolCallingTests : EmulatorTest
         history.AddUserMessage("Hello there");
         var weatherFunction = kernel.Plugins["Weather"]["get_weather"];
 
-        Emulator.Enqueue(ScriptedReply.Text("ok").Times(3));
+        Emulator.Enqueue(ScriptedReply.Text("ok") with { Times = 3 });
         await chat.GetChatMessageContentAsync(history, new FlockPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Required(autoInvoke: false) }, kernel);
         await chat.GetChatMessageContentAsync(history, new FlockPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Required([weatherFunction], autoInvoke: false) }, kernel);
         await chat.GetChatMessageContentAsync(history, new FlockPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.None() }, kernel);
@@ -235,7 +234,7 @@ public sealed class ToolCallingTests : EmulatorTest
     [Fact]
     public async Task Sk_LoopIsBounded_WhenTheModelNeverStopsCallingTools()
     {
-        Emulator.Enqueue(ScriptedReply.ToolCalls(new ScriptedToolCall("Weather_get_weather", """{"city":"Rome"}""")).Times(200));
+        Emulator.Enqueue(ScriptedReply.ToolCalls(new ScriptedToolCall("Weather_get_weather", """{"city":"Rome"}""")) with { Times = 200 });
         var (kernel, weather, _) = KernelWithPlugins();
         var history = new ChatHistory();
         history.AddUserMessage("weather forever");
@@ -279,8 +278,7 @@ public sealed class ToolCallingTests : EmulatorTest
     {
         Emulator.Enqueue(ScriptedReply.ToolCalls(
                 new ScriptedToolCall("get_weather", """{"city":"Paris","unit":"celsius"}"""),
-                new ScriptedToolCall("get_local_time", """{"city":"Tokyo"}"""))
-            .WithChunkSize(2));
+                new ScriptedToolCall("get_local_time", """{"city":"Tokyo"}""")) with { ChunkSize = 2 });
         var options = new ChatOptions { Tools = [AIFunctionFactory.Create((string city) => city, "get_weather"), AIFunctionFactory.Create((string city) => city, "get_local_time")] };
 
         var updates = await ChatClient().GetStreamingResponseAsync("go", options).ToListAsync();
@@ -300,7 +298,7 @@ public sealed class ToolCallingTests : EmulatorTest
     public async Task Meai_ToolModes_MapToToolChoice()
     {
         var tool = AIFunctionFactory.Create((string city) => city, "get_weather");
-        Emulator.Enqueue(ScriptedReply.Text("ok").Times(3));
+        Emulator.Enqueue(ScriptedReply.Text("ok") with { Times = 3 });
         var client = ChatClient();
 
         await client.GetResponseAsync("hi", new ChatOptions { Tools = [tool], ToolMode = ChatToolMode.RequireAny, AllowMultipleToolCalls = false });

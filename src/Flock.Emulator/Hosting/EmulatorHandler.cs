@@ -4,16 +4,21 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flock.Emulator.Protocol;
-using Flock.Emulator.Scripting;
 using Microsoft.AspNetCore.Http;
 
 namespace Flock.Emulator.Hosting;
 
-/// <summary>Routes and answers every request: records it, authenticates, validates, then replies from the script or built-in behaviour.</summary>
-internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog log, ScriptQueue script, CancellationToken stopping)
+/// <summary>
+/// Routes and answers every request: records it, authenticates, then replays or records an exchange, or validates and replies
+/// from the script or the built-in behaviour.
+/// </summary>
+internal sealed partial class EmulatorHandler(EmulatorState state, CancellationToken stopping)
 {
     private const string JsonContentType = "application/json";
-    private static readonly TimeSpan CutDrainDelay = TimeSpan.FromMilliseconds(100);
+
+    private static readonly string[] Routes = ["/chat/completions", "/models", "/model/info", "/images/generations"];
+
+    private FlockEmulatorOptions Options => state.Options;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -22,7 +27,7 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
         try
         {
             var body = await ReadBodyAsync(context.Request, ct);
-            log.Add(Record(context.Request, body));
+            state.Log.Add(Record(context.Request, body));
             await DispatchAsync(context, body, ct);
         }
         catch (ProtocolException ex) when (!context.Response.HasStarted)
@@ -33,31 +38,46 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
         {
             // The client went away or the emulator is stopping.
         }
-        catch (Exception ex) when (!context.Response.HasStarted && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is not StreamCutException && !context.Response.HasStarted && !ct.IsCancellationRequested)
         {
             await WriteErrorAsync(context.Response, 500, $"Flock emulator internal error: {ex.Message}", "internal_server_error", null, ct);
         }
     }
 
-    private async Task DispatchAsync(HttpContext context, string body, CancellationToken ct)
+    private async Task DispatchAsync(HttpContext context, byte[] body, CancellationToken ct)
     {
         var path = (context.Request.Path.Value ?? "/").TrimEnd('/');
-        var route = path.StartsWith("/v1/", StringComparison.Ordinal) ? path[3..] : path;
+        var route = Route(path);
         var method = context.Request.Method;
 
+        // Recording and replaying serve every path: the upstream (or the recording) decides what exists.
+        if (state.Replayer is { } replayer)
+        {
+            Authenticate(context.Request);
+            await replayer.ServeAsync(context, route, body, ct);
+            return;
+        }
+
+        if (state.Recorder is { } recorder)
+        {
+            Authenticate(context.Request);
+            await recorder.ProxyAsync(context, route, body, ct);
+            return;
+        }
+
+        var text = Encoding.UTF8.GetString(body);
         Func<Task>? action = route switch
         {
-            "/chat/completions" when HttpMethods.IsPost(method) => () => ChatAsync(context, body, ct),
-            "/models" when HttpMethods.IsGet(method) => () => WriteJsonAsync(context.Response, 200, ModelCatalog.List(options.Models), ct),
-            "/model/info" when HttpMethods.IsGet(method) => () => WriteJsonAsync(context.Response, 200, ModelCatalog.Info(options.Models), ct),
-            "/images/generations" when HttpMethods.IsPost(method) => () => ImagesAsync(context, body, ct),
+            "/chat/completions" when HttpMethods.IsPost(method) => () => ChatAsync(context, text, ct),
+            "/models" when HttpMethods.IsGet(method) => () => WriteJsonAsync(context.Response, 200, ModelCatalog.List(Options.Models), ct),
+            "/model/info" when HttpMethods.IsGet(method) => () => ModelInfoAsync(context.Response, ct),
+            "/images/generations" when HttpMethods.IsPost(method) => () => ImagesAsync(context, text, ct),
             _ => null,
         };
 
         if (action is null)
         {
-            var known = route is "/chat/completions" or "/models" or "/model/info" or "/images/generations";
-            throw known
+            throw Routes.Contains(route)
                 ? new ProtocolException(405, $"Method Not Allowed: {method} {path}", "invalid_request_error", null)
                 : new ProtocolException(404, $"Not Found: {method} {path}", "not_found_error", null);
         }
@@ -66,16 +86,33 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
         await action();
     }
 
+    /// <summary>The path relative to the API base: the proxy serves every route with and without the <c>/v1</c> prefix.</summary>
+    internal static string Route(string path) => path.StartsWith("/v1/", StringComparison.Ordinal) ? path[3..] : path;
+
+    /// <summary>
+    /// Finds the key as LiteLLM does: <c>x-litellm-api-key</c>, else <c>Authorization: Bearer</c>. "No api key passed in" is
+    /// only said when no key came at all; a key that does not match is named (masked) as wrong.
+    /// </summary>
     private void Authenticate(HttpRequest request)
     {
-        string? key = request.Headers["x-litellm-api-key"].FirstOrDefault();
-        if (string.IsNullOrEmpty(key) && options.AcceptAuthorizationHeader)
+        var key = request.Headers["x-litellm-api-key"].FirstOrDefault();
+        if (string.IsNullOrEmpty(key) && request.Headers.Authorization.FirstOrDefault() is { Length: > 0 } authorization)
         {
-            var authorization = request.Headers.Authorization.FirstOrDefault();
-            if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            if (!Options.AcceptAuthorizationHeader)
             {
-                key = authorization["Bearer ".Length..].Trim();
+                throw new ProtocolException(
+                    401,
+                    "Authentication Error, this emulator was started without Authorization header support: send the key in the x-litellm-api-key header.",
+                    "auth_error",
+                    "None");
             }
+
+            if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ProtocolException(401, "Authentication Error, Malformed API Key passed in. Ensure Key has `Bearer ` prefix.", "auth_error", "None");
+            }
+
+            key = authorization["Bearer ".Length..].Trim();
         }
 
         if (string.IsNullOrEmpty(key))
@@ -83,9 +120,9 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
             throw new ProtocolException(401, "Authentication Error, No api key passed in.", "auth_error", "None");
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(options.ApiKey)))
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(Options.ApiKey)))
         {
-            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+            var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key))).ToLowerInvariant();
             throw new ProtocolException(
                 401,
                 $"Authentication Error, Invalid proxy server token passed. Received API Key = {Mask(key)}, Key Hash (Token) ={hash}. Unable to find token in cache or `LiteLLM_VerificationTokenTable`",
@@ -97,131 +134,12 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
     /// <summary>Masks a key as the proxy does (<c>sk-...XXXX</c>); short keys show nothing of themselves.</summary>
     internal static string Mask(string key) => key.Length >= 8 ? "sk-..." + key[^4..] : "sk-...";
 
-    private async Task ChatAsync(HttpContext context, string body, CancellationToken ct)
+    private Task ModelInfoAsync(HttpResponse response, CancellationToken ct) => state.ModelInfoStatus switch
     {
-        var request = RequestValidator.ValidateChat(RequestValidator.ParseBody(body), options.Models);
-        var reply = script.TryDequeue();
-        if (reply is not null && reply.Delay > TimeSpan.Zero)
-        {
-            await Task.Delay(reply.Delay, ct);
-        }
-
-        if (reply is not null && reply.Kind != ScriptedReplyKind.Completion)
-        {
-            await WriteScriptedFailureAsync(context.Response, reply, ct);
-            return;
-        }
-
-        var plan = CompletionPlanner.Plan(request, reply);
-        AddProxyHeaders(context.Response, plan.Model, reply);
-        if (request.Stream)
-        {
-            await StreamAsync(context, request, plan, reply, ct);
-        }
-        else
-        {
-            await WriteJsonAsync(context.Response, 200, CompletionWriter.BuildCompletion(plan, WireStyle.From(reply)), ct);
-        }
-    }
-
-    private static async Task StreamAsync(HttpContext context, ChatRequest request, ResponsePlan plan, ScriptedReply? reply, CancellationToken ct)
-    {
-        var response = context.Response;
-        response.StatusCode = 200;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        await response.StartAsync(ct);
-
-        var nl = CompletionWriter.NewLine(reply?.CrLf ?? false);
-        var quirks = reply?.SseQuirks == true;
-        var chunks = CompletionWriter.BuildChunks(plan, WireStyle.From(reply));
-        var eventId = 0;
-
-        // One SSE event carrying a JSON payload; with quirks: id/event lines, "data:" without a space, JSON split over two lines.
-        string Event(string payload)
-        {
-            if (!quirks)
-            {
-                return "data: " + payload + nl + nl;
-            }
-
-            var split = payload.IndexOf(",\"choices\":", StringComparison.Ordinal);
-            var data = split > 0
-                ? "data:" + payload[..(split + 1)] + nl + "data:" + payload[(split + 1)..] + nl
-                : "data:" + payload + nl;
-            return $"id: {++eventId}{nl}event: message{nl}{data}{nl}";
-        }
-        var half = Math.Max(1, chunks.Count / 2);
-        int At(int? after) => Math.Clamp(after ?? half, 0, chunks.Count);
-
-        async Task SendAsync(string text)
-        {
-            await response.WriteAsync(text, ct);
-            await response.Body.FlushAsync(ct);
-        }
-
-        if (quirks)
-        {
-            await SendAsync("\uFEFF");
-        }
-
-        for (var i = 0; i <= chunks.Count; i++)
-        {
-            if (reply is not null)
-            {
-                if (reply.Stall is { } stall && At(reply.StallAfter) == i)
-                {
-                    await Task.Delay(stall, ct);
-                }
-
-                if (reply.InvalidChunk && At(reply.InvalidChunkAfter) == i)
-                {
-                    await SendAsync("data: {not json" + nl + nl);
-                }
-
-                if (reply.MidStreamError is { } error && At(reply.MidStreamErrorAfter) == i)
-                {
-                    await SendAsync(Event(ErrorBodies.BuildPythonStyle(500, error)));
-                    if (reply.MidStreamErrorThenDone)
-                    {
-                        await SendAsync(Event("[DONE]"));
-                    }
-
-                    return;
-                }
-
-                if (reply.Cut && At(reply.CutAfter) == i)
-                {
-                    // Let the transport drain what was flushed, so the client sees those chunks before the reset.
-                    await Task.Delay(CutDrainDelay, ct);
-                    context.Abort();
-                    return;
-                }
-            }
-
-            if (i == chunks.Count)
-            {
-                break;
-            }
-
-            if (i > 0 && reply?.KeepAlives == true)
-            {
-                await SendAsync(CompletionWriter.Ping() + nl + nl);
-            }
-
-            await SendAsync(Event(chunks[i]));
-        }
-
-        if (request.IncludeUsage)
-        {
-            await SendAsync(Event(CompletionWriter.BuildUsageChunk(plan)));
-        }
-
-        if (reply?.NoDone != true)
-        {
-            await SendAsync(Event("[DONE]"));
-        }
-    }
+        null => WriteJsonAsync(response, 200, ModelCatalog.Info(Options.Models), ct),
+        403 => WriteErrorAsync(response, 403, "Access forbidden: this key may not call /model/info.", "auth_error", "None", ct),
+        var status => WriteErrorAsync(response, status.Value, $"Not Found: /model/info is not served here (status {status}).", "not_found_error", null, ct),
+    };
 
     private async Task ImagesAsync(HttpContext context, string body, CancellationToken ct)
     {
@@ -262,10 +180,10 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
             throw Bad("size", $"size must look like '1024x1024' or 'auto', got {RequestValidator.Describe(sizeNode)}");
         }
 
-        var reply = script.TryDequeue();
+        var reply = state.Script.TryDequeue();
         if (reply is not null && reply.Delay > TimeSpan.Zero)
         {
-            await Task.Delay(reply.Delay, ct);
+            await DelayAsync(reply.Delay, ct);
         }
 
         if (reply is not null && reply.Kind != ScriptedReplyKind.Completion)
@@ -288,7 +206,7 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
 
         await WriteJsonAsync(context.Response, 200, JsonDefaults.Write(new JsonObject
         {
-            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["created"] = state.Time.GetUtcNow().ToUnixTimeSeconds(),
             ["data"] = data,
         }), ct);
     }
@@ -306,10 +224,13 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var h) && h > 0;
     }
 
+    /// <summary>Waits on the emulator's clock, so a test with a fake <see cref="TimeProvider"/> decides when the wait is over.</summary>
+    private Task DelayAsync(TimeSpan delay, CancellationToken ct) => Task.Delay(delay, state.Time, ct);
+
     private static async Task WriteScriptedFailureAsync(HttpResponse response, ScriptedReply reply, CancellationToken ct)
     {
         response.StatusCode = reply.Status;
-        foreach (var (name, value) in reply.ExtraHeaders)
+        foreach (var (name, value) in reply.Headers)
         {
             response.Headers.Append(name, value);
         }
@@ -331,20 +252,6 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
         }
     }
 
-    private static void AddProxyHeaders(HttpResponse response, string model, ScriptedReply? reply)
-    {
-        response.Headers["x-litellm-call-id"] = Guid.NewGuid().ToString();
-        response.Headers["x-litellm-model-group"] = model;
-        response.Headers["x-litellm-version"] = "emulator";
-        if (reply is not null)
-        {
-            foreach (var (name, value) in reply.ExtraHeaders)
-            {
-                response.Headers.Append(name, value);
-            }
-        }
-    }
-
     private static async Task WriteJsonAsync(HttpResponse response, int status, string json, CancellationToken ct)
     {
         response.StatusCode = status;
@@ -352,16 +259,17 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
         await response.WriteAsync(json, ct);
     }
 
-    private static Task WriteErrorAsync(HttpResponse response, int status, string message, string? type, string? param, CancellationToken ct) =>
+    internal static Task WriteErrorAsync(HttpResponse response, int status, string message, string? type, string? param, CancellationToken ct) =>
         WriteJsonAsync(response, status, ErrorBodies.Build(status, message, type, param), ct);
 
-    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
-        using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
-        return await reader.ReadToEndAsync(ct);
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
     }
 
-    private static RecordedRequest Record(HttpRequest request, string body)
+    private static RecordedRequest Record(HttpRequest request, byte[] body)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in request.Headers)
@@ -369,6 +277,15 @@ internal sealed class EmulatorHandler(FlockEmulatorOptions options, RequestLog l
             headers[name] = values.ToString();
         }
 
-        return new RecordedRequest(request.Method, request.Path.Value ?? "/", headers, body) { ConnectionId = request.HttpContext.Connection.Id };
+        return new RecordedRequest(request.Method, request.Path.Value ?? "/", headers, Encoding.UTF8.GetString(body))
+        {
+            ConnectionId = request.HttpContext.Connection.Id,
+        };
     }
 }
+
+/// <summary>
+/// Thrown after a response started to end it without its terminating chunk: Kestrel then closes the connection once what
+/// was already written has gone out, so the client reads every chunk sent before the cut and then an unfinished response.
+/// </summary>
+internal sealed class StreamCutException() : Exception("The scripted reply cut the stream here.");

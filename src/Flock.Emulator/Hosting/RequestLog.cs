@@ -3,7 +3,7 @@ namespace Flock.Emulator.Hosting;
 /// <summary>Thread-safe, arrival-ordered list of recorded requests.</summary>
 internal sealed class RequestLog
 {
-    private readonly Lock _gate = new();
+    private readonly object _gate = new();
     private readonly List<RecordedRequest> _requests = [];
 
     public void Add(RecordedRequest request)

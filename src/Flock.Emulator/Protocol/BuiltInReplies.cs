@@ -15,9 +15,9 @@ internal static partial class BuiltInReplies
 {
     private static readonly string[] Openers =
     [
-        "You asked: \"{0}\".",
-        "You wrote: \"{0}\".",
-        "Your message was: \"{0}\".",
+        "You asked: {0}",
+        "You wrote: {0}",
+        "Your message was: {0}",
     ];
 
     private static readonly string[] Closers =
@@ -98,7 +98,7 @@ internal static partial class BuiltInReplies
         }
         else
         {
-            sb.AppendFormat(System.Globalization.CultureInfo.InvariantCulture, Openers[variant], Excerpt(question, 120));
+            sb.AppendFormat(System.Globalization.CultureInfo.InvariantCulture, Openers[variant], QuotedSentence(Excerpt(question, 120)));
         }
 
         sb.Append(' ').AppendFormat(System.Globalization.CultureInfo.InvariantCulture, Closers[variant], request.Model);
@@ -107,7 +107,7 @@ internal static partial class BuiltInReplies
         var userTurns = request.Messages.Where(m => m.Role == "user" && !string.IsNullOrWhiteSpace(m.Text)).ToList();
         if (userTurns.Count > 1)
         {
-            sb.Append(" Earlier you asked: \"").Append(Excerpt(userTurns[^2].Text!, 80)).Append("\".");
+            sb.Append(" Earlier you asked: ").Append(QuotedSentence(Excerpt(userTurns[^2].Text!, 80)));
         }
 
         var system = request.Messages.FirstOrDefault(m => m.Role is "system" or "developer" && !string.IsNullOrWhiteSpace(m.Text));
@@ -147,7 +147,7 @@ internal static partial class BuiltInReplies
                 content = content[..1000] + "…";
             }
 
-            sb.Append("The ").Append(name).Append(" tool returned: ").Append(content).Append(' ');
+            sb.Append("The ").Append(name).Append(" tool returned: ").Append(Sentence(content.Trim())).Append(' ');
         }
 
         sb.Append("That is the answer from the Flock emulator running offline as ").Append(request.Model).Append('.');
@@ -247,6 +247,14 @@ internal static partial class BuiltInReplies
         var user = request.Messages.LastOrDefault(m => m.Role == "user");
         return Whitespace().Replace(user?.Text ?? "", " ").Trim();
     }
+
+    /// <summary>Ends text as a sentence: a period unless it already ends in one (or in !, ?, or an ellipsis).</summary>
+    private static string Sentence(string text) =>
+        text.Length == 0 ? "(nothing)." : text[^1] is '.' or '!' or '?' or '…' ? text : text + ".";
+
+    /// <summary>Quotes text as a sentence of its own: <c>"How are you?"</c> stays so, <c>"Hi"</c> becomes <c>"Hi".</c></summary>
+    private static string QuotedSentence(string text) =>
+        text.Length > 0 && text[^1] is '.' or '!' or '?' or '…' ? $"\"{text}\"" : $"\"{text}\".";
 
     private static string Excerpt(string text, int max)
     {

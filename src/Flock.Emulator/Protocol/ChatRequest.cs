@@ -38,8 +38,13 @@ internal sealed class ChatRequest
 
     public JsonObject? ResponseSchema { get; init; }
 
-    /// <summary>True when the model thinks by name or the request asked for thinking (chat_template_kwargs, reasoning_effort).</summary>
+    /// <summary>
+    /// True when the model thinks by default or the request asked for thinking (<c>reasoning_effort</c>,
+    /// <c>chat_template_kwargs.enable_thinking</c>); <c>enable_thinking: false</c> always wins.
+    /// </summary>
     public bool Thinking { get; init; }
+
+    public required ModelProfile Profile { get; init; }
 }
 
 /// <summary>One message of the conversation, with its content flattened to text.</summary>

@@ -19,6 +19,9 @@ internal sealed class ResponsePlan
 
     /// <summary>Null when log probabilities were not requested.</summary>
     public int? TopLogprobs { get; init; }
+
+    /// <summary>The answer's cost in USD for <c>x-litellm-response-cost</c>; null when the model has no prices.</summary>
+    public decimal? Cost { get; init; }
 }
 
 /// <summary>One choice of a response.</summary>
@@ -27,8 +30,9 @@ internal sealed record ChoicePlan(int Index, string? Content, string? Reasoning,
 /// <summary>Turns a validated request (and an optional scripted reply) into a <see cref="ResponsePlan"/>, applying stop and max_tokens.</summary>
 internal static class CompletionPlanner
 {
-    public static ResponsePlan Plan(ChatRequest request, ScriptedReply? script)
+    public static ResponsePlan Plan(ChatRequest request, ScriptedReply? script, DateTimeOffset now)
     {
+        var style = script?.ReasoningStyle ?? request.Profile.Style;
         var choices = new List<ChoicePlan>(request.N);
         var completionTokens = 0;
         var reasoningTokens = 0;
@@ -42,6 +46,15 @@ internal static class CompletionPlanner
                 : BuiltInReplies.Create(request, i);
 
             var content = reply.Content;
+            var reasoning = reply.Reasoning;
+            if (reasoning is not null && style != ReasoningStyle.Field)
+            {
+                // Without a reasoning parser the thinking is part of the text, so stop and max_tokens can cut into it too.
+                var opening = style == ReasoningStyle.ThinkTags ? "<think>\n" : "";
+                content = opening + reasoning + "\n</think>\n\n" + content;
+                reasoning = null;
+            }
+
             var finish = reply.ToolCalls.Count > 0 ? "tool_calls" : "stop";
             if (content is not null && reply.ToolCalls.Count == 0)
             {
@@ -61,29 +74,31 @@ internal static class CompletionPlanner
                 finish = forced;
             }
 
-            var reasoning = Tokenizer.Count(reply.Reasoning);
-            reasoningTokens += reasoning;
-            completionTokens += Tokenizer.Count(content) + reasoning
+            var reasoningCount = Tokenizer.Count(reasoning);
+            reasoningTokens += reasoningCount;
+            completionTokens += Tokenizer.Count(content) + reasoningCount
                 + reply.ToolCalls.Sum(c => Tokenizer.Count(c.Name) + Tokenizer.Count(c.Arguments) + 2);
-            choices.Add(new ChoicePlan(i, content, reply.Reasoning, reply.ToolCalls, finish));
+            choices.Add(new ChoicePlan(i, content, reasoning, reply.ToolCalls, finish));
         }
 
-        var promptTokens = request.PromptTokens;
-        if (script?.Usage is { } usage)
+        var promptTokens = script?.PromptTokens ?? request.PromptTokens;
+        if (script?.CompletionTokens is { } scripted)
         {
-            (promptTokens, completionTokens) = usage;
+            completionTokens = scripted;
+            reasoningTokens = 0;
         }
 
         return new ResponsePlan
         {
             Id = "chatcmpl-" + Guid.NewGuid().ToString("N"),
-            Created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            Created = now.ToUnixTimeSeconds(),
             Model = request.Model,
             Choices = choices,
             PromptTokens = promptTokens,
             CompletionTokens = completionTokens,
-            ReasoningTokens = script?.Usage is null ? reasoningTokens : 0,
+            ReasoningTokens = reasoningTokens,
             TopLogprobs = request.TopLogprobs,
+            Cost = script?.Cost ?? request.Profile.Cost(promptTokens, completionTokens),
         };
     }
 

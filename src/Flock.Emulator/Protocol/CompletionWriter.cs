@@ -10,7 +10,7 @@ internal sealed record WireStyle(int? ChunkChars, IReadOnlyList<string> Reasonin
     public static readonly WireStyle Default = new(null, ["reasoning_content"], false);
 
     public static WireStyle From(ScriptedReply? reply) =>
-        reply is null ? Default : new(reply.ChunkChars, reply.ReasoningFields, reply.VllmStyle);
+        reply is null ? Default : new(reply.ChunkSize, reply.ReasoningFields, reply.VllmStyleChunks);
 }
 
 /// <summary>Renders a <see cref="ResponsePlan"/> as a <c>chat.completion</c> JSON body or as <c>chat.completion.chunk</c> SSE events.</summary>
@@ -237,7 +237,50 @@ internal static class CompletionWriter
             return Slices(text, size);
         }
 
-        return Tokenizer.Split(text).Chunk(DefaultTokensPerChunk).Select(tokens => string.Concat(tokens));
+        var pieces = Tokenizer.Split(text).Chunk(DefaultTokensPerChunk).Select(tokens => string.Concat(tokens));
+        return text.Contains("think>", StringComparison.Ordinal) ? SplitThinkTags(text, pieces) : pieces;
+    }
+
+    /// <summary>
+    /// Moves piece boundaries so that every think tag is cut in two mid-tag (<c>&lt;th</c> + <c>ink&gt;</c>) and glued to the
+    /// text around it, the awkward places a real stream can cut, which a client's tag splitter must survive.
+    /// </summary>
+    private static List<string> SplitThinkTags(string text, IEnumerable<string> pieces)
+    {
+        var cuts = new SortedSet<int>();
+        var offset = 0;
+        foreach (var piece in pieces)
+        {
+            offset += piece.Length;
+            cuts.Add(offset);
+        }
+
+        foreach (var tag in new[] { "<think>", "</think>" })
+        {
+            for (var at = text.IndexOf(tag, StringComparison.Ordinal); at >= 0; at = text.IndexOf(tag, at + tag.Length, StringComparison.Ordinal))
+            {
+                cuts.RemoveWhere(c => c >= at && c <= at + tag.Length);
+                cuts.Add(at + 3);
+            }
+        }
+
+        var result = new List<string>(cuts.Count);
+        var start = 0;
+        foreach (var cut in cuts)
+        {
+            if (cut > start)
+            {
+                result.Add(text[start..cut]);
+                start = cut;
+            }
+        }
+
+        if (start < text.Length)
+        {
+            result.Add(text[start..]);
+        }
+
+        return result;
     }
 
     /// <summary>Slices text into pieces of at most <paramref name="size"/> characters without splitting surrogate pairs.</summary>
@@ -325,5 +368,5 @@ internal static class CompletionWriter
     public static string NewLine(bool crlf) => crlf ? "\r\n" : "\n";
 
     /// <summary>The keep-alive comment some servers send.</summary>
-    public static string Ping() => ": ping - " + DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+    public static string Ping(DateTimeOffset now) => ": ping - " + now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
 }

@@ -1,14 +1,71 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Flock.Emulator.Protocol;
 
-/// <summary>The <c>/v1/models</c> list and the proxy's <c>/model/info</c> metadata for the served models.</summary>
+/// <summary>
+/// What the emulator knows of a served model: how it thinks, and what the proxy's <c>/model/info</c> says of it
+/// (null = the proxy reports no value, as LiteLLM often does).
+/// </summary>
+internal sealed record ModelProfile(
+    string Id,
+    bool ThinksByDefault,
+    ReasoningStyle Style,
+    bool InModelInfo = true,
+    long? MaxInputTokens = null,
+    long? MaxOutputTokens = null,
+    decimal? InputCostPerToken = null,
+    decimal? OutputCostPerToken = null,
+    bool? FunctionCalling = null,
+    bool? Vision = null,
+    bool? Reasoning = null,
+    bool? ResponseSchema = null)
+{
+    /// <summary>The cost of an answer in USD, or null when the model has no prices.</summary>
+    public decimal? Cost(int promptTokens, int completionTokens) =>
+        InputCostPerToken is { } input && OutputCostPerToken is { } output ? (promptTokens * input) + (completionTokens * output) : null;
+}
+
+/// <summary>The <c>/v1/models</c> list, the proxy's <c>/model/info</c> metadata, and each served model's profile.</summary>
 internal static class ModelCatalog
 {
     /// <summary>The placeholder timestamp the proxy puts on every model.</summary>
     public const long PlaceholderCreated = 1677610602;
+
+    /// <summary>The models served by default, with prices and limits of the order real hosts charge.</summary>
+    public static IReadOnlyList<ModelProfile> BuiltIn { get; } =
+    [
+        new("qwen3-30b-a3b-instruct-2507", ThinksByDefault: false, ReasoningStyle.Field,
+            MaxInputTokens: 262144, MaxOutputTokens: 32768, InputCostPerToken: 0.0000001m, OutputCostPerToken: 0.0000003m,
+            FunctionCalling: true, Vision: false, Reasoning: false, ResponseSchema: true),
+        new("qwen3-235b-a22b-thinking-2507", ThinksByDefault: true, ReasoningStyle.Field,
+            MaxInputTokens: 262144, MaxOutputTokens: 81920, InputCostPerToken: 0.00000025m, OutputCostPerToken: 0.000001m,
+            FunctionCalling: true, Vision: false, Reasoning: true, ResponseSchema: null),
+        new("deepseek-v3.1", ThinksByDefault: false, ReasoningStyle.Field,
+            MaxInputTokens: 131072, MaxOutputTokens: 8192, InputCostPerToken: 0.00000056m, OutputCostPerToken: 0.00000168m,
+            FunctionCalling: true, Vision: null, Reasoning: true, ResponseSchema: null),
+
+        // Served without a reasoning parser: the thinking arrives inside content as <think>…</think>answer.
+        new("deepseek-r1-distill-qwen-32b", ThinksByDefault: true, ReasoningStyle.ThinkTags,
+            MaxInputTokens: 131072, MaxOutputTokens: 32768, InputCostPerToken: null, OutputCostPerToken: null,
+            FunctionCalling: false, Vision: false, Reasoning: true, ResponseSchema: false),
+
+        // A Qwen3 thinking model without a reasoning parser: its template opens <think> itself, so only </think> arrives.
+        new("qwen3-30b-a3b-thinking-2507", ThinksByDefault: true, ReasoningStyle.ClosingThinkTag,
+            MaxInputTokens: null, MaxOutputTokens: 32768, InputCostPerToken: 0.0000001m, OutputCostPerToken: 0.0000004m,
+            FunctionCalling: true, Vision: false, Reasoning: true, ResponseSchema: null),
+
+        // Served by a wildcard route: in /models, absent from /model/info.
+        new("llama-3.3-70b-instruct", ThinksByDefault: false, ReasoningStyle.Field, InModelInfo: false),
+    ];
+
+    /// <summary>The profile of a served model; a model the emulator does not know thinks when its name says so and has no prices.</summary>
+    public static ModelProfile Profile(string model) =>
+        BuiltIn.FirstOrDefault(p => p.Id == model)
+        ?? new ModelProfile(model, ThinksByName(model), ReasoningStyle.Field,
+            MaxInputTokens: 131072, MaxOutputTokens: 32768, FunctionCalling: true, Reasoning: ThinksByName(model) ? true : null);
 
     public static string List(IEnumerable<string> models)
     {
@@ -27,39 +84,68 @@ internal static class ModelCatalog
         return JsonDefaults.Write(new JsonObject { ["data"] = data, ["object"] = "list" });
     }
 
+    /// <summary>The <c>/model/info</c> body: one entry per served model that has info, shaped and valued as LiteLLM reports it.</summary>
     public static string Info(IEnumerable<string> models)
     {
         var data = new JsonArray();
-        foreach (var model in models)
+        foreach (var profile in models.Select(Profile).Where(p => p.InModelInfo))
         {
-            var thinking = model.Contains("thinking", StringComparison.OrdinalIgnoreCase)
-                || model.Contains("deepseek", StringComparison.OrdinalIgnoreCase);
+            var id = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(profile.Id))).ToLowerInvariant()[..32];
             data.Add(new JsonObject
             {
-                ["model_name"] = model,
-                ["litellm_params"] = new JsonObject { ["model"] = "hosted_vllm/" + model },
+                ["model_name"] = profile.Id,
+                ["litellm_params"] = new JsonObject { ["model"] = "hosted_vllm/" + profile.Id, ["use_in_pass_through"] = false },
                 ["model_info"] = new JsonObject
                 {
-                    ["id"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(model)))[..32],
-                    ["key"] = model,
-                    ["max_tokens"] = 32768,
-                    ["max_input_tokens"] = 131072,
-                    ["max_output_tokens"] = 32768,
-                    ["input_cost_per_token"] = 2e-7,
-                    ["output_cost_per_token"] = 8e-7,
+                    ["id"] = id,
+                    ["db_model"] = false,
+                    ["key"] = "hosted_vllm/" + profile.Id,
+                    ["max_tokens"] = profile.MaxOutputTokens,
+                    ["max_input_tokens"] = profile.MaxInputTokens,
+                    ["max_output_tokens"] = profile.MaxOutputTokens,
+                    ["input_cost_per_token"] = PythonNumber(profile.InputCostPerToken),
+                    ["output_cost_per_token"] = PythonNumber(profile.OutputCostPerToken),
+                    ["input_cost_per_token_batches"] = null,
+                    ["cache_read_input_token_cost"] = null,
                     ["litellm_provider"] = "hosted_vllm",
                     ["mode"] = "chat",
-                    ["supports_function_calling"] = true,
-                    ["supports_tool_choice"] = true,
-                    ["supports_parallel_function_calling"] = true,
-                    ["supports_response_schema"] = true,
-                    ["supports_reasoning"] = thinking,
-                    ["supports_vision"] = false,
-                    ["supports_system_messages"] = true,
+                    ["supports_system_messages"] = null,
+                    ["supports_function_calling"] = profile.FunctionCalling,
+                    ["supports_tool_choice"] = profile.FunctionCalling,
+                    ["supports_parallel_function_calling"] = profile.FunctionCalling,
+                    ["supports_vision"] = profile.Vision,
+                    ["supports_reasoning"] = profile.Reasoning,
+                    ["supports_response_schema"] = profile.ResponseSchema,
+                    ["supports_prompt_caching"] = null,
+                    ["supported_openai_params"] = SupportedParams(),
                 },
             });
         }
 
         return JsonDefaults.Write(new JsonObject { ["data"] = data });
     }
+
+    /// <summary>A number written as Python's <c>json.dumps</c> writes a float (<c>1e-07</c>, <c>2.5e-07</c>, <c>0.0</c>), or null.</summary>
+    public static JsonNode? PythonNumber(decimal? value) => value is { } v ? JsonNode.Parse(PythonFloat((double)v)) : null;
+
+    /// <summary>Python's <c>repr</c> of a float: shortest round-trip digits, exponent form below 1e-4 as <c>e-05</c>.</summary>
+    public static string PythonFloat(double value)
+    {
+        // .NET's shortest round-trip form switches to exponent notation at the same points as Python's repr; only the
+        // exponent letter and integral values ("0" vs "0.0") differ.
+        var text = value.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e');
+        return text.Contains('.', StringComparison.Ordinal) || text.Contains('e', StringComparison.Ordinal) ? text : text + ".0";
+    }
+
+    private static bool ThinksByName(string model) =>
+        model.Contains("thinking", StringComparison.OrdinalIgnoreCase)
+        || model.Contains("-r1", StringComparison.OrdinalIgnoreCase)
+        || model.Contains("reasoner", StringComparison.OrdinalIgnoreCase);
+
+    private static JsonArray SupportedParams() =>
+    [
+        "max_tokens", "max_completion_tokens", "temperature", "top_p", "frequency_penalty", "presence_penalty", "n", "stop",
+        "stream", "stream_options", "seed", "logprobs", "top_logprobs", "logit_bias", "user", "tools", "tool_choice",
+        "parallel_tool_calls", "response_format", "reasoning_effort",
+    ];
 }

@@ -18,6 +18,9 @@ internal static partial class RequestValidator
 
     private static readonly HashSet<string> Roles = ["system", "developer", "user", "assistant", "tool"];
 
+    /// <summary>The efforts vLLM's OpenAI server accepts (a pydantic literal; anything else is a 400 there too).</summary>
+    private static readonly string[] ReasoningEfforts = ["low", "medium", "high"];
+
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex FunctionNamePattern();
 
@@ -42,6 +45,7 @@ internal static partial class RequestValidator
     public static ChatRequest ValidateChat(JsonObject body, IList<string> models)
     {
         var model = ValidateModel(body, models);
+        var profile = ModelCatalog.Profile(model);
         var ctx = new Context(model);
 
         var (messages, promptTokens) = ValidateMessages(body, ctx);
@@ -50,6 +54,27 @@ internal static partial class RequestValidator
         ctx.Range("top_p", 0, 1, body);
         ctx.Range("frequency_penalty", -2, 2, body);
         ctx.Range("presence_penalty", -2, 2, body);
+
+        // Sampling parameters the proxy passes through to vLLM, checked as vLLM checks them.
+        ctx.Integer(body, "top_k", min: -1);
+        ctx.Range("min_p", 0, 1, body);
+        if (ctx.Number(body, "repetition_penalty") is <= 0)
+        {
+            throw ctx.Bad("repetition_penalty", $"repetition_penalty must be greater than 0, got {Describe(body["repetition_penalty"])}");
+        }
+
+        var effort = ctx.String(body, "reasoning_effort");
+        if (effort is not null && !ReasoningEfforts.Contains(effort))
+        {
+            throw ctx.Bad("reasoning_effort", $"reasoning_effort must be one of {string.Join(", ", ReasoningEfforts.Select(e => $"'{e}'"))}, got '{effort}'");
+        }
+
+        var templateKwargs = ctx.Object(body, "chat_template_kwargs");
+        bool? enableThinking = null;
+        if (templateKwargs is not null)
+        {
+            enableThinking = ctx.Boolean(templateKwargs, "enable_thinking", "chat_template_kwargs.enable_thinking");
+        }
 
         var maxTokens = ctx.Integer(body, "max_tokens", min: 1);
         var maxCompletionTokens = ctx.Integer(body, "max_completion_tokens", min: 1);
@@ -90,6 +115,12 @@ internal static partial class RequestValidator
 
         var tools = ValidateTools(body, ctx);
         var (toolChoice, toolChoiceName) = ValidateToolChoice(body, tools, ctx);
+        if (tools.Count > 0 && toolChoice == ToolChoiceMode.Auto && profile.FunctionCalling == false)
+        {
+            // vLLM without a tool-call parser refuses automatic tool choice (a named or required choice still works).
+            throw ctx.Bad("tools", "\"auto\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set");
+        }
+
         ctx.Boolean(body, "parallel_tool_calls");
         var (format, schema) = ValidateResponseFormat(body, ctx);
 
@@ -123,7 +154,8 @@ internal static partial class RequestValidator
             ToolChoiceName = toolChoiceName,
             ResponseFormat = format,
             ResponseSchema = schema,
-            Thinking = WantsThinking(body, model),
+            Profile = profile,
+            Thinking = enableThinking ?? (profile.ThinksByDefault || effort is not null || templateKwargs?["thinking"]?.GetValueKind() == JsonValueKind.True),
         };
     }
 
@@ -682,32 +714,6 @@ internal static partial class RequestValidator
         }
     }
 
-    private static bool WantsThinking(JsonObject body, string model)
-    {
-        var byName = model.Contains("thinking", StringComparison.OrdinalIgnoreCase)
-            || model.Contains("-r1", StringComparison.OrdinalIgnoreCase)
-            || model.Contains("reasoner", StringComparison.OrdinalIgnoreCase);
-        if (byName)
-        {
-            return true;
-        }
-
-        if (body["chat_template_kwargs"] is JsonObject kwargs)
-        {
-            foreach (var key in new[] { "enable_thinking", "thinking" })
-            {
-                if (kwargs[key] is { } flag && flag.GetValueKind() == JsonValueKind.True)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return body["reasoning_effort"] is { } effort
-            && effort.GetValueKind() == JsonValueKind.String
-            && effort.GetValue<string>() is not ("none" or "");
-    }
-
     internal static bool TryGetInteger(JsonNode node, out long value)
     {
         value = 0;
@@ -794,6 +800,18 @@ internal static partial class RequestValidator
             }
 
             return value;
+        }
+
+        public double? Number(JsonObject body, string name)
+        {
+            if (!body.TryGetPropertyValue(name, out var node) || node is null)
+            {
+                return null;
+            }
+
+            return node.GetValueKind() == JsonValueKind.Number
+                ? node.GetValue<double>()
+                : throw Bad(name, $"{name} must be a number, got {Describe(node)}");
         }
 
         public bool? Boolean(JsonObject body, string name, string? param = null)

@@ -1,9 +1,9 @@
 namespace Flock.Emulator.Scripting;
 
-/// <summary>Thread-safe FIFO of scripted replies; a reply made with <c>Times(n)</c> is served n times.</summary>
+/// <summary>Thread-safe FIFO of scripted replies; a reply with <c>Times = n</c> is served n times.</summary>
 internal sealed class ScriptQueue
 {
-    private readonly Lock _gate = new();
+    private readonly object _gate = new();
     private readonly LinkedList<(ScriptedReply Reply, int Remaining)> _items = new();
 
     public int Count
@@ -21,7 +21,7 @@ internal sealed class ScriptQueue
     {
         lock (_gate)
         {
-            _items.AddLast((reply, reply.Count));
+            _items.AddLast((reply, reply.Times));
         }
     }
 

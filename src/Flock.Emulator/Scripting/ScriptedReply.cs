@@ -1,97 +1,134 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Flock.Emulator;
 
-/// <summary>A scripted answer for the next request: build one with a static factory, then refine it with the fluent <c>With…</c> modifiers.</summary>
+/// <summary>
+/// A scripted answer for the next request: made by a static factory, refined with <c>with</c>, e.g.
+/// <c>ScriptedReply.Text("Hi") with { ChunkSize = 2, Times = 3 }</c>.
+/// </summary>
 /// <remarks>
-/// Instances are immutable: every modifier returns a new reply. Stream faults (<see cref="FailMidStream"/>, <see cref="CutMidStream"/>,
-/// <see cref="WithInvalidChunk"/>, <see cref="StallMidStream"/>, <see cref="WithoutDone"/>, keep-alives, CRLF, chunk size) only apply
-/// to streaming requests; a non-streaming request uses the content, delay, status and headers.
+/// Stream-only settings (faults, keep-alives, CRLF, chunk size and timing) are ignored by a non-streaming request, which uses
+/// the content, <see cref="Delay"/>, status and headers. Every delay runs on the emulator's <see cref="FlockEmulatorOptions.TimeProvider"/>.
 /// </remarks>
-public sealed class ScriptedReply
+public sealed record ScriptedReply
 {
-    private ScriptedReply(ScriptedReplyKind kind)
-    {
-        Kind = kind;
-    }
+    // Shared, so that two replies built alike are equal as records.
+    private static readonly string[] DefaultReasoningFields = ["reasoning_content"];
+
+    private ScriptedReply(ScriptedReplyKind kind) => Kind = kind;
 
     internal ScriptedReplyKind Kind { get; }
 
-    internal string? Content { get; private set; }
+    internal int Status { get; private init; } = 200;
 
-    internal string? ReasoningText { get; private set; }
+    internal string? ErrorMessage { get; private init; }
 
-    internal IReadOnlyList<ScriptedToolCall> Calls { get; private set; } = [];
+    internal string? ErrorType { get; private init; }
 
-    internal int Status { get; private set; } = 200;
+    internal string? ErrorParam { get; private init; }
 
-    internal string? ErrorMessage { get; private set; }
+    internal string? ContentType { get; private init; }
 
-    internal string? ErrorType { get; private set; }
+    internal string? RawText { get; private init; }
 
-    internal string? ErrorParam { get; private set; }
+    internal Uri? Location { get; private init; }
 
-    internal string? ContentType { get; private set; }
+    internal IReadOnlyList<StreamFault> Faults { get; private init; } = [];
 
-    internal string? RawText { get; private set; }
+    /// <summary>The assistant's text (null with tool calls only).</summary>
+    public string? Content { get; init; }
 
-    internal Uri? Location { get; private set; }
+    /// <summary>Thinking text sent before the content or tool calls, in the form <see cref="ReasoningStyle"/> says.</summary>
+    public string? ReasoningText { get; init; }
 
-    internal IReadOnlyList<KeyValuePair<string, string>> ExtraHeaders { get; private set; } = [];
+    /// <summary>How reasoning is sent; null uses the model's own form (a field for most models, think tags for the tag models).</summary>
+    public ReasoningStyle? ReasoningStyle { get; init; }
 
-    internal TimeSpan Delay { get; private set; }
+    /// <summary>The message fields that carry reasoning in <see cref="Flock.Emulator.ReasoningStyle.Field"/> style; default <c>reasoning_content</c>.</summary>
+    public IReadOnlyList<string> ReasoningFields
+    {
+        get;
+        init => field = value is { Count: > 0 } && value.All(f => !string.IsNullOrWhiteSpace(f))
+            ? value.ToArray()
+            : throw new ArgumentException("Give at least one non-empty field name.", nameof(ReasoningFields));
+    } = DefaultReasoningFields;
 
-    internal int? ChunkChars { get; private set; }
+    /// <summary>Function calls returned with finish reason <c>tool_calls</c>.</summary>
+    public IReadOnlyList<ScriptedToolCall> Calls { get; init; } = [];
 
-    internal bool KeepAlives { get; private set; }
+    /// <summary>Overrides the finish reason of every choice (e.g. <c>length</c>, <c>content_filter</c>).</summary>
+    public string? FinishReason { get; init; }
 
-    internal bool CrLf { get; private set; }
+    /// <summary>Overrides the computed <c>prompt_tokens</c>.</summary>
+    public int? PromptTokens { get => field; init => field = NotNegative(value, nameof(PromptTokens)); }
 
-    internal string? MidStreamError { get; private set; }
+    /// <summary>Overrides the computed <c>completion_tokens</c>.</summary>
+    public int? CompletionTokens { get => field; init => field = NotNegative(value, nameof(CompletionTokens)); }
 
-    internal int? MidStreamErrorAfter { get; private set; }
+    /// <summary>Overrides the <c>x-litellm-response-cost</c> header (USD) that is otherwise computed from the model's prices.</summary>
+    public decimal? Cost { get => field; init => field = value is null or >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(Cost), value, "A cost cannot be negative."); }
 
-    internal bool MidStreamErrorThenDone { get; private set; }
+    /// <summary>Extra response headers, sent on success and failure alike.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
-    internal IReadOnlyList<string> ReasoningFields { get; private set; } = ["reasoning_content"];
+    /// <summary>Waits this long before the response starts (streaming or not).</summary>
+    public TimeSpan Delay { get => field; init => field = NotNegative(value, nameof(Delay)); }
 
-    internal bool VllmStyle { get; private set; }
+    /// <summary>Streaming: sends the headers at once, then waits this long before the first chunk (a slow first token).</summary>
+    public TimeSpan FirstChunkDelay { get => field; init => field = NotNegative(value, nameof(FirstChunkDelay)); }
 
-    internal bool SseQuirks { get; private set; }
+    /// <summary>Streaming: waits this long between chunks (a trickle).</summary>
+    public TimeSpan ChunkInterval { get => field; init => field = NotNegative(value, nameof(ChunkInterval)); }
 
-    internal bool Cut { get; private set; }
+    /// <summary>Streaming: this many characters of text per chunk; tool-call arguments are streamed in fragments of this size too.</summary>
+    public int? ChunkSize
+    {
+        get;
+        init => field = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(ChunkSize), value, "A chunk holds at least one character.");
+    }
 
-    internal int? CutAfter { get; private set; }
+    /// <summary>Streaming: sends a <c>: ping</c> SSE comment between chunks.</summary>
+    public bool KeepAlives { get; init; }
 
-    internal bool NoDone { get; private set; }
+    /// <summary>Streaming: ends lines with CRLF instead of LF.</summary>
+    public bool CrLf { get; init; }
 
-    internal bool InvalidChunk { get; private set; }
+    /// <summary>
+    /// Streaming: legal but unusual SSE framing — a leading BOM, <c>id:</c> and <c>event: message</c> lines, <c>data:</c>
+    /// without a space, and each chunk's JSON split over two <c>data:</c> lines.
+    /// </summary>
+    public bool SseQuirks { get; init; }
 
-    internal int? InvalidChunkAfter { get; private set; }
+    /// <summary>
+    /// Streaming: chunks as vLLM sends them — a separate first chunk <c>{"role":"assistant","content":""}</c>, explicit
+    /// <c>"logprobs":null</c> and <c>"finish_reason":null</c> on every chunk, <c>"stop_reason":null</c> on the finishing one.
+    /// </summary>
+    public bool VllmStyleChunks { get; init; }
 
-    internal TimeSpan? Stall { get; private set; }
+    /// <summary>Streaming: sends every chunk but never <c>data: [DONE]</c>.</summary>
+    public bool OmitDone { get; init; }
 
-    internal int? StallAfter { get; private set; }
-
-    internal string? FinishReason { get; private set; }
-
-    internal (int Prompt, int Completion)? Usage { get; private set; }
-
-    internal int Count { get; private set; } = 1;
+    /// <summary>Serves this reply for the next this-many requests instead of once.</summary>
+    public int Times
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Times), value, "A reply is served at least once.");
+    } = 1;
 
     /// <summary>An assistant message with this text content (finish reason <c>stop</c>).</summary>
     public static ScriptedReply Text(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return new ScriptedReply(ScriptedReplyKind.Completion) { Content = text };
+        return new(ScriptedReplyKind.Completion) { Content = text };
     }
 
-    /// <summary>A thinking-model answer: <paramref name="reasoning"/> in <c>reasoning_content</c>, then <paramref name="answer"/> as content.</summary>
+    /// <summary>A thinking model's answer: <paramref name="reasoning"/>, then <paramref name="answer"/> as content.</summary>
     public static ScriptedReply Reasoning(string reasoning, string answer)
     {
         ArgumentNullException.ThrowIfNull(reasoning);
         ArgumentNullException.ThrowIfNull(answer);
-        return new ScriptedReply(ScriptedReplyKind.Completion) { Content = answer, ReasoningText = reasoning };
+        return new(ScriptedReplyKind.Completion) { Content = answer, ReasoningText = reasoning };
     }
 
     /// <summary>One or more (parallel) function calls, finish reason <c>tool_calls</c>, no text content.</summary>
@@ -103,7 +140,7 @@ public sealed class ScriptedReply
             throw new ArgumentException("At least one tool call is needed.", nameof(calls));
         }
 
-        return new ScriptedReply(ScriptedReplyKind.Completion) { Calls = calls.ToArray() };
+        return new(ScriptedReplyKind.Completion) { Calls = calls.ToArray() };
     }
 
     /// <summary>Text content that is a JSON document (checked to parse, so a typo in a test fails early).</summary>
@@ -119,7 +156,7 @@ public sealed class ScriptedReply
             throw new ArgumentException($"ScriptedReply.Json needs valid JSON: {ex.Message}", nameof(json), ex);
         }
 
-        return new ScriptedReply(ScriptedReplyKind.Completion) { Content = json };
+        return new(ScriptedReplyKind.Completion) { Content = json };
     }
 
     /// <summary>An error before any output, in the proxy's shape <c>{"error":{"message","type","param","code":"&lt;status&gt;"}}</c>.</summary>
@@ -127,7 +164,7 @@ public sealed class ScriptedReply
     {
         CheckStatus(status);
         ArgumentNullException.ThrowIfNull(message);
-        return new ScriptedReply(ScriptedReplyKind.Error) { Status = status, ErrorMessage = message, ErrorType = type, ErrorParam = param };
+        return new(ScriptedReplyKind.Error) { Status = status, ErrorMessage = message, ErrorType = type, ErrorParam = param };
     }
 
     /// <summary>Any status with a verbatim body, e.g. a load balancer's HTML error page.</summary>
@@ -136,7 +173,7 @@ public sealed class ScriptedReply
         CheckStatus(status);
         ArgumentNullException.ThrowIfNull(contentType);
         ArgumentNullException.ThrowIfNull(body);
-        return new ScriptedReply(ScriptedReplyKind.Raw) { Status = status, ContentType = contentType, RawText = body };
+        return new(ScriptedReplyKind.Raw) { Status = status, ContentType = contentType, RawText = body };
     }
 
     /// <summary>A redirect (e.g. 307) with a <c>Location</c> header and an empty body.</summary>
@@ -148,72 +185,24 @@ public sealed class ScriptedReply
             throw new ArgumentOutOfRangeException(nameof(status), status, "A redirect status is 3xx.");
         }
 
-        return new ScriptedReply(ScriptedReplyKind.Redirect) { Status = status, Location = location };
+        return new(ScriptedReplyKind.Redirect) { Status = status, Location = location };
     }
-
-    /// <summary>Adds <c>retry-after: &lt;seconds&gt;</c> (rounded up to whole seconds).</summary>
-    public ScriptedReply WithRetryAfter(TimeSpan delay)
-    {
-        if (delay < TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(delay), delay, "Retry-After cannot be negative.");
-        }
-
-        var seconds = (long)Math.Ceiling(delay.TotalSeconds);
-        return WithHeader("retry-after", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>Adds <c>retry-after: &lt;HTTP date&gt;</c>.</summary>
-    public ScriptedReply WithRetryAfterDate(DateTimeOffset date) =>
-        WithHeader("retry-after", date.ToUniversalTime().ToString("r", System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Adds a response header.</summary>
     public ScriptedReply WithHeader(string name, string value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(value);
-        var copy = Clone();
-        copy.ExtraHeaders = [.. ExtraHeaders, new KeyValuePair<string, string>(name, value)];
-        return copy;
+        return this with { Headers = [.. Headers, new(name, value)] };
     }
 
-    /// <summary>Waits this long before the response starts (streaming or not).</summary>
-    public ScriptedReply WithDelay(TimeSpan delay)
-    {
-        if (delay < TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(delay), delay, "Delay cannot be negative.");
-        }
+    /// <summary>Adds <c>retry-after: &lt;seconds&gt;</c> (rounded up to whole seconds).</summary>
+    public ScriptedReply WithRetryAfter(TimeSpan delay) =>
+        WithHeader("retry-after", ((long)Math.Ceiling(NotNegative(delay, nameof(delay)).TotalSeconds)).ToString(CultureInfo.InvariantCulture));
 
-        var copy = Clone();
-        copy.Delay = delay;
-        return copy;
-    }
-
-    /// <summary>Streams this many characters of text per content chunk; tool-call arguments are streamed in fragments of this size too.</summary>
-    public ScriptedReply WithChunkSize(int chars)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(chars, 1);
-        var copy = Clone();
-        copy.ChunkChars = chars;
-        return copy;
-    }
-
-    /// <summary>Sends a <c>: ping</c> SSE comment between streamed chunks.</summary>
-    public ScriptedReply WithKeepAlives()
-    {
-        var copy = Clone();
-        copy.KeepAlives = true;
-        return copy;
-    }
-
-    /// <summary>Ends streamed lines with CRLF instead of LF.</summary>
-    public ScriptedReply WithCrLf()
-    {
-        var copy = Clone();
-        copy.CrLf = true;
-        return copy;
-    }
+    /// <summary>Adds <c>retry-after: &lt;HTTP date&gt;</c>.</summary>
+    public ScriptedReply WithRetryAfterDate(DateTimeOffset date) =>
+        WithHeader("retry-after", date.ToUniversalTime().ToString("r", CultureInfo.InvariantCulture));
 
     /// <summary>
     /// After some chunks (default: half of them, at least one; 0 = as the very first event) sends <c>data: {"error": {...}}</c>
@@ -222,129 +211,18 @@ public sealed class ScriptedReply
     public ScriptedReply FailMidStream(string message, int? afterChunks = null, bool thenDone = false)
     {
         ArgumentNullException.ThrowIfNull(message);
-        CheckAfter(afterChunks);
-        var copy = Clone();
-        copy.MidStreamError = message;
-        copy.MidStreamErrorAfter = afterChunks;
-        copy.MidStreamErrorThenDone = thenDone;
-        return copy;
+        return WithFault(new(StreamFaultKind.Error, CheckAfter(afterChunks), message, thenDone));
     }
 
-    /// <summary>Sends reasoning under these field names instead of <c>reasoning_content</c> (e.g. <c>"reasoning"</c>, or both).</summary>
-    public ScriptedReply WithReasoningFields(params string[] fieldNames)
-    {
-        ArgumentNullException.ThrowIfNull(fieldNames);
-        if (fieldNames.Length == 0 || fieldNames.Any(string.IsNullOrWhiteSpace))
-        {
-            throw new ArgumentException("Give at least one non-empty field name.", nameof(fieldNames));
-        }
-
-        var copy = Clone();
-        copy.ReasoningFields = fieldNames.ToArray();
-        return copy;
-    }
-
-    /// <summary>
-    /// Streams chunks the way vLLM does: a separate first chunk <c>{"role":"assistant","content":""}</c>, explicit
-    /// <c>"logprobs":null</c> and <c>"finish_reason":null</c> on every chunk, and <c>"stop_reason":null</c> on the finishing one.
-    /// </summary>
-    public ScriptedReply WithVllmStyleChunks()
-    {
-        var copy = Clone();
-        copy.VllmStyle = true;
-        return copy;
-    }
-
-    /// <summary>
-    /// Uses legal but unusual SSE framing: a leading BOM, <c>id:</c> and <c>event: message</c> lines, <c>data:</c> without a space,
-    /// and each chunk's JSON split over two <c>data:</c> lines.
-    /// </summary>
-    public ScriptedReply WithSseQuirks()
-    {
-        var copy = Clone();
-        copy.SseQuirks = true;
-        return copy;
-    }
-
-    /// <summary>After some chunks (default: half of them, at least one) aborts the connection.</summary>
-    public ScriptedReply CutMidStream(int? afterChunks = null)
-    {
-        CheckAfter(afterChunks);
-        var copy = Clone();
-        copy.Cut = true;
-        copy.CutAfter = afterChunks;
-        return copy;
-    }
-
-    /// <summary>Streams every chunk normally but never sends <c>data: [DONE]</c>.</summary>
-    public ScriptedReply WithoutDone()
-    {
-        var copy = Clone();
-        copy.NoDone = true;
-        return copy;
-    }
+    /// <summary>After some chunks (default: half of them, at least one) closes the connection without ending the response.</summary>
+    public ScriptedReply CutMidStream(int? afterChunks = null) => WithFault(new(StreamFaultKind.Cut, CheckAfter(afterChunks)));
 
     /// <summary>Inserts one <c>data: {not json</c> event after some chunks (default: half of them, at least one), then continues.</summary>
-    public ScriptedReply WithInvalidChunk(int? afterChunks = null)
-    {
-        CheckAfter(afterChunks);
-        var copy = Clone();
-        copy.InvalidChunk = true;
-        copy.InvalidChunkAfter = afterChunks;
-        return copy;
-    }
+    public ScriptedReply WithInvalidChunk(int? afterChunks = null) => WithFault(new(StreamFaultKind.InvalidChunk, CheckAfter(afterChunks)));
 
     /// <summary>Sends nothing for <paramref name="duration"/> after some chunks (default: half of them, at least one), then continues.</summary>
-    public ScriptedReply StallMidStream(TimeSpan duration, int? afterChunks = null)
-    {
-        if (duration < TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(duration), duration, "A stall cannot be negative.");
-        }
-
-        CheckAfter(afterChunks);
-        var copy = Clone();
-        copy.Stall = duration;
-        copy.StallAfter = afterChunks;
-        return copy;
-    }
-
-    /// <summary>Overrides the finish reason of every choice (e.g. <c>length</c>, <c>content_filter</c>).</summary>
-    public ScriptedReply WithFinishReason(string finishReason)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(finishReason);
-        var copy = Clone();
-        copy.FinishReason = finishReason;
-        return copy;
-    }
-
-    /// <summary>Overrides the computed usage (total is their sum).</summary>
-    public ScriptedReply WithUsage(int promptTokens, int completionTokens)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(promptTokens);
-        ArgumentOutOfRangeException.ThrowIfNegative(completionTokens);
-        var copy = Clone();
-        copy.Usage = (promptTokens, completionTokens);
-        return copy;
-    }
-
-    /// <summary>Adds <c>reasoning_content</c> before the content or tool calls.</summary>
-    public ScriptedReply WithReasoning(string reasoning)
-    {
-        ArgumentNullException.ThrowIfNull(reasoning);
-        var copy = Clone();
-        copy.ReasoningText = reasoning;
-        return copy;
-    }
-
-    /// <summary>Serves this reply for the next <paramref name="count"/> requests instead of once.</summary>
-    public ScriptedReply Times(int count)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        var copy = Clone();
-        copy.Count = count;
-        return copy;
-    }
+    public ScriptedReply StallMidStream(TimeSpan duration, int? afterChunks = null) =>
+        WithFault(new(StreamFaultKind.Stall, CheckAfter(afterChunks), Duration: NotNegative(duration, nameof(duration))));
 
     /// <inheritdoc />
     public override string ToString() => Kind switch
@@ -356,7 +234,7 @@ public sealed class ScriptedReply
         _ => $"Text({Content})",
     };
 
-    private ScriptedReply Clone() => (ScriptedReply)MemberwiseClone();
+    private ScriptedReply WithFault(StreamFault fault) => this with { Faults = [.. Faults, fault] };
 
     private static void CheckStatus(int status)
     {
@@ -366,13 +244,27 @@ public sealed class ScriptedReply
         }
     }
 
-    private static void CheckAfter(int? afterChunks)
-    {
-        if (afterChunks is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(afterChunks), afterChunks, "afterChunks cannot be negative.");
-        }
-    }
+    private static int? CheckAfter(int? afterChunks) =>
+        afterChunks is < 0 ? throw new ArgumentOutOfRangeException(nameof(afterChunks), afterChunks, "afterChunks cannot be negative.") : afterChunks;
+
+    private static TimeSpan NotNegative(TimeSpan value, string name) =>
+        value < TimeSpan.Zero ? throw new ArgumentOutOfRangeException(name, value, $"{name} cannot be negative.") : value;
+
+    private static int? NotNegative(int? value, string name) =>
+        value < 0 ? throw new ArgumentOutOfRangeException(name, value, $"{name} cannot be negative.") : value;
+}
+
+/// <summary>How a thinking model's reasoning reaches the client.</summary>
+public enum ReasoningStyle
+{
+    /// <summary>In a message field such as <c>reasoning_content</c> (a server with a reasoning parser).</summary>
+    Field,
+
+    /// <summary>Inside <c>content</c> as <c>&lt;think&gt;…&lt;/think&gt;</c> before the answer (no reasoning parser).</summary>
+    ThinkTags,
+
+    /// <summary>Inside <c>content</c>, followed only by a closing <c>&lt;/think&gt;</c> (Qwen3 thinking models without a parser).</summary>
+    ClosingThinkTag,
 }
 
 /// <summary>What a scripted reply produces.</summary>
@@ -383,3 +275,14 @@ internal enum ScriptedReplyKind
     Raw,
     Redirect,
 }
+
+internal enum StreamFaultKind
+{
+    Error,
+    Cut,
+    InvalidChunk,
+    Stall,
+}
+
+/// <summary>A fault placed before the chunk at <paramref name="After"/> (null: half of the chunks, at least one).</summary>
+internal sealed record StreamFault(StreamFaultKind Kind, int? After, string? Message = null, bool ThenDone = false, TimeSpan Duration = default);

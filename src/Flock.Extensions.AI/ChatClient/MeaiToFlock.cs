@@ -13,6 +13,7 @@ internal static class MeaiToFlock
 
     public static ChatRequest ToRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, bool streaming, IChatClient? client = null)
     {
+        RefuseWhatFlockCannotDo(options);
         var parameters = ToParameters(options);
         var model = options?.ModelId ?? defaultModelId ?? "";
         if (client is not null && options?.RawRepresentationFactory?.Invoke(client) is { } raw)
@@ -27,10 +28,14 @@ internal static class MeaiToFlock
             Messages = ToMessages(messages, includeReasoning),
         };
 
-        if (options?.Instructions is { Length: > 0 } instructions)
+        // Leading system messages, in this order: SK's system and developer prompts (template keys), MEAI's per-call instructions.
+        var leading = 0;
+        foreach (var prompt in (ReadOnlySpan<string?>)[parameters[ChatParameters.ChatSystemPrompt] as string, parameters[ChatParameters.ChatDeveloperPrompt] as string, options?.Instructions])
         {
-            // MEAI's per-call instructions: a system message ahead of the conversation.
-            request.Messages.Insert(0, new RequestMessage { Role = "system", Content = MessageContent.FromText(instructions) });
+            if (prompt is { Length: > 0 })
+            {
+                request.Messages.Insert(leading++, new RequestMessage { Role = "system", Content = MessageContent.FromText(prompt) });
+            }
         }
 
         parameters.WriteTo(request, streaming);
@@ -42,7 +47,10 @@ internal static class MeaiToFlock
         return request;
     }
 
-    /// <summary>Typed options first, then additional properties by their JSON names; unknown ones become provider extras.</summary>
+    /// <summary>
+    /// Typed options, then additional properties by their JSON names (they never replace a typed value); unknown ones become
+    /// provider extras.
+    /// </summary>
     public static ChatParameterValues ToParameters(ChatOptions? options)
     {
         var parameters = new ChatParameterValues();
@@ -59,32 +67,29 @@ internal static class MeaiToFlock
         parameters[ChatParameters.Seed] = options.Seed;
         parameters[ChatParameters.Stop] = options.StopSequences;
         parameters[ChatParameters.ResponseFormat] = options.ResponseFormat;
-        if (options.TopK is { } topK)
+        parameters[ChatParameters.TopK] = options.TopK;
+        switch (options.Reasoning?.Effort)
         {
-            parameters.Bind("top_k", topK);
+            case null:
+                break;
+            case ReasoningEffort.None:
+                // No thinking at all: Qwen3's switch (models that take an effort have no "none").
+                parameters[ChatParameters.EnableThinking] = false;
+                break;
+            case var effort:
+                parameters[ChatParameters.ReasoningEffort] = effort switch
+                {
+                    ReasoningEffort.Low => "low",
+                    ReasoningEffort.Medium => "medium",
+                    ReasoningEffort.High => "high",
+                    ReasoningEffort.ExtraHigh => "xhigh",
+                    _ => effort.ToString()!.ToLowerInvariant(),
+                };
+                break;
         }
 
-        if (options.Reasoning?.Effort is { } effort)
-        {
-            // MEAI's (and SK's ToChatOptions') home for "reasoning_effort"; an additional property of that name still wins.
-            parameters.Bind("reasoning_effort", effort switch
-            {
-                ReasoningEffort.None => "none",
-                ReasoningEffort.Low => "low",
-                ReasoningEffort.Medium => "medium",
-                ReasoningEffort.High => "high",
-                ReasoningEffort.ExtraHigh => "xhigh",
-                _ => effort.ToString(),
-            });
-        }
-
-        if (options.AdditionalProperties is { } extra)
-        {
-            foreach (var (key, value) in extra)
-            {
-                parameters.Bind(key, value);
-            }
-        }
+        // Additional properties are template keys: typed members win over them (one rule for both stacks).
+        parameters.BindAll(options.AdditionalProperties);
 
         return parameters;
     }
@@ -117,8 +122,27 @@ internal static class MeaiToFlock
             }
             else
             {
-                parameters.Bind(key, value);
+                parameters.Bind(key, value, ParameterSource.Raw);
             }
+        }
+    }
+
+    /// <summary>
+    /// Options that only a stateful or hosted service can honour: Flock keeps no conversations and runs nothing in the
+    /// background, so a call that depends on them is refused before anything is sent rather than answered without them.
+    /// (<see cref="ChatOptions.AllowBackgroundResponses"/> only allows; a foreground answer honours it, so it is ignored.)
+    /// </summary>
+    private static void RefuseWhatFlockCannotDo(ChatOptions? options)
+    {
+        if (options?.ConversationId is { } conversation)
+        {
+            throw new NotSupportedException(
+                $"ChatOptions.ConversationId ('{conversation}') asks the service to keep the conversation; Flock keeps none. Send the whole history with each call instead.");
+        }
+
+        if (options?.ContinuationToken is not null)
+        {
+            throw new NotSupportedException("ChatOptions.ContinuationToken continues a background response; Flock answers in the foreground only and returns no continuation token.");
         }
     }
 
@@ -150,11 +174,14 @@ internal static class MeaiToFlock
                     builder.AddText(text.Text);
                     break;
                 case DataContent data when data.HasTopLevelMediaType("image"):
-                    builder.AddImage(data.Uri);
+                    builder.AddImage(data.Uri, ImageDetail(data));
                     break;
                 case UriContent uri when uri.HasTopLevelMediaType("image"):
-                    builder.AddImage(uri.Uri.AbsoluteUri);
+                    builder.AddImage(uri.Uri.AbsoluteUri, ImageDetail(uri));
                     break;
+                case DataContent or UriContent or HostedFileContent:
+                    // Audio, PDF and other files have no form in Flock's chat API: refuse rather than send the text alone.
+                    throw Unsupported(contents[i]);
                 case FunctionCallContent call:
                     builder.AddToolCall(call.CallId, call.Name, SettingValues.ToJsonText("arguments", call.Arguments ?? EmptyArguments));
                     break;
@@ -165,6 +192,12 @@ internal static class MeaiToFlock
                 case TextReasoningContent { Text.Length: > 0 } reasoning when includeReasoning:
                     builder.AddReasoning(reasoning.Text);
                     break;
+                case TextContent or TextReasoningContent or UsageContent or ErrorContent:
+                    // Empty text; reasoning not asked back; usage and past errors describe calls, they are not conversation.
+                    break;
+                case var other when other.GetType() != typeof(AIContent):
+                    // Any other content (approvals, hosted tool calls, vector stores…) has no form on Flock's wire.
+                    throw Unsupported(other);
             }
         }
 
@@ -175,6 +208,25 @@ internal static class MeaiToFlock
     }
 
     private static readonly Dictionary<string, object?> EmptyArguments = [];
+
+    /// <summary>An image's detail level (<c>low</c>, <c>high</c>, <c>auto</c>) from its <c>detail</c> additional property, sent as <c>image_url.detail</c>.</summary>
+    private static string? ImageDetail(AIContent image) =>
+        image.AdditionalProperties?.TryGetValue("detail", out var detail) is true ? SettingValues.ToText("detail", detail is Enum e ? e.ToString().ToLowerInvariant() : detail) : null;
+
+    private static NotSupportedException Unsupported(AIContent content)
+    {
+        var mediaType = content switch
+        {
+            DataContent data => data.MediaType,
+            UriContent uri => uri.MediaType,
+            HostedFileContent file => file.MediaType ?? "a hosted file",
+            _ => content.GetType().Name,
+        };
+
+        return new NotSupportedException(
+            $"A message holds {mediaType} content ({content.GetType().Name}); Flock's chat API takes text and images only, so nothing was sent. " +
+            "Send the content as text, or as an image (image/*).");
+    }
 
     /// <summary>A tool result as the text of a <c>tool</c> message: strings as they are, anything else as JSON.</summary>
     public static string ResultText(object? result, Exception? exception) => result switch
@@ -191,10 +243,10 @@ internal static class MeaiToFlock
         {
             foreach (var tool in tools)
             {
-                if (tool is AIFunctionDeclaration function)
-                {
-                    (request.Tools ??= []).Add(ToTool(function, function.Name));
-                }
+                var function = tool as AIFunctionDeclaration
+                    ?? throw new NotSupportedException(
+                        $"The tool '{tool.Name}' ({tool.GetType().Name}) runs on the provider's side; Flock only takes functions (AIFunction) as tools, so nothing was sent.");
+                (request.Tools ??= []).Add(ToTool(function, function.Name, StrictSchemas.Requested(function.AdditionalProperties) ?? request.StrictSchemas));
             }
         }
 
@@ -214,13 +266,16 @@ internal static class MeaiToFlock
     }
 
     /// <summary>A function offered as a tool under <paramref name="name"/>.</summary>
-    public static RequestTool ToTool(AIFunctionDeclaration function, string name) => new()
+    /// <remarks>A strict tool (<paramref name="strict"/>) says <c>strict: true</c> and has its schema made strict.</remarks>
+    public static RequestTool ToTool(AIFunctionDeclaration function, string name, bool strict = false) => new()
     {
         Function = new FunctionDefinition
         {
             Name = name,
             Description = string.IsNullOrEmpty(function.Description) ? null : function.Description,
-            Parameters = function.JsonSchema.ValueKind == JsonValueKind.Object ? WithoutSkConditionKeyword(function.JsonSchema, function.Description) : EmptyObjectSchema,
+            Parameters = function.JsonSchema.ValueKind != JsonValueKind.Object ? EmptyObjectSchema
+                : WithoutSkConditionKeyword(strict ? StrictSchemas.FunctionSchema(function) : function.JsonSchema, function.Description),
+            Strict = strict ? true : null,
         },
     };
 

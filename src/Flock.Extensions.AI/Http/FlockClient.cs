@@ -96,6 +96,7 @@ public sealed partial class FlockClient
     internal async Task<ChatCompletion> CompleteAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         Prepare(request, stream: false);
+        await PreflightAsync(request, cancellationToken).ConfigureAwait(false);
         using var body = PooledJsonBody.Create(request, FlockJsonContext.Default.ChatRequest);
         LogRequest(request, body, stream: false);
         var (completion, status, elapsed) = await SendJsonAsync(HttpMethod.Post, _chatUri, body, FlockJsonContext.Default.ChatCompletion, cancellationToken).ConfigureAwait(false);
@@ -161,6 +162,7 @@ public sealed partial class FlockClient
     internal async IAsyncEnumerable<StreamChunk> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Prepare(request, stream: true);
+        await PreflightAsync(request, cancellationToken).ConfigureAwait(false);
         using var scope = new CallScope(_options.RequestTimeout, _options.StreamIdleTimeout, cancellationToken);
         // The pooled body lives as long as the response: the handler may still be sending it when headers arrive.
         using var body = PooledJsonBody.Create(request, FlockJsonContext.Default.ChatRequest);
@@ -267,6 +269,7 @@ public sealed partial class FlockClient
 
         request.Stream = stream ? true : null;
         RequestValidator.Validate(request);
+        WarnAboutLikelyTypos(request);
     }
 
     private void LogRequest(ChatRequest request, PooledJsonBody body, bool stream)

@@ -49,6 +49,19 @@ public sealed class FlockOptions
     /// </summary>
     public bool EnableSensitiveTelemetryData { get; set; }
 
+    /// <summary>
+    /// How thinking text left inside answers (<c>&lt;think&gt;…&lt;/think&gt;</c>) is split from them when a call does not say
+    /// (<c>think_tags</c>); default <see cref="FlockThinkTags.Auto"/>.
+    /// </summary>
+    public FlockThinkTags ThinkTags { get; set; } = FlockThinkTags.Auto;
+
+    /// <summary>
+    /// Checks each chat request against the model catalogue (<c>GET /model/info</c>, fetched once per client) before sending:
+    /// <c>max_tokens</c> above the model's output limit, images to a model without vision, tools to a model without
+    /// function calling, a JSON schema to a model without schema support. Off by default; unknown capabilities are allowed.
+    /// </summary>
+    public bool ValidateAgainstModelInfo { get; set; }
+
     /// <summary>Returns a copy (used so that a caller's later changes do not affect a running client).</summary>
     public FlockOptions Clone() => (FlockOptions)MemberwiseClone();
 

@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Flock stream completed: model={Model} duration={DurationMs}ms chunks={Chunks} promptTokens={PromptTokens} completionTokens={CompletionTokens}")]
     public static partial void StreamCompleted(ILogger logger, string? model, long durationMs, int chunks, int? promptTokens, int? completionTokens);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "The request field '{Key}' is not a Flock parameter and is sent to the model server as it is; did you mean {Meant}?")]
+    public static partial void LikelyMisspelledParameter(ILogger logger, string key, string meant);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "The Flock model catalogue could not be read, so this call is not checked against it: {Error}")]
+    public static partial void CatalogueUnavailable(ILogger logger, string error);
 }

@@ -151,7 +151,85 @@ internal static class ChatParameters
 
     /// <summary>The answer's format, in any form <see cref="ResponseFormats"/> reads.</summary>
     public static readonly ChatParameter ResponseFormat = new(
-        "response_format", static (_, value) => value, null, static (v, r) => r.ResponseFormat = ResponseFormats.ToWire(v));
+        "response_format",
+        static (_, value) => value,
+        null,
+        static (v, r) => r.ResponseFormat = r.StrictSchemas ? StrictSchemas.ResponseFormat(ResponseFormats.ToWire(v)) : ResponseFormats.ToWire(v));
+
+    /// <summary>vLLM's top-k sampling: -1 (off) or at least 1 of the most likely tokens.</summary>
+    public static readonly ChatParameter TopK = new(
+        "top_k",
+        static (name, value) => SettingValues.ToInt32(name, value),
+        static (name, value) =>
+        {
+            if ((int)value is < -1 or 0)
+            {
+                throw new ArgumentOutOfRangeException(name, value, "top_k must be -1 (no limit) or at least 1.");
+            }
+        },
+        static (v, r) => r.TopK = (int)v);
+
+    /// <summary>vLLM's min-p sampling, 0 to 1.</summary>
+    public static readonly ChatParameter MinP = Number("min_p", 0, 1, static (v, r) => r.MinP = v);
+
+    /// <summary>vLLM's repetition penalty, greater than 0 (1 is none).</summary>
+    public static readonly ChatParameter RepetitionPenalty = new(
+        "repetition_penalty",
+        static (name, value) => SettingValues.ToDouble(name, value),
+        static (name, value) =>
+        {
+            var v = (double)value;
+            if (double.IsNaN(v) || double.IsInfinity(v) || v <= 0)
+            {
+                throw new ArgumentOutOfRangeException(name, v, "repetition_penalty must be greater than 0 (1 means no penalty).");
+            }
+        },
+        static (v, r) => r.RepetitionPenalty = (double)v);
+
+    /// <summary>How hard a reasoning model thinks (<c>low</c>, <c>medium</c>, <c>high</c>…), passed to the model server as it is.</summary>
+    public static readonly ChatParameter ReasoningEffort = new(
+        "reasoning_effort", static (name, value) => SettingValues.ToText(name, value), null, static (v, r) => r.ReasoningEffort = (string)v);
+
+    /// <summary>Arguments of the model's chat template, e.g. Qwen3's <c>{"enable_thinking": false}</c>.</summary>
+    public static readonly ChatParameter ChatTemplateKwargs = new(
+        "chat_template_kwargs",
+        static (name, value) => SettingValues.ToObject(name, value),
+        null,
+        static (v, r) =>
+        {
+            var kwargs = r.ChatTemplateKwargs ??= [];
+            foreach (var (key, item) in (IDictionary<string, object?>)v)
+            {
+                kwargs[key] = SettingValues.ToJsonElement("chat_template_kwargs." + key, item);
+            }
+        },
+        static v => new Dictionary<string, object?>((IDictionary<string, object?>)v));
+
+    /// <summary>Qwen3's thinking switch, sent as <c>chat_template_kwargs.enable_thinking</c> (it wins over the same key there).</summary>
+    public static readonly ChatParameter EnableThinking = new(
+        "enable_thinking",
+        static (name, value) => SettingValues.ToBoolean(name, value),
+        null,
+        static (v, r) => (r.ChatTemplateKwargs ??= [])["enable_thinking"] = SettingValues.ToJsonElement("enable_thinking", v));
+
+    /// <summary>A system message put ahead of the conversation (SK's <c>ChatSystemPrompt</c>); the connector's, not a body field.</summary>
+    public static readonly ChatParameter ChatSystemPrompt = new(
+        "chat_system_prompt", static (name, value) => SettingValues.ToText(name, value), null, null);
+
+    /// <summary>SK's <c>ChatDeveloperPrompt</c>: sent as a system message after <see cref="ChatSystemPrompt"/> (open models have no developer role).</summary>
+    public static readonly ChatParameter ChatDeveloperPrompt = new(
+        "chat_developer_prompt", static (name, value) => SettingValues.ToText(name, value), null, null);
+
+    /// <summary>How thinking text inside the answer is split from it (<see cref="FlockThinkTags"/>); the connector's, not a body field.</summary>
+    public static readonly ChatParameter ThinkTags = new(
+        "think_tags", static (name, value) => SettingValues.ToEnum<FlockThinkTags>(name, value), null, null);
+
+    /// <summary>
+    /// MEAI's strictness hint (<c>strictJsonSchema</c>, also read as <c>strict</c>): <c>strict: true</c> in a JSON schema
+    /// response format and on function tools, never a body field of its own.
+    /// </summary>
+    public static readonly ChatParameter StrictJsonSchema = new(
+        "strictJsonSchema", static (name, value) => SettingValues.ToBoolean(name, value), null, static (v, r) => r.StrictSchemas = (bool)v);
 
     /// <summary>Sends earlier turns' reasoning back as <c>reasoning_content</c>: the connector's switch, not a request field.</summary>
     public static readonly ChatParameter IncludeReasoningInHistory = new(
@@ -161,10 +239,42 @@ internal static class ChatParameters
     public static readonly ChatParameter[] All =
     [
         Temperature, TopP, MaxTokens, N, BestOf, FrequencyPenalty, PresencePenalty, LogitBias, Logprobs, Seed, Stop, User,
-        StreamOptions, ResponseFormat, IncludeReasoningInHistory,
+        StreamOptions, StrictJsonSchema, ResponseFormat, TopK, MinP, RepetitionPenalty, ReasoningEffort, ChatTemplateKwargs, EnableThinking,
+        ChatSystemPrompt, ChatDeveloperPrompt, ThinkTags, IncludeReasoningInHistory,
     ];
 
+    /// <summary>
+    /// Other names prompt templates and other connectors (SK's OpenAI settings) use for the same parameters. A value under
+    /// the parameter's own name wins over one under an alias.
+    /// </summary>
+    public static readonly FrozenDictionary<string, ChatParameter> Aliases = new Dictionary<string, ChatParameter>
+    {
+        ["stop_sequences"] = Stop,
+        ["max_completion_tokens"] = MaxTokens,
+        ["token_selection_biases"] = LogitBias,
+        ["strict"] = StrictJsonSchema,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Request fields model servers behind the proxy are known to accept beyond this table (vLLM sampling and guided
+    /// decoding, LiteLLM's own): never reported as a likely misspelling.
+    /// </summary>
+    public static readonly FrozenSet<string> KnownServerFields = new[]
+    {
+        "min_tokens", "length_penalty", "ignore_eos", "skip_special_tokens", "spaces_between_special_tokens", "use_beam_search",
+        "include_stop_str_in_output", "stop_token_ids", "bad_words", "allowed_token_ids", "prompt_logprobs", "truncate_prompt_tokens",
+        "guided_json", "guided_regex", "guided_choice", "guided_grammar", "guided_decoding_backend", "guided_whitespace_pattern",
+        "structured_outputs", "chat_template", "add_generation_prompt", "continue_final_message", "add_special_tokens",
+        "documents", "echo", "priority", "request_id", "return_tokens_as_token_ids", "kv_transfer_params", "vllm_xargs",
+        "metadata", "tags", "mock_response", "fallbacks", "num_retries", "timeout", "caching", "thinking", "reasoning",
+        "service_tier", "store", "modalities", "prediction", "audio", "web_search_options", "parallel_tool_calls", "functions",
+        "function_call", "top_a", "typical_p", "tfs", "mirostat", "dynatemp_range", "smoothing_factor",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
     private static readonly FrozenDictionary<string, ChatParameter> ByName = CreateIndex();
+
+    /// <summary>Every key binding understands: the parameters' JSON names, their aliases, <c>top_logprobs</c> and <c>extra_body</c>.</summary>
+    public static IEnumerable<string> Names => ByName.Keys.Concat(Aliases.Keys).Append("top_logprobs").Append("extra_body");
 
     /// <summary>Finds a parameter by its JSON name.</summary>
     public static bool TryFind(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ChatParameter? parameter) =>

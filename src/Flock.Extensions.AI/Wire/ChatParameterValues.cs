@@ -2,69 +2,142 @@ using System.Text.Json;
 
 namespace Flock.Extensions.AI.Wire;
 
+/// <summary>Where a value came from; a value from a higher source is never replaced by one from a lower source.</summary>
+internal enum ParameterSource : byte
+{
+    /// <summary>A key no parameter models, outside <c>extra_body</c>: a provider extra.</summary>
+    Extra,
+
+    /// <summary>A field of <c>extra_body</c>, flattened into the body.</summary>
+    ExtraBody,
+
+    /// <summary>A template key under another connector's name (<c>stop_sequences</c>, <c>max_completion_tokens</c>…).</summary>
+    Alias,
+
+    /// <summary>A template key under the parameter's own JSON name (prompt templates, ExtensionData, AdditionalProperties).</summary>
+    Template,
+
+    /// <summary>A typed property (SK settings) or a typed ChatOptions member.</summary>
+    Typed,
+
+    /// <summary>A field of the body returned by <c>ChatOptions.RawRepresentationFactory</c>: the caller's last word.</summary>
+    Raw,
+}
+
 /// <summary>
 /// The parameter values of one request, by <see cref="ChatParameter"/>, plus provider extras (keys the table does not know,
 /// sent as they are). Built from MEAI options or SK settings, validated and written onto the wire by the table alone.
+/// One precedence rule applies whatever the stack: typed settings win over template keys, which win over
+/// <c>extra_body</c>, which wins over other unknown keys (<see cref="ParameterSource"/>).
 /// </summary>
 internal sealed class ChatParameterValues
 {
     private readonly object?[] _values = new object?[ChatParameters.All.Length];
+    private readonly ParameterSource[] _sources = new ParameterSource[ChatParameters.All.Length];
+    private Dictionary<string, (object? Value, ParameterSource Source)>? _extras;
+
+    // "logprobs": true asks for log probabilities without a count; a "top_logprobs" count then fills it in whatever its source.
+    private bool _logprobsWithoutCount;
 
     /// <summary>Keys no parameter models, in the order given: sent to the server as they are.</summary>
-    public Dictionary<string, object?>? Extras { get; private set; }
+    public IEnumerable<KeyValuePair<string, object?>> Extras =>
+        _extras is null ? [] : _extras.Select(static e => KeyValuePair.Create(e.Key, e.Value.Value));
 
-    /// <summary>The value of <paramref name="parameter"/>, or null when unset.</summary>
+    /// <summary>The value of <paramref name="parameter"/>, or null when unset. Setting it is a typed setting.</summary>
     public object? this[ChatParameter parameter]
     {
         get => _values[parameter.Index];
-        set => _values[parameter.Index] = value;
+        set => Set(parameter, value, ParameterSource.Typed);
     }
 
-    /// <summary>Whether any parameter or extra is set.</summary>
-    public bool IsEmpty => Extras is null && Array.TrueForAll(_values, static v => v is null);
+    /// <summary>Sets a value unless one from a higher source is already there (a null value from a source unsets it).</summary>
+    public void Set(ChatParameter parameter, object? value, ParameterSource source)
+    {
+        if (_values[parameter.Index] is not null && _sources[parameter.Index] > source)
+        {
+            return;
+        }
 
-    /// <summary>Sets a parameter by JSON name from a loosely typed value; returns false (and sets nothing) for an unknown key.</summary>
-    /// <exception cref="ArgumentException">The key is known and the value has the wrong type.</exception>
-    public bool TryBind(string key, object? value)
+        if (parameter == ChatParameters.Logprobs)
+        {
+            _logprobsWithoutCount = false;
+        }
+
+        _values[parameter.Index] = value;
+        _sources[parameter.Index] = source;
+    }
+
+    /// <summary>
+    /// Binds a loosely typed value by key: a parameter's JSON name or alias (read into its type), <c>extra_body</c> (each
+    /// field bound below template keys), or any other key as a provider extra. A null value for an unknown key is not sent.
+    /// </summary>
+    /// <exception cref="ArgumentException">A known key holds a value of the wrong type.</exception>
+    public void Bind(string key, object? value, ParameterSource source = ParameterSource.Template)
     {
         if (key == "top_logprobs")
         {
-            // The chat wire's name for the count; the document's integer "logprobs" is the same setting.
-            _values[ChatParameters.Logprobs.Index] = ChatParameters.Logprobs.Read(value);
-            return true;
-        }
+            // The chat wire's name for the count; the API document's integer "logprobs" is the same setting.
+            var count = ChatParameters.Logprobs.Read(value);
+            if (_logprobsWithoutCount && count is not null)
+            {
+                _values[ChatParameters.Logprobs.Index] = count;
+                _logprobsWithoutCount = false;
+                return;
+            }
 
-        if (!ChatParameters.TryFind(key, out var parameter))
+            Set(ChatParameters.Logprobs, count, source);
+        }
+        else if (ChatParameters.TryFind(key, out var parameter))
+        {
+            BindKnown(parameter, value, source);
+        }
+        else if (ChatParameters.Aliases.TryGetValue(key, out var aliased))
+        {
+            BindKnown(aliased, value, source == ParameterSource.Template ? ParameterSource.Alias : source);
+        }
+        else if (key == "extra_body" && source >= ParameterSource.Template)
+        {
+            foreach (var (field, item) in SettingValues.ToObject(key, value) ?? new Dictionary<string, object?>())
+            {
+                Bind(field, item, ParameterSource.ExtraBody);
+            }
+        }
+        else if (value is not null and not JsonElement { ValueKind: JsonValueKind.Null })
+        {
+            var extras = _extras ??= [];
+            // Unknown keys rank below extra_body, unless they come from the caller's raw body.
+            var rank = source is ParameterSource.ExtraBody or ParameterSource.Raw ? source : ParameterSource.Extra;
+            if (!extras.TryGetValue(key, out var existing) || existing.Source <= rank)
+            {
+                extras[key] = (value, rank);
+            }
+        }
+    }
+
+    /// <summary>Binds a key the table understands (as <see cref="Bind"/>) and returns true; returns false, binding nothing, for any other key.</summary>
+    public bool TryBind(string key, object? value, ParameterSource source = ParameterSource.Template)
+    {
+        if (key is not ("top_logprobs" or "extra_body") && !ChatParameters.TryFind(key, out _) && !ChatParameters.Aliases.ContainsKey(key))
         {
             return false;
         }
 
-        if (parameter == ChatParameters.Logprobs && SettingValues.ToBooleanOrNull(value) is { } enabled)
-        {
-            // The chat wire's boolean form: true keeps a count already set (from "top_logprobs"), false turns it off.
-            _values[parameter.Index] = enabled ? _values[parameter.Index] ?? 0 : null;
-            return true;
-        }
-
-        _values[parameter.Index] = parameter.Read(value);
+        Bind(key, value, source);
         return true;
     }
 
-    /// <summary>Sets a known key, or keeps an unknown one as a provider extra (a null value removes it).</summary>
-    public void Bind(string key, object? value)
+    /// <summary>Binds every pair (e.g. SK's ExtensionData or MEAI's AdditionalProperties) from one source.</summary>
+    public void BindAll(IEnumerable<KeyValuePair<string, object?>>? pairs, ParameterSource source = ParameterSource.Template)
     {
-        if (TryBind(key, value))
+        if (pairs is null)
         {
             return;
         }
 
-        if (value is null)
+        foreach (var (key, value) in pairs)
         {
-            Extras?.Remove(key);
-            return;
+            Bind(key, value, source);
         }
-
-        (Extras ??= [])[key] = value;
     }
 
     /// <summary>A copy that shares nothing mutable (lists and maps are copied).</summary>
@@ -74,9 +147,11 @@ internal sealed class ChatParameterValues
         foreach (var parameter in ChatParameters.All)
         {
             copy._values[parameter.Index] = parameter.Copy(_values[parameter.Index]);
+            copy._sources[parameter.Index] = _sources[parameter.Index];
         }
 
-        copy.Extras = Extras is null ? null : new Dictionary<string, object?>(Extras);
+        copy._extras = _extras is null ? null : new(_extras);
+        copy._logprobsWithoutCount = _logprobsWithoutCount;
         return copy;
     }
 
@@ -102,13 +177,34 @@ internal sealed class ChatParameterValues
             (request.StreamOptions ??= new StreamOptions()).IncludeUsage ??= true;
         }
 
-        if (Extras is { Count: > 0 } extras)
+        if (_extras is { Count: > 0 } extras)
         {
             request.Extra ??= new Dictionary<string, JsonElement>(extras.Count);
-            foreach (var (key, value) in extras)
+            foreach (var (key, (value, _)) in extras)
             {
                 request.Extra[key] = SettingValues.ToJsonElement(key, value);
             }
         }
+    }
+
+    private void BindKnown(ChatParameter parameter, object? value, ParameterSource source)
+    {
+        if (parameter == ChatParameters.Logprobs && SettingValues.ToBooleanOrNull(value) is { } enabled)
+        {
+            // The chat wire's boolean form: true keeps a count already set (from "top_logprobs"), false turns it off.
+            if (!enabled)
+            {
+                Set(parameter, null, source);
+            }
+            else if (_values[parameter.Index] is null)
+            {
+                Set(parameter, 0, source);
+                _logprobsWithoutCount = true;
+            }
+
+            return;
+        }
+
+        Set(parameter, parameter.Read(value), source);
     }
 }

@@ -31,6 +31,16 @@ internal sealed class ChatRequest
     [JsonPropertyName("parallel_tool_calls")] public bool? ParallelToolCalls { get; set; }
     [JsonPropertyName("response_format")] public JsonElement? ResponseFormat { get; set; }
 
+    // Passed through the proxy to vLLM-served models (not in the API document; documented as server-dependent).
+    [JsonPropertyName("top_k")] public int? TopK { get; set; }
+    [JsonPropertyName("min_p")] public double? MinP { get; set; }
+    [JsonPropertyName("repetition_penalty")] public double? RepetitionPenalty { get; set; }
+    [JsonPropertyName("reasoning_effort")] public string? ReasoningEffort { get; set; }
+    [JsonPropertyName("chat_template_kwargs")] public Dictionary<string, JsonElement>? ChatTemplateKwargs { get; set; }
+
+    /// <summary>Whether JSON schemas go out strict (the caller's strictness hint); not a body field.</summary>
+    [JsonIgnore] public bool StrictSchemas { get; set; }
+
     /// <summary>Provider extras the settings do not model, written into the body as they are.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }

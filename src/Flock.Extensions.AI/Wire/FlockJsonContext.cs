@@ -12,6 +12,7 @@ namespace Flock.Extensions.AI.Wire;
 [JsonSerializable(typeof(ChatCompletion))]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(ModelInfoList))]
 [JsonSerializable(typeof(ImageRequest))]
 [JsonSerializable(typeof(ImageResponse))]
 [JsonSerializable(typeof(List<ContentPart>))]

@@ -17,7 +17,7 @@ internal struct MessageBuilder
         _text = _text is null ? text : _text + text;
     }
 
-    public void AddImage(string url)
+    public void AddImage(string url, string? detail = null)
     {
         if (_parts is null)
         {
@@ -25,7 +25,7 @@ internal struct MessageBuilder
             _parts = _text is null ? [] : [new ContentPart { Type = "text", Text = _text }];
         }
 
-        _parts.Add(new ContentPart { Type = "image_url", ImageUrl = new ImageUrl { Url = url } });
+        _parts.Add(new ContentPart { Type = "image_url", ImageUrl = new ImageUrl { Url = url, Detail = detail } });
     }
 
     public void AddToolCall(string? id, string name, string arguments) =>

@@ -79,6 +79,63 @@ internal static class SettingValues
         _ => throw WrongType(key, value, "a string"),
     };
 
+    /// <summary>A JSON object, node or any dictionary, as a dictionary of its members (values left as they are).</summary>
+    public static IDictionary<string, object?>? ToObject(string key, object? value)
+    {
+        switch (value)
+        {
+            case null:
+            case JsonElement { ValueKind: JsonValueKind.Null }:
+                return null;
+            case JsonElement { ValueKind: JsonValueKind.Object } e:
+                var fromJson = new Dictionary<string, object?>();
+                foreach (var property in e.EnumerateObject())
+                {
+                    fromJson[property.Name] = property.Value;
+                }
+
+                return fromJson;
+            case JsonObject node:
+                return ToObject(key, node.Deserialize(Wire.FlockJsonContext.Default.JsonElement));
+            case IDictionary<string, object?> typed:
+                return new Dictionary<string, object?>(typed);
+            case IDictionary map:
+                // YAML configs give maps as Dictionary<object, object>.
+                var result = new Dictionary<string, object?>();
+                foreach (DictionaryEntry entry in map)
+                {
+                    result[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = entry.Value;
+                }
+
+                return result;
+            default:
+                throw WrongType(key, value, "an object");
+        }
+    }
+
+    /// <summary>An enum value from itself, its name (any case, with or without underscores) or its number.</summary>
+    public static T? ToEnum<T>(string key, object? value)
+        where T : struct, Enum
+    {
+        var text = value switch
+        {
+            null or JsonElement { ValueKind: JsonValueKind.Null } => null,
+            T e => e.ToString(),
+            string s => s,
+            JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
+            _ => throw WrongType(key, value, $"one of {string.Join(", ", Enum.GetNames<T>())}"),
+        };
+
+        if (text is null)
+        {
+            return null;
+        }
+
+        return Enum.TryParse<T>(text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !char.IsDigit(text[0])
+            ? parsed
+            : throw new ArgumentException($"{key} must be one of {string.Join(", ", Enum.GetNames<T>())}; got '{text}'.", key);
+    }
+
     /// <summary>A boolean when the value is one, otherwise null (for fields that take a boolean or a number).</summary>
     public static bool? ToBooleanOrNull(object? value) => value switch
     {

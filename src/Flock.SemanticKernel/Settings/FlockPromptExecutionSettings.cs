@@ -75,6 +75,42 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
     [JsonPropertyName("response_format")]
     public object? ResponseFormat { get => _values[ChatParameters.ResponseFormat]; set => Set(ChatParameters.ResponseFormat, value); }
 
+    /// <summary>Top-k sampling, passed to the model server (vLLM): -1 (off) or at least 1.</summary>
+    [JsonPropertyName("top_k")]
+    public int? TopK { get => (int?)_values[ChatParameters.TopK]; set => Set(ChatParameters.TopK, value); }
+
+    /// <summary>Min-p sampling, passed to the model server (vLLM): 0 to 1.</summary>
+    [JsonPropertyName("min_p")]
+    public double? MinP { get => (double?)_values[ChatParameters.MinP]; set => Set(ChatParameters.MinP, value); }
+
+    /// <summary>Repetition penalty, passed to the model server (vLLM): greater than 0, 1 is none.</summary>
+    [JsonPropertyName("repetition_penalty")]
+    public double? RepetitionPenalty { get => (double?)_values[ChatParameters.RepetitionPenalty]; set => Set(ChatParameters.RepetitionPenalty, value); }
+
+    /// <summary>How hard a reasoning model thinks (<c>low</c>, <c>medium</c>, <c>high</c>), passed to the model server as it is.</summary>
+    [JsonPropertyName("reasoning_effort")]
+    public string? ReasoningEffort { get => (string?)_values[ChatParameters.ReasoningEffort]; set => Set(ChatParameters.ReasoningEffort, value); }
+
+    /// <summary>Qwen3's thinking switch, sent as <c>chat_template_kwargs: {"enable_thinking": …}</c>; false also turns think-tag splitting off.</summary>
+    [JsonPropertyName("enable_thinking")]
+    public bool? EnableThinking { get => (bool?)_values[ChatParameters.EnableThinking]; set => Set(ChatParameters.EnableThinking, value); }
+
+    /// <summary>Arguments of the model's chat template (<c>chat_template_kwargs</c>); <see cref="EnableThinking"/> wins over its key there.</summary>
+    [JsonPropertyName("chat_template_kwargs")]
+    public IDictionary<string, object?>? ChatTemplateKwargs { get => (IDictionary<string, object?>?)_values[ChatParameters.ChatTemplateKwargs]; set => Set(ChatParameters.ChatTemplateKwargs, value); }
+
+    /// <summary>How thinking text inside the answer (<c>&lt;think&gt;…&lt;/think&gt;</c>) is split from it; default <see cref="FlockOptions.ThinkTags"/>.</summary>
+    [JsonPropertyName("think_tags")]
+    public FlockThinkTags? ThinkTags { get => (FlockThinkTags?)_values[ChatParameters.ThinkTags]; set => Set(ChatParameters.ThinkTags, value); }
+
+    /// <summary>A system message put ahead of the chat history (as SK's OpenAI settings' <c>ChatSystemPrompt</c>).</summary>
+    [JsonPropertyName("chat_system_prompt")]
+    public string? ChatSystemPrompt { get => (string?)_values[ChatParameters.ChatSystemPrompt]; set => Set(ChatParameters.ChatSystemPrompt, value); }
+
+    /// <summary>SK's developer prompt, sent as a system message after <see cref="ChatSystemPrompt"/> (open models have no developer role).</summary>
+    [JsonPropertyName("chat_developer_prompt")]
+    public string? ChatDeveloperPrompt { get => (string?)_values[ChatParameters.ChatDeveloperPrompt]; set => Set(ChatParameters.ChatDeveloperPrompt, value); }
+
     /// <summary>Sends earlier turns' reasoning back to the server (<c>reasoning_content</c>); off by default.</summary>
     [JsonPropertyName("include_reasoning_in_history")]
     public bool? IncludeReasoningInHistory { get => (bool?)_values[ChatParameters.IncludeReasoningInHistory]; set => Set(ChatParameters.IncludeReasoningInHistory, value); }
@@ -157,20 +193,9 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
             return _values;
         }
 
-        var merged = new ChatParameterValues();
-        foreach (var (key, value) in extras)
-        {
-            merged.Bind(key, value);
-        }
-
-        foreach (var parameter in ChatParameters.All)
-        {
-            if (_values[parameter] is { } value)
-            {
-                merged[parameter] = value;
-            }
-        }
-
+        // Typed values win over template keys: binding never replaces a value from a higher source.
+        var merged = _values.Clone();
+        merged.BindAll(extras!);
         return merged;
     }
 

@@ -31,7 +31,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
     public async Task Every_error_status_is_a_flock_exception_with_status_and_message_retried_only_when_transient(int status, string adapter, bool streaming)
     {
         var message = $"litellm error {status}: something went wrong upstream";
-        Emulator.Enqueue(ScriptedReply.Error(status, message).Times(5));
+        Emulator.Enqueue(ScriptedReply.Error(status, message) with { Times = 5 });
 
         var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options(o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(1))));
 
@@ -95,7 +95,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
     [MemberData(nameof(Calls.AdaptersAndModes), MemberType = typeof(Calls))]
     public async Task Html_error_page_is_a_readable_message(string adapter, bool streaming)
     {
-        Emulator.Enqueue(ScriptedReply.RawBody(502, "text/html", "<html><head><title>502</title></head><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>").Times(3));
+        Emulator.Enqueue(ScriptedReply.RawBody(502, "text/html", "<html><head><title>502</title></head><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>") with { Times = 3 });
 
         var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options(o => o.MaxRetries = 0)));
 

@@ -41,7 +41,7 @@ public sealed class RetryTests : EmulatorTest
     [InlineData(4, 5)]
     public async Task The_number_of_attempts_is_max_retries_plus_one(int maxRetries, int attempts)
     {
-        Emulator.Enqueue(ScriptedReply.Error(500, "Internal error").Times(10));
+        Emulator.Enqueue(ScriptedReply.Error(500, "Internal error") with { Times = 10 });
 
         var outcome = await Calls.StreamAsync("meai", Client(o => o.MaxRetries = maxRetries));
 
@@ -57,7 +57,7 @@ public sealed class RetryTests : EmulatorTest
     [InlineData(422)]
     public async Task Client_errors_are_never_retried(int status)
     {
-        Emulator.Enqueue(ScriptedReply.Error(status, "no").Times(5));
+        Emulator.Enqueue(ScriptedReply.Error(status, "no") with { Times = 5 });
 
         var outcome = await Calls.CompleteAsync("sk", Client());
 
@@ -100,7 +100,7 @@ public sealed class RetryTests : EmulatorTest
     [MemberData(nameof(Calls.AdaptersAndModes), MemberType = typeof(Calls))]
     public async Task Retry_after_beyond_the_cap_fails_at_once_with_the_delay(string adapter, bool streaming)
     {
-        Emulator.Enqueue(ScriptedReply.Error(429, "Rate limit exceeded for key").WithRetryAfter(TimeSpan.FromSeconds(120)).Times(3));
+        Emulator.Enqueue(ScriptedReply.Error(429, "Rate limit exceeded for key").WithRetryAfter(TimeSpan.FromSeconds(120)) with { Times = 3 });
 
         var outcome = await Calls.RunAsync(adapter, streaming, Client(o => o.MaxRetryAfter = TimeSpan.FromSeconds(5)));
 
@@ -114,7 +114,7 @@ public sealed class RetryTests : EmulatorTest
     [Fact]
     public async Task Without_retry_after_the_backoff_grows()
     {
-        Emulator.Enqueue(ScriptedReply.Error(503, "Busy").Times(3));
+        Emulator.Enqueue(ScriptedReply.Error(503, "Busy") with { Times = 3 });
         var logs = new CapturingLoggerFactory();
         var client = new FlockClient(Options(o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(200)), null, logs);
 
@@ -148,15 +148,15 @@ public sealed class RetryTests : EmulatorTest
     [MemberData(nameof(MidStreamFailures))]
     public async Task A_stream_that_failed_after_it_began_is_never_retried(string adapter, string failure)
     {
-        var reply = ScriptedReply.Text("A stream that fails half way through.").WithChunkSize(6);
+        var reply = ScriptedReply.Text("A stream that fails half way through.") with { ChunkSize = 6 };
         reply = failure switch
         {
             "error-event" => reply.FailMidStream("upstream 500", afterChunks: 2),
             "cut" => reply.CutMidStream(afterChunks: 2),
-            "no-done" => reply.WithoutDone(),
+            "no-done" => (reply with { OmitDone = true }),
             _ => reply.WithInvalidChunk(afterChunks: 2),
         };
-        Emulator.Enqueue(reply).Enqueue(ScriptedReply.Text("must not be fetched").Times(3));
+        Emulator.Enqueue(reply).Enqueue(ScriptedReply.Text("must not be fetched") with { Times = 3 });
 
         var outcome = await Calls.StreamAsync(adapter, Client());
 

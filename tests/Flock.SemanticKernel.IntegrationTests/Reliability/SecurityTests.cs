@@ -130,11 +130,11 @@ public sealed class SecurityTests : EmulatorTest
         var wrong = new FlockClient(new FlockOptions { ApiKey = WrongKey, Endpoint = flock.Endpoint, ModelId = Model, LogBodies = logBodies }, null, logs);
 
         // The proxy echoes a masked key on 401; a 500 body and a 502 page quote the full key; a stream error does too; and a timeout.
-        flock.Enqueue(ScriptedReply.Error(500, $"upstream rejected key {Key} (full echo)").Times(3));
-        flock.Enqueue(ScriptedReply.RawBody(502, "text/html", $"<html><body>bad gateway for {Key}</body></html>").Times(3));
-        flock.Enqueue(ScriptedReply.Text("Some text before the failure.").WithChunkSize(5).FailMidStream($"Traceback: key={Key} rejected", afterChunks: 2));
-        flock.Enqueue(ScriptedReply.Text("Some text before the failure.").WithChunkSize(5).FailMidStream($"Traceback: key={Key} rejected", afterChunks: 2));
-        flock.Enqueue(ScriptedReply.Text("slow").WithDelay(TimeSpan.FromSeconds(3)));
+        flock.Enqueue(ScriptedReply.Error(500, $"upstream rejected key {Key} (full echo)") with { Times = 3 });
+        flock.Enqueue(ScriptedReply.RawBody(502, "text/html", $"<html><body>bad gateway for {Key}</body></html>") with { Times = 3 });
+        flock.Enqueue(ScriptedReply.Text("Some text before the failure.").FailMidStream($"Traceback: key={Key} rejected", afterChunks: 2) with { ChunkSize = 5 });
+        flock.Enqueue(ScriptedReply.Text("Some text before the failure.").FailMidStream($"Traceback: key={Key} rejected", afterChunks: 2) with { ChunkSize = 5 });
+        flock.Enqueue(ScriptedReply.Text("slow") with { Delay = TimeSpan.FromSeconds(3) });
         flock.Enqueue(ScriptedReply.Text("A fine answer."));
 
         texts.Add((await Calls.CompleteAsync("sk", wrong)).Error!.ToString());

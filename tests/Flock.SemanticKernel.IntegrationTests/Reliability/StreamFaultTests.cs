@@ -12,7 +12,7 @@ public sealed class StreamFaultTests : EmulatorTest
 {
     private const string Full = "Alpha Bravo Charlie Delta Echo Foxtrot Golf Hotel.";
 
-    private static ScriptedReply Reply() => ScriptedReply.Text(Full).WithChunkSize(6);
+    private static ScriptedReply Reply() => ScriptedReply.Text(Full) with { ChunkSize = 6 };
 
     private static void AssertPartial(Calls.Outcome outcome)
     {
@@ -80,7 +80,7 @@ public sealed class StreamFaultTests : EmulatorTest
     [MemberData(nameof(Calls.Adapters), MemberType = typeof(Calls))]
     public async Task An_end_without_done_is_an_error_after_all_the_text(string adapter)
     {
-        Emulator.Enqueue(Reply().WithoutDone());
+        Emulator.Enqueue((Reply() with { OmitDone = true }));
 
         var outcome = await Calls.StreamAsync(adapter, new FlockClient(Options()));
 
@@ -127,7 +127,7 @@ public sealed class StreamFaultTests : EmulatorTest
     public async Task Keep_alive_comments_keep_a_slow_stream_alive(string adapter)
     {
         // Keep-alives are bytes: a stream that sends them is slow, not stalled.
-        Emulator.Enqueue(Reply().WithKeepAlives());
+        Emulator.Enqueue((Reply() with { KeepAlives = true }));
 
         var outcome = await Calls.StreamAsync(adapter, new FlockClient(Options(o => o.StreamIdleTimeout = TimeSpan.FromSeconds(2))));
 
@@ -159,7 +159,7 @@ public sealed class StreamFaultTests : EmulatorTest
     [MemberData(nameof(Calls.AdaptersAndModes), MemberType = typeof(Calls))]
     public async Task The_request_timeout_fires_before_the_response_and_is_not_retried(string adapter, bool streaming)
     {
-        Emulator.Enqueue(Reply().WithDelay(TimeSpan.FromSeconds(5)).Times(3));
+        Emulator.Enqueue(((Reply() with { Delay = TimeSpan.FromSeconds(5) }) with { Times = 3 }));
 
         var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options(o => o.RequestTimeout = TimeSpan.FromMilliseconds(300))));
 
@@ -175,7 +175,7 @@ public sealed class StreamFaultTests : EmulatorTest
     [MemberData(nameof(Calls.AdaptersAndModes), MemberType = typeof(Calls))]
     public async Task Cancelling_before_the_response_is_an_operation_canceled_exception(string adapter, bool streaming)
     {
-        Emulator.Enqueue(Reply().WithDelay(TimeSpan.FromSeconds(5)));
+        Emulator.Enqueue((Reply() with { Delay = TimeSpan.FromSeconds(5) }));
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
         var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options(o => o.RequestTimeout = TimeSpan.FromSeconds(20))), cts.Token);

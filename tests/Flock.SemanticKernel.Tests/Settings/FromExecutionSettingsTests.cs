@@ -38,7 +38,7 @@ public sealed class FromExecutionSettingsTests
               "frequency_penalty": 0.1, "presence_penalty": -0.2, "logit_bias": {"50256": -100, "11": 3},
               "logprobs": 2, "seed": 9007199254740993, "stop": ["a", "b"], "user": "u-1",
               "stream_options": {"include_usage": false}, "include_reasoning_in_history": true,
-              "reasoning_effort": "high"
+              "reasoning_effort": "high", "guided_choice": ["yes", "no"]
             }
             """)!;
 
@@ -60,11 +60,12 @@ public sealed class FromExecutionSettingsTests
         Assert.Equal("u-1", settings.User);
         Assert.False(settings.StreamOptions!.IncludeUsage);
         Assert.True(settings.IncludeReasoningInHistory);
+        Assert.Equal("high", settings.ReasoningEffort);
 
         // Only the unknown key is left over, untouched.
         var extra = Assert.Single(settings.ExtensionData!);
-        Assert.Equal("reasoning_effort", extra.Key);
-        Assert.Equal("high", Assert.IsType<JsonElement>(extra.Value).GetString());
+        Assert.Equal("guided_choice", extra.Key);
+        Assert.Equal("""["yes","no"]""", Assert.IsType<JsonElement>(extra.Value).GetRawText().Replace(" ", ""));
     }
 
     [Fact]
@@ -270,6 +271,9 @@ public sealed class FromExecutionSettingsTests
         Assert.Throws<InvalidOperationException>(() => settings.StreamOptions = null);
         Assert.Throws<InvalidOperationException>(() => settings.ResponseFormat = null);
         Assert.Throws<InvalidOperationException>(() => settings.IncludeReasoningInHistory = null);
+        Assert.Throws<InvalidOperationException>(() => settings.TopK = null);
+        Assert.Throws<InvalidOperationException>(() => settings.ChatTemplateKwargs = null);
+        Assert.Throws<InvalidOperationException>(() => settings.ThinkTags = null);
         Assert.Throws<InvalidOperationException>(() => settings.ModelId = "x");
         Assert.Throws<NotSupportedException>(() => settings.StopSequences!.Add("y"));
         Assert.Throws<NotSupportedException>(() => settings.LogitBias!.Add(5, 5));
@@ -338,7 +342,7 @@ public sealed class FromExecutionSettingsTests
         ModelId = "m",
         ServiceId = "s",
         FunctionChoiceBehavior = FunctionChoiceBehavior.None(),
-        ExtensionData = new Dictionary<string, object> { ["reasoning_effort"] = "low" },
+        ExtensionData = new Dictionary<string, object> { ["guided_choice"] = "low" },
         Temperature = 0.1,
         TopP = 0.2,
         MaxTokens = 3,
@@ -354,5 +358,14 @@ public sealed class FromExecutionSettingsTests
         StreamOptions = new FlockStreamOptions { IncludeUsage = false },
         ResponseFormat = "json_object",
         IncludeReasoningInHistory = true,
+        TopK = 12,
+        MinP = 0.05,
+        RepetitionPenalty = 1.1,
+        ReasoningEffort = "low",
+        EnableThinking = false,
+        ChatTemplateKwargs = new Dictionary<string, object?> { ["custom"] = 1 },
+        ThinkTags = FlockThinkTags.ClosingTagOnly,
+        ChatSystemPrompt = "Be brief.",
+        ChatDeveloperPrompt = "Answer in English.",
     };
 }

@@ -50,7 +50,6 @@ public sealed class ParameterWireFormTests
     public static TheoryData<string> CaseNames => new(Cases.Keys);
 
     [Theory]
-    [InlineData(ReasoningEffort.None, "none")]
     [InlineData(ReasoningEffort.Low, "low")]
     [InlineData(ReasoningEffort.Medium, "medium")]
     [InlineData(ReasoningEffort.High, "high")]
@@ -63,13 +62,23 @@ public sealed class ParameterWireFormTests
     }
 
     [Fact]
-    public async Task Meai_reasoning_effort_additional_property_wins_over_the_typed_option()
+    public async Task Meai_typed_reasoning_effort_wins_over_the_additional_property_as_typed_settings_win_over_template_keys()
     {
         var options = new ChatOptions { Reasoning = new ReasoningOptions { Effort = ReasoningEffort.High }, AdditionalProperties = new() { ["reasoning_effort"] = "minimal" } };
 
         var body = await Calls.MeaiBodyAsync(options, streaming: false);
 
-        JsonAssert.Equal(Calls.Body(""" "reasoning_effort": "minimal" """), body);
+        JsonAssert.Equal(Calls.Body(""" "reasoning_effort": "high" """), body);
+    }
+
+    [Fact]
+    public async Task Meai_reasoning_effort_none_switches_qwen3_thinking_off()
+    {
+        var options = new ChatOptions { Reasoning = new ReasoningOptions { Effort = ReasoningEffort.None } };
+
+        var body = await Calls.MeaiBodyAsync(options, streaming: false);
+
+        JsonAssert.Equal(Calls.Body(""" "chat_template_kwargs": {"enable_thinking": false} """), body);
     }
 
     [Theory]

@@ -1,11 +1,15 @@
 using Flock.Emulator;
+using Flock.Emulator.Xunit;
 using Flock.Extensions.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-/// <summary>The packed core's IChatClient and the packed health check, against the packed emulator.</summary>
-internal static class MeaiAndHealthChecks
+/// <summary>
+/// The packed core's IChatClient and the packed health check against the packed emulator, and the packed xUnit adapter's
+/// fixture driven by hand (as xUnit would: initialize, use, dispose).
+/// </summary>
+internal static class OtherPackages
 {
     public static async Task<string> RunAsync(FlockEmulator emulator)
     {
@@ -22,7 +26,13 @@ internal static class MeaiAndHealthChecks
         var flock = report.Entries["flock"];
         Require(flock.Status == HealthStatus.Healthy, $"the health check said {flock.Status}: {flock.Description}");
 
-        return $"MEAI reply of {response.Usage!.TotalTokenCount} tokens; health check: {flock.Description}";
+        var fixture = new FlockEmulatorFixture();
+        await fixture.InitializeAsync();
+        var models = await new FlockClient(fixture.Emulator.ApiKey, fixture.Emulator.Endpoint).ListModelsAsync();
+        await fixture.DisposeAsync();
+        Require(models.Count > 0, "the xUnit fixture's emulator listed no models");
+
+        return $"MEAI reply of {response.Usage!.TotalTokenCount} tokens; health check: {flock.Description}; xUnit fixture's emulator lists {models.Count} models";
     }
 
     private static void Require(bool condition, string failure)
