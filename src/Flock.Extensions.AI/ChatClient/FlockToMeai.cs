@@ -76,6 +76,5 @@ internal static class FlockToMeai
         CachedInputTokenCount = usage.PromptTokensDetails?.CachedTokens,
     };
 
-    public static DateTimeOffset? ToDate(long? unixSeconds) =>
-        unixSeconds is { } s and > 0 ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
+    public static DateTimeOffset? ToDate(long? created) => UnixTime.ToDate(created);
 }

@@ -111,16 +111,35 @@ public static partial class FlockChatClientServiceCollectionExtensions
 
     internal static void AddNamedHttpClient(IServiceCollection services)
     {
-        // Redirects are not followed by the handler: the transport follows same-origin ones itself, so the key stays home.
+        // The stages (retries, same-origin redirects, the key header) sit on the named client, outermost first, so a
+        // handler added later (AddStandardResilienceHandler) runs inside them. The primary handler follows no redirect
+        // (the stage follows same-origin ones, so the key stays home) and keeps no cookies (one client's answer must not
+        // set a cookie another client sends). Registered once, however many Flock services are added.
+        if (services.Any(d => d.ServiceType == typeof(NamedClientMarker)))
+        {
+            return;
+        }
+
+        services.AddSingleton<NamedClientMarker>();
         services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
-            });
+            .ConfigurePrimaryHttpMessageHandler(FlockClient.CreatePrimaryHandler)
+            .AddHttpMessageHandler(() => new FlockRetryHandler())
+            .AddHttpMessageHandler(() => new SameOriginRedirectHandler())
+            .AddHttpMessageHandler(() => new ApiKeyHandler());
     }
 
+    /// <summary>
+    /// A client over <paramref name="httpClient"/> (the library's stages put around it) or over the named factory client
+    /// (whose pipeline already holds them); its clock is the container's <see cref="TimeProvider"/> when one is registered.
+    /// </summary>
     internal static FlockClient CreateClient(IServiceProvider provider, FlockOptions options, HttpClient? httpClient) =>
-        new(options, httpClient ?? provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), provider.GetService<ILoggerFactory>());
+        new(
+            options,
+            httpClient ?? provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+            provider.GetService<ILoggerFactory>(),
+            provider.GetService<TimeProvider>(),
+            httpClientHasStages: httpClient is null);
+
+    /// <summary>Marks that the named client was configured, so repeated registrations do not stack the stages twice.</summary>
+    private sealed class NamedClientMarker;
 }

@@ -1,85 +1,140 @@
-using System.Diagnostics;
-
 namespace Flock.Extensions.AI.Http;
 
 /// <summary>
-/// The cancellation of one call: the caller's token, the overall request deadline and the stream idle timeout share one
-/// <see cref="CancellationTokenSource"/>, re-armed around each read, so no timer or token is allocated per chunk.
+/// The cancellation of one call: the caller's token, the overall request deadline and one phase timeout at a time (first
+/// stream event, between stream events, non-streaming body) share one <see cref="CancellationTokenSource"/>. Timers come
+/// from the client's <see cref="TimeProvider"/> and are re-armed, never re-created, so nothing is allocated per chunk.
 /// </summary>
 internal sealed class CallScope : IDisposable
 {
-    private readonly CancellationTokenSource _cts;
+    private readonly CancellationTokenSource _cts = new();
     private readonly CancellationToken _callerToken;
+    private readonly CancellationTokenRegistration _callerRegistration;
+    private readonly TimeProvider _time;
     private readonly TimeSpan _requestTimeout;
-    private readonly TimeSpan _idleTimeout;
     private readonly long _startTimestamp;
+    private readonly ITimer? _deadline;
+    private ITimer? _phaseTimer;
+    private FlockTimeoutKind _phaseKind;
+    private TimeSpan _phaseTimeout;
+    private volatile bool _phaseActive;
 
-    public CallScope(TimeSpan requestTimeout, TimeSpan idleTimeout, CancellationToken callerToken)
+    // 0 while nothing fired, else 1 + the FlockTimeoutKind that fired first.
+    private int _fired;
+    private TimeSpan _firedTimeout;
+
+    public CallScope(TimeSpan requestTimeout, TimeProvider time, CancellationToken callerToken)
     {
         _callerToken = callerToken;
+        _time = time;
         _requestTimeout = requestTimeout;
-        _idleTimeout = idleTimeout;
-        _startTimestamp = Stopwatch.GetTimestamp();
-        _cts = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        _startTimestamp = time.GetTimestamp();
+        if (callerToken.CanBeCanceled)
+        {
+            _callerRegistration = callerToken.UnsafeRegister(static s => ((CallScope)s!).CancelQuietly(), this);
+        }
+
         if (requestTimeout != Timeout.InfiniteTimeSpan)
         {
-            _cts.CancelAfter(requestTimeout);
+            _deadline = time.CreateTimer(static s => ((CallScope)s!).Fire(FlockTimeoutKind.Request, null), this, requestTimeout, Timeout.InfiniteTimeSpan);
         }
     }
 
     /// <summary>The token every await of the call observes.</summary>
     public CancellationToken Token => _cts.Token;
 
-    /// <summary>Time since the call started.</summary>
-    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_startTimestamp);
+    /// <summary>Time since the call started, on the client's clock.</summary>
+    public TimeSpan Elapsed => _time.GetElapsedTime(_startTimestamp);
 
-    /// <summary>Before a stream read: fire after the idle timeout, or at the deadline if that comes first.</summary>
-    public void ArmIdle()
+    /// <summary>The clock of the call.</summary>
+    public TimeProvider Time => _time;
+
+    /// <summary>Starts (or restarts) a phase timeout: fires after <paramref name="timeout"/> unless <see cref="StopPhase"/> comes first.</summary>
+    public void StartPhase(FlockTimeoutKind kind, TimeSpan timeout)
     {
-        if (_idleTimeout == Timeout.InfiniteTimeSpan || _cts.IsCancellationRequested)
+        if (timeout == Timeout.InfiniteTimeSpan || _cts.IsCancellationRequested)
         {
             return;
         }
 
-        var remaining = RemainingUntilDeadline();
-        _cts.CancelAfter(remaining < _idleTimeout ? remaining : _idleTimeout);
+        _phaseKind = kind;
+        _phaseTimeout = timeout;
+        _phaseActive = true;
+        if (_phaseTimer is null)
+        {
+            _phaseTimer = _time.CreateTimer(static s => ((CallScope)s!).FirePhase(), this, timeout, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _phaseTimer.Change(timeout, Timeout.InfiniteTimeSpan);
+        }
     }
 
-    /// <summary>After a stream read: only the deadline applies while the caller processes what arrived.</summary>
-    public void DisarmIdle()
+    /// <summary>Stops the phase timeout (only the request deadline applies until the next phase).</summary>
+    public void StopPhase()
     {
-        if (_idleTimeout == Timeout.InfiniteTimeSpan || _cts.IsCancellationRequested)
+        if (_phaseActive)
         {
-            return;
+            _phaseActive = false;
+            _phaseTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
-
-        _cts.CancelAfter(RemainingUntilDeadline());
     }
 
     /// <summary>When the token fired because of a timeout rather than the caller, the exception that says which one.</summary>
     public FlockTimeoutException? TimeoutFor(Exception cancellation)
     {
-        if (_callerToken.IsCancellationRequested || !_cts.IsCancellationRequested)
+        int fired;
+        TimeSpan timeout;
+        lock (_cts)
         {
-            return null;
+            fired = _fired;
+            timeout = _firedTimeout;
         }
 
-        var requestExpired = _requestTimeout != Timeout.InfiniteTimeSpan && Elapsed >= _requestTimeout - TimeSpan.FromMilliseconds(15);
-        return requestExpired || _idleTimeout == Timeout.InfiniteTimeSpan
-            ? new FlockTimeoutException(FlockTimeoutKind.Request, _requestTimeout, cancellation)
-            : new FlockTimeoutException(FlockTimeoutKind.StreamIdle, _idleTimeout, cancellation);
+        return _callerToken.IsCancellationRequested || fired == 0 ? null : new FlockTimeoutException((FlockTimeoutKind)(fired - 1), timeout, cancellation);
     }
 
-    public void Dispose() => _cts.Dispose();
-
-    private TimeSpan RemainingUntilDeadline()
+    public void Dispose()
     {
-        if (_requestTimeout == Timeout.InfiniteTimeSpan)
+        _callerRegistration.Dispose();
+        _deadline?.Dispose();
+        _phaseTimer?.Dispose();
+        _cts.Dispose();
+    }
+
+    private void FirePhase()
+    {
+        if (_phaseActive)
         {
-            return Timeout.InfiniteTimeSpan;
+            Fire(_phaseKind, _phaseTimeout);
+        }
+    }
+
+    private void Fire(FlockTimeoutKind kind, TimeSpan? timeout)
+    {
+        lock (_cts)
+        {
+            if (_fired != 0)
+            {
+                return;
+            }
+
+            _firedTimeout = timeout ?? _requestTimeout;
+            _fired = (int)kind + 1;
         }
 
-        var remaining = _requestTimeout - Elapsed;
-        return remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1);
+        CancelQuietly();
+    }
+
+    private void CancelQuietly()
+    {
+        try
+        {
+            _cts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call ended while the timer or the caller's token fired.
+        }
     }
 }

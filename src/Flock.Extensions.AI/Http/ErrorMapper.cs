@@ -8,93 +8,95 @@ namespace Flock.Extensions.AI.Http;
 /// <summary>Turns Flock's error answers into <see cref="FlockException"/>s that carry its own message, never the key.</summary>
 internal static class ErrorMapper
 {
-    private const int MaxBodyChars = 64 * 1024;
-
-    /// <summary>Reads the error body of a failed response (the response is disposed by the caller).</summary>
-    public static async Task<FlockException> FromResponseAsync(HttpResponseMessage response, string apiKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads at most <paramref name="maxBodyBytes"/> (plus room for a key cut at the edge) of the error body of a failed
+    /// response, masks the key, then cuts; the response is disposed by the caller.
+    /// </summary>
+    public static async Task<FlockException> FromResponseAsync(HttpResponseMessage response, string apiKey, int maxBodyBytes, TimeProvider time, CancellationToken cancellationToken)
     {
-        string body;
+        var body = "";
+        var unread = false;
         try
         {
-            body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using var _ = stream.ConfigureAwait(false);
+            var room = (int)Math.Min((long)maxBodyBytes + (4L * apiKey.Length) + 4, FlockClient.MaxLimit);
+            var (buffer, length, complete) = await PooledResponseBody.ReadAsync(stream, Math.Min(room, 16 * 1024), room, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                body = Encoding.UTF8.GetString(buffer, 0, Math.Min(length, room));
+                unread = !complete;
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidDataException or InvalidOperationException or ObjectDisposedException)
         {
-            body = "";
+            // The status says what matters; a body that cannot be read (reset, corrupt encoding) is left out.
         }
 
-        body = Redact(body.Length > MaxBodyChars ? body[..MaxBodyChars] : body, apiKey);
+        // Mask first, then cut: a key at the edge is masked whole, and a key cut in two is masked too.
+        var kept = Redaction.RedactAndCut(body, apiKey, maxBodyBytes, out var cut);
+        cut |= unread;
         var status = response.StatusCode;
-        var retryAfter = RetryAfter(response);
-        var detail = TryParse(body);
-        var reason = response.ReasonPhrase is { Length: > 0 } phrase ? phrase : status.ToString();
+        var retryAfter = FlockRetryHandler.RetryAfter(response, time);
+        var detail = cut ? null : TryParse(body);
+        var reason = response.ReasonPhrase is { Length: > 0 } phrase ? Redaction.Redact(phrase, apiKey) : status.ToString();
         var prefix = $"Flock returned HTTP {(int)status} ({reason})";
 
         string message;
         if (detail?.Message is { Length: > 0 } flockMessage)
         {
-            message = $"{prefix}: {Redact(flockMessage, apiKey)}";
+            message = $"{prefix}: {Redaction.Redact(flockMessage, apiKey)}";
         }
-        else if (body.Length == 0)
+        else if (kept.Length == 0)
         {
             message = $"{prefix} with an empty body.";
         }
         else
         {
             var mediaType = response.Content.Headers.ContentType?.MediaType ?? "unknown content type";
-            message = $"{prefix} with a body that is not Flock's JSON error ({mediaType}): {Excerpt(body)}";
+            message = $"{prefix} with a body that is not Flock's JSON error ({mediaType}): {Excerpt(kept)}";
         }
 
-        return new FlockException(message, status, body)
+        if (cut)
         {
-            ErrorType = detail?.Type,
-            ErrorParam = detail?.Param,
-            ErrorCode = detail?.Code,
+            message += $" (error body cut at FlockOptions.MaxErrorBodyBytes = {maxBodyBytes} bytes)";
+        }
+
+        return new FlockException(message, status, kept)
+        {
+            ErrorType = RedactOrNull(detail?.Type, apiKey),
+            ErrorParam = RedactOrNull(detail?.Param, apiKey),
+            ErrorCode = RedactOrNull(detail?.Code, apiKey),
             RetryAfter = retryAfter,
         };
     }
 
-    /// <summary>The proxy's mid-stream <c>data: {"error": …}</c> event.</summary>
-    public static FlockException FromStreamError(ErrorDetail error, string apiKey)
+    /// <summary>The proxy's <c>{"error": …}</c> object, met in a stream event, a 200 body or a streaming request's JSON answer.</summary>
+    public static FlockException FromStreamError(ErrorDetail error, string apiKey, bool duringStream)
     {
         HttpStatusCode? status = int.TryParse(error.Code, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) && code is >= 100 and < 600
             ? (HttpStatusCode)code
             : null;
-        var text = Redact(error.Message ?? "no message", apiKey);
-        return new FlockException($"Flock reported an error during the stream{(status is null ? "" : $" (code {(int)status})")}: {text}", status, null)
+        var text = Redaction.Redact(error.Message ?? "no message", apiKey);
+        var where = duringStream ? "during the stream" : "in its answer";
+        return new FlockException($"Flock reported an error {where}{(status is null ? "" : $" (code {(int)status})")}: {text}", status, null)
         {
-            ErrorType = error.Type,
-            ErrorParam = error.Param,
-            ErrorCode = error.Code,
-            DuringStream = true,
+            ErrorType = RedactOrNull(error.Type, apiKey),
+            ErrorParam = RedactOrNull(error.Param, apiKey),
+            ErrorCode = RedactOrNull(error.Code, apiKey),
+            DuringStream = duringStream,
         };
     }
 
-    /// <summary>The delay of a <c>Retry-After</c> header, in seconds or as an HTTP date.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response)
+    /// <summary>Flock's error fields from a body, or null when it is not its JSON error.</summary>
+    public static ErrorDetail? TryParse(string body)
     {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
-    }
-
-    /// <summary>Replaces any occurrence of the key with a mask.</summary>
-    public static string Redact(string text, string apiKey) =>
-        apiKey.Length >= 4 && text.Contains(apiKey, StringComparison.Ordinal) ? text.Replace(apiKey, "***", StringComparison.Ordinal) : text;
-
-    private static ErrorDetail? TryParse(string body)
-    {
-        if (body.Length == 0 || body.AsSpan().TrimStart()[0] != '{')
+        var trimmed = body.AsSpan().TrimStart();
+        if (trimmed.Length == 0 || trimmed[0] != '{')
         {
             return null;
         }
@@ -108,6 +110,8 @@ internal static class ErrorMapper
             return null;
         }
     }
+
+    private static string? RedactOrNull(string? text, string apiKey) => text is null ? null : Redaction.Redact(text, apiKey);
 
     private static string Excerpt(string body)
     {

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using Microsoft.Extensions.Logging;
 
 namespace Flock.Extensions.AI;
 
@@ -19,15 +17,12 @@ public sealed partial class FlockClient
         var uri = new Uri(Endpoint.AbsoluteUri.TrimEnd('/') + "/images/generations");
         using var body = PooledJsonBody.Create(request, FlockJsonContext.Default.ImageRequest);
         Log.RequestStarting(_logger, "POST", uri, request.Model, stream: false);
-        if (_options.LogBodies && _logger.IsEnabled(LogLevel.Trace))
-        {
-            Log.RequestBody(_logger, Encoding.UTF8.GetString(body.Memory.Span));
-        }
+        LogRequestBody(body);
 
         var (images, status, elapsed) = await SendJsonAsync(HttpMethod.Post, uri, body, FlockJsonContext.Default.ImageResponse, cancellationToken).ConfigureAwait(false);
         if (images.Error is { } error)
         {
-            throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey), elapsed);
+            throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey, duringStream: false), elapsed);
         }
 
         if (images.Data is not { Count: > 0 })

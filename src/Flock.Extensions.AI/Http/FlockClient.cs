@@ -9,28 +9,23 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Flock.Extensions.AI;
 
 /// <summary>
-/// The HTTP transport to Flock: endpoint, auth header, validation, retries, timeouts and error mapping.
+/// The HTTP transport to Flock: endpoint, auth header, validation, retries, timeouts, limits and error mapping.
 /// Knows nothing of Semantic Kernel or Microsoft.Extensions.AI; both adapters sit on one instance.
 /// </summary>
+/// <remarks>
+/// Requests go through three stages, each a <see cref="DelegatingHandler"/>: retries, same-origin redirects, and the key
+/// header. They sit on the library's own pooled handler, on the DI client <c>"Flock"</c>, or around an
+/// <see cref="HttpClient"/> you pass in.
+/// </remarks>
 public sealed partial class FlockClient
 {
-    private const string ApiKeyHeader = "x-litellm-api-key";
-    private const int MaxRedirects = 5;
-
     /// <summary>One pooled handler for every client the library creates itself: no socket exhaustion, DNS refreshed.</summary>
-    private static readonly Lazy<HttpClient> SharedHttpClient = new(() => new HttpClient(new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        AutomaticDecompression = DecompressionMethods.All,
-        // Redirects are followed by hand, same origin only, so the key never travels elsewhere.
-        AllowAutoRedirect = false,
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    });
+    private static readonly Lazy<HttpMessageInvoker> SharedPipeline = new(() => new HttpMessageInvoker(WithStages(CreatePrimaryHandler()), disposeHandler: false));
 
     private readonly FlockOptions _options;
-    private readonly HttpClient _http;
+    private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _send;
+    private readonly FlockRequestPolicy _policy;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Uri _chatUri;
     private readonly Uri _modelsUri;
@@ -46,26 +41,55 @@ public sealed partial class FlockClient
     }
 
     /// <summary>Creates a client from <paramref name="options"/> (copied: later changes to it have no effect).</summary>
-    /// <exception cref="ArgumentException">The key is missing, the endpoint is not absolute, or it is plain HTTP off loopback without opt-in.</exception>
-    public FlockClient(FlockOptions options, HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null)
+    /// <param name="options">Key, endpoint, timeouts, retries and limits.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to send with (the library's stages are put around it); never disposed here.</param>
+    /// <param name="loggerFactory">Where the client logs.</param>
+    /// <param name="timeProvider">The clock for timeouts and retry delays; default <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentException">The key is missing or not a valid header value, the endpoint is not absolute, it is plain HTTP off loopback without opt-in, or a setting is out of range.</exception>
+    public FlockClient(FlockOptions options, HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(options, httpClient, loggerFactory, timeProvider, httpClientHasStages: false)
+    {
+    }
+
+    /// <summary>Creates a client; <paramref name="httpClientHasStages"/> when the HttpClient's own pipeline already holds the stages (the DI client).</summary>
+    internal FlockClient(FlockOptions options, HttpClient? httpClient, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, bool httpClientHasStages)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Clone();
-        if (string.IsNullOrWhiteSpace(_options.ApiKey))
-        {
-            throw new ArgumentException("A Flock API key is required (FlockOptions.ApiKey, or FLOCK_API_KEY in the examples).", "apiKey");
-        }
-
+        ValidateKey(_options.ApiKey);
         Endpoint = ValidateEndpoint(_options.Endpoint ?? FlockOptions.DefaultEndpoint, _options.AllowInsecureEndpoint);
         ValidateTimeout(_options.RequestTimeout, nameof(FlockOptions.RequestTimeout));
+        ValidateTimeout(_options.StreamFirstEventTimeout, nameof(FlockOptions.StreamFirstEventTimeout));
         ValidateTimeout(_options.StreamIdleTimeout, nameof(FlockOptions.StreamIdleTimeout));
+        ValidateTimeout(_options.ResponseBodyTimeout, nameof(FlockOptions.ResponseBodyTimeout));
         ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxRetries, nameof(FlockOptions.MaxRetries));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.MaxRetries, 10, nameof(FlockOptions.MaxRetries));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.RetryBaseDelay, TimeSpan.Zero, nameof(FlockOptions.RetryBaseDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxRetryAfter, TimeSpan.Zero, nameof(FlockOptions.MaxRetryAfter));
+        ValidateLimit(_options.MaxResponseBytes, nameof(FlockOptions.MaxResponseBytes));
+        ValidateLimit(_options.MaxErrorBodyBytes, nameof(FlockOptions.MaxErrorBodyBytes));
+        ValidateLimit(_options.MaxStreamEventBytes, nameof(FlockOptions.MaxStreamEventBytes));
 
         var root = Endpoint.AbsoluteUri.TrimEnd('/');
         _chatUri = new Uri(root + "/chat/completions");
         _modelsUri = new Uri(root + "/models");
-        _http = httpClient ?? SharedHttpClient.Value;
+        _time = timeProvider ?? TimeProvider.System;
         _logger = loggerFactory?.CreateLogger<FlockClient>() ?? (ILogger)NullLogger.Instance;
+        _policy = new FlockRequestPolicy(Endpoint, _options.ApiKey, _options.MaxRetries, _options.RetryBaseDelay, _options.MaxRetryAfter, _time, _logger);
+        if (httpClient is null)
+        {
+            var shared = SharedPipeline.Value;
+            _send = shared.SendAsync;
+        }
+        else if (httpClientHasStages)
+        {
+            _send = (request, token) => httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+        }
+        else
+        {
+            var wrapped = new HttpMessageInvoker(WithStages(new HttpClientForwardingHandler(httpClient)), disposeHandler: false);
+            _send = wrapped.SendAsync;
+        }
     }
 
     /// <summary>The API base address requests go to.</summary>
@@ -83,9 +107,9 @@ public sealed partial class FlockClient
         var models = new List<FlockModel>(list.Data?.Count ?? 0);
         foreach (var entry in list.Data ?? [])
         {
-            if (entry.Id is { Length: > 0 } id)
+            if (entry?.Id is { Length: > 0 } id)
             {
-                models.Add(new FlockModel(id, entry.OwnedBy, entry.Created is { } c ? DateTimeOffset.FromUnixTimeSeconds(c) : null));
+                models.Add(new FlockModel(id, entry.OwnedBy, UnixTime.ToDate(entry.Created)));
             }
         }
 
@@ -99,10 +123,17 @@ public sealed partial class FlockClient
         await PreflightAsync(request, cancellationToken).ConfigureAwait(false);
         using var body = PooledJsonBody.Create(request, FlockJsonContext.Default.ChatRequest);
         LogRequest(request, body, stream: false);
-        var (completion, status, elapsed) = await SendJsonAsync(HttpMethod.Post, _chatUri, body, FlockJsonContext.Default.ChatCompletion, cancellationToken).ConfigureAwait(false);
+        var (completion, status, elapsed) = await SendJsonAsync(
+            HttpMethod.Post, _chatUri, body, FlockJsonContext.Default.ChatCompletion, cancellationToken,
+            static (response, answer) => answer.ResponseCost = ResponseCost.From(response)).ConfigureAwait(false);
         if (completion.Error is { } error)
         {
-            throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey), elapsed);
+            throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey, duringStream: false), elapsed);
+        }
+
+        if (completion.Choices is not { Count: > 0 })
+        {
+            throw Failed(new FlockException("Flock answered HTTP 200 but the server returned no choices (\"choices\" was null, absent or empty).", status), elapsed);
         }
 
         if (WireShape.Problem(completion) is { } problem)
@@ -115,26 +146,45 @@ public sealed partial class FlockClient
     }
 
     /// <summary>
-    /// Sends a request and parses Flock's JSON answer from a pooled buffer. Retries, timeouts and errors are handled, and
-    /// failures logged, here once for every non-streaming call.
+    /// Sends a request and parses Flock's JSON answer from a pooled buffer. Retries, timeouts, limits and errors are
+    /// handled, and failures logged, here once for every non-streaming call.
     /// </summary>
     internal async Task<(T Value, HttpStatusCode Status, TimeSpan Elapsed)> SendJsonAsync<T>(
-        HttpMethod method, Uri uri, PooledJsonBody? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        HttpMethod method, Uri uri, PooledJsonBody? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken,
+        Action<HttpResponseMessage, T>? readHeaders = null)
         where T : class
     {
-        using var scope = new CallScope(_options.RequestTimeout, _options.StreamIdleTimeout, cancellationToken);
+        using var scope = new CallScope(_options.RequestTimeout, _time, cancellationToken);
         try
         {
             using var response = await SendAsync(method, uri, body, stream: false, scope).ConfigureAwait(false);
-            using var bytes = await PooledResponseBody.ReadAsync(response, scope.Token).ConfigureAwait(false);
-            if (_options.LogBodies && _logger.IsEnabled(LogLevel.Trace))
+            scope.StartPhase(FlockTimeoutKind.ResponseBody, _options.ResponseBodyTimeout);
+            PooledResponseBody bytes;
+            try
             {
-                Log.ResponseBody(_logger, Encoding.UTF8.GetString(bytes.Span));
+                bytes = await PooledResponseBody.ReadAsync(response, _options.MaxResponseBytes, nameof(FlockOptions.MaxResponseBytes), scope.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsReadFailure(ex))
+            {
+                throw new FlockException($"Flock answered HTTP {(int)response.StatusCode} but its body could not be read: {ex.Message}", response.StatusCode, null, ex);
+            }
+            finally
+            {
+                scope.StopPhase();
             }
 
-            var value = Parse(bytes.Span, typeInfo, response.StatusCode)
-                ?? throw new FlockException("Flock answered with an empty JSON document.", response.StatusCode);
-            return (value, response.StatusCode, scope.Elapsed);
+            using (bytes)
+            {
+                if (_options.LogBodies && _logger.IsEnabled(LogLevel.Trace))
+                {
+                    Log.ResponseBody(_logger, Redaction.Redact(Encoding.UTF8.GetString(bytes.Span), _options.ApiKey));
+                }
+
+                var value = Parse(bytes.Span, typeInfo, response.StatusCode)
+                    ?? throw new FlockException("Flock answered with an empty JSON document.", response.StatusCode);
+                readHeaders?.Invoke(response, value);
+                return (value, response.StatusCode, scope.Elapsed);
+            }
         }
         catch (OperationCanceledException ex) when (scope.TimeoutFor(ex) is { } timeout)
         {
@@ -157,16 +207,18 @@ public sealed partial class FlockClient
     /// <remarks>
     /// One <see cref="StreamChunk"/> instance is yielded again and again, overwritten by each event: read it before moving on.
     /// Every way a stream can go wrong ends the enumeration with an exception after the chunks that did arrive:
-    /// the proxy's error event, a lost connection, a chunk that is not JSON, a stall, or an end without <c>[DONE]</c>.
+    /// the proxy's error event, a lost connection, a chunk that is not JSON, a stall, an event over the size limit, or an
+    /// end without <c>[DONE]</c>. A <c>[DONE]</c> after choices that never gave a finish reason is a normal end.
     /// </remarks>
     internal async IAsyncEnumerable<StreamChunk> StreamAsync(ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Prepare(request, stream: true);
         await PreflightAsync(request, cancellationToken).ConfigureAwait(false);
-        using var scope = new CallScope(_options.RequestTimeout, _options.StreamIdleTimeout, cancellationToken);
+        using var scope = new CallScope(_options.RequestTimeout, _time, cancellationToken);
         // The pooled body lives as long as the response: the handler may still be sending it when headers arrive.
         using var body = PooledJsonBody.Create(request, FlockJsonContext.Default.ChatRequest);
         HttpResponseMessage response;
+        SseLimitStream stream;
         {
             LogRequest(request, body, stream: true);
             try
@@ -181,27 +233,66 @@ public sealed partial class FlockClient
             {
                 throw Failed(ex, scope.Elapsed);
             }
+
+            // The first event may take long (a queue, a long prompt); keep-alive comments do not count as one.
+            scope.StartPhase(FlockTimeoutKind.StreamFirstEvent, _options.StreamFirstEventTimeout);
+            try
+            {
+                stream = new SseLimitStream(await response.Content.ReadAsStreamAsync(scope.Token).ConfigureAwait(false), _options.MaxStreamEventBytes);
+                var first = await stream.PeekAsync(scope.Token).ConfigureAwait(false);
+                if (first == '{')
+                {
+                    // Not an event stream: a JSON body (usually an error) answered the streaming request.
+                    throw await NotAStreamAsync(response, stream, scope).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is not FlockException && (scope.TimeoutFor(ex) is not null || IsReadFailure(ex)))
+            {
+                response.Dispose();
+                throw Failed(scope.TimeoutFor(ex) is { } timeout
+                    ? new FlockTimeoutException(timeout.Kind, timeout.Timeout, ex) { DuringStream = true }
+                    : new FlockException($"The connection to Flock was lost during the stream: {ex.Message}", HttpStatusCode.OK, null, ex) { DuringStream = true }, scope.Elapsed);
+            }
+            catch (FlockException ex)
+            {
+                response.Dispose();
+                throw Failed(ex, scope.Elapsed);
+            }
+            catch
+            {
+                // The caller's cancellation, or anything unforeseen: the response is released either way.
+                response.Dispose();
+                throw;
+            }
         }
 
         using (response)
         {
-            var stream = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(scope.Token).ConfigureAwait(false), scope);
             await using var _ = stream.ConfigureAwait(false);
-            var current = new StreamChunk();
+            var current = new StreamChunk { ResponseCost = ResponseCost.From(response) };
             var events = SseParser.Create(stream, (_, data) => ParseChunk(data, current)).EnumerateAsync(scope.Token);
             await using var enumerator = events.GetAsyncEnumerator(scope.Token);
             var chunks = 0;
             Usage? usage = null;
             string? model = null;
+
+            // The phase clock runs only while waiting for the server (the first-event wait started before the peek), never
+            // while the caller handles a chunk, and it restarts only on a complete data event: comments and empty events do not count.
+            var waiting = true;
             while (true)
             {
+                if (!waiting)
+                {
+                    scope.StartPhase(FlockTimeoutKind.StreamIdle, _options.StreamIdleTimeout);
+                    waiting = true;
+                }
+
                 StreamChunk chunk;
                 try
                 {
                     if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
                     {
-                        throw StreamFailed(new FlockException(
-                            "The Flock stream ended before its [DONE] marker: the answer may be incomplete.", HttpStatusCode.OK) { DuringStream = true });
+                        throw new FlockException("The Flock stream ended before its [DONE] marker: the answer may be incomplete.", HttpStatusCode.OK) { DuringStream = true };
                     }
 
                     chunk = enumerator.Current.Data;
@@ -210,18 +301,17 @@ public sealed partial class FlockClient
                 {
                     throw StreamFailed(new FlockTimeoutException(timeout.Kind, timeout.Timeout, ex) { DuringStream = true });
                 }
+                catch (FlockException ex)
+                {
+                    throw StreamFailed(ex);
+                }
                 catch (JsonException ex)
                 {
-                    throw StreamFailed(new FlockException($"Flock sent a stream event that is not a valid chunk: {ex.Message}", HttpStatusCode.OK, null, ex) { DuringStream = true });
+                    throw StreamFailed(new FlockException($"Flock sent a stream event that is not a valid chunk: {Redaction.Redact(ex.Message, _options.ApiKey)}", HttpStatusCode.OK, null, ex) { DuringStream = true });
                 }
-                catch (Exception ex) when (ex is HttpRequestException or IOException)
+                catch (Exception ex) when (IsReadFailure(ex))
                 {
                     throw StreamFailed(new FlockException($"The connection to Flock was lost during the stream: {ex.Message}", HttpStatusCode.OK, null, ex) { DuringStream = true });
-                }
-
-                if (chunk.Kind == StreamEventKind.Done)
-                {
-                    break;
                 }
 
                 if (chunk.Kind == StreamEventKind.Empty)
@@ -229,9 +319,16 @@ public sealed partial class FlockClient
                     continue;
                 }
 
+                scope.StopPhase();
+                waiting = false;
+                if (chunk.Kind == StreamEventKind.Done)
+                {
+                    break;
+                }
+
                 if (chunk.Error is { } error)
                 {
-                    throw StreamFailed(ErrorMapper.FromStreamError(error, _options.ApiKey));
+                    throw StreamFailed(ErrorMapper.FromStreamError(error, _options.ApiKey, duringStream: true));
                 }
 
                 chunks++;
@@ -245,6 +342,39 @@ public sealed partial class FlockClient
 
         FlockException StreamFailed(FlockException ex) => Failed(ex, scope.Elapsed);
     }
+
+    /// <summary>The exception for a streaming request answered with a JSON body: the server's error, or a plain refusal.</summary>
+    private async Task<FlockException> NotAStreamAsync(HttpResponseMessage response, SseLimitStream stream, CallScope scope)
+    {
+        var (buffer, length, complete) = await PooledResponseBody.ReadAsync(stream, 16 * 1024, _options.MaxErrorBodyBytes, scope.Token).ConfigureAwait(false);
+        try
+        {
+            var text = Encoding.UTF8.GetString(buffer, 0, length);
+            var kept = Redaction.RedactAndCut(text, _options.ApiKey, _options.MaxErrorBodyBytes, out _);
+            if (complete && ErrorMapper.TryParse(text) is { } error)
+            {
+                var ex = ErrorMapper.FromStreamError(error, _options.ApiKey, duringStream: true);
+                return new FlockException(ex.Message, ex.StatusCode, kept) { ErrorType = ex.ErrorType, ErrorParam = ex.ErrorParam, ErrorCode = ex.ErrorCode, DuringStream = true };
+            }
+
+            var mediaType = response.Content.Headers.ContentType?.MediaType ?? "no content type";
+            return new FlockException(
+                $"Flock answered the streaming request with HTTP {(int)response.StatusCode} and a JSON body ({mediaType}) instead of an event stream.",
+                response.StatusCode, kept) { DuringStream = true };
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// What reading a body can throw once the headers are in: a reset or short body (<see cref="IOException"/>,
+    /// <see cref="HttpRequestException"/>), a corrupt gzip or deflate body (<see cref="InvalidDataException"/>), a corrupt
+    /// Brotli body (<see cref="InvalidOperationException"/>), a stream disposed under the reader.
+    /// </summary>
+    private static bool IsReadFailure(Exception ex) =>
+        ex is IOException or HttpRequestException or InvalidDataException or InvalidOperationException or ObjectDisposedException or NotSupportedException;
 
     /// <summary>Parses an event into the stream's chunk; any malformation surfaces as a <see cref="JsonException"/>.</summary>
     private static StreamChunk ParseChunk(ReadOnlySpan<byte> data, StreamChunk chunk)
@@ -275,9 +405,14 @@ public sealed partial class FlockClient
     private void LogRequest(ChatRequest request, PooledJsonBody body, bool stream)
     {
         Log.RequestStarting(_logger, "POST", _chatUri, request.Model, stream);
+        LogRequestBody(body);
+    }
+
+    private void LogRequestBody(PooledJsonBody body)
+    {
         if (_options.LogBodies && _logger.IsEnabled(LogLevel.Trace))
         {
-            Log.RequestBody(_logger, Encoding.UTF8.GetString(body.Memory.Span));
+            Log.RequestBody(_logger, Redaction.Redact(Encoding.UTF8.GetString(body.Memory.Span), _options.ApiKey));
         }
     }
 
@@ -289,112 +424,99 @@ public sealed partial class FlockClient
         }
         catch (JsonException ex)
         {
-            var text = ErrorMapper.Redact(Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 4096)]), _options.ApiKey);
-            throw new FlockException($"Flock answered HTTP {(int)status} with a body that is not the expected JSON: {ex.Message}", status, text, ex);
+            // Mask first, then cut: a key cut in two must not survive either.
+            var text = Redaction.RedactAndCut(Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 4096 + (4 * _options.ApiKey.Length))]), _options.ApiKey, 4096, out _);
+            throw new FlockException($"Flock answered HTTP {(int)status} with a body that is not the expected JSON: {Redaction.Redact(ex.Message, _options.ApiKey)}", status, text, ex);
         }
     }
 
-    /// <summary>Sends with bounded retries for 408, 429, 5xx and connection failures, before any response byte reaches the caller.</summary>
+    /// <summary>Sends through the stages; answers that are not a success become a <see cref="FlockException"/> here.</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, PooledJsonBody? body, bool stream, CallScope scope)
     {
-        var redirects = 0;
-        for (var attempt = 0; ; attempt++)
-        {
-            // Not every handler checks the token before sending: a cancelled call must not reach the server.
-            scope.Token.ThrowIfCancellationRequested();
-            var request = new HttpRequestMessage(method, uri) { Content = body?.CreateContent() };
-            request.Headers.TryAddWithoutValidation(ApiKeyHeader, _options.ApiKey);
-            request.Headers.TryAddWithoutValidation("Accept", stream ? "text/event-stream" : "application/json");
+        // Not every handler checks the token before sending: a cancelled call must not reach the server.
+        scope.Token.ThrowIfCancellationRequested();
+        // Not disposed here: the handler may still be sending the body when the headers arrive (the pooled body outlives the call).
+        var request = new HttpRequestMessage(method, uri) { Content = body?.CreateContent() };
+        request.Headers.TryAddWithoutValidation("Accept", stream ? "text/event-stream" : "application/json");
+        request.Options.Set(FlockRequestPolicy.Key, _policy);
 
-            HttpResponseMessage response;
+        HttpResponseMessage response;
+        try
+        {
+            response = await _send(request, scope.Token).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (!scope.Token.IsCancellationRequested)
+        {
+            throw new FlockException($"Could not reach Flock at {Endpoint.GetLeftPart(UriPartial.Authority)}: {ex.Message}", null, null, ex);
+        }
+        catch (OperationCanceledException ex) when (!scope.Token.IsCancellationRequested)
+        {
+            // Cancelled by something in the HttpClient's pipeline, not by the caller or our timeouts (e.g. HttpClient.Timeout).
+            throw new FlockException($"The request to Flock was cancelled inside the HttpClient's pipeline (for example by HttpClient.Timeout or a resilience timeout): {ex.Message}", null, null, ex);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or FlockException or OutOfMemoryException))
+        {
+            // A handler of the pipeline failed (e.g. a resilience pipeline's timeout or open circuit): still our exception.
+            throw new FlockException($"The request to Flock failed in the HTTP pipeline: {ex.Message}", null, null, ex);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            scope.StartPhase(FlockTimeoutKind.ResponseBody, _options.ResponseBodyTimeout);
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, scope.Token).ConfigureAwait(false);
+                throw await ErrorMapper.FromResponseAsync(response, _options.ApiKey, _options.MaxErrorBodyBytes, _time, scope.Token).ConfigureAwait(false);
             }
-            catch (HttpRequestException ex) when (!scope.Token.IsCancellationRequested)
+            finally
             {
-                if (attempt < _options.MaxRetries)
-                {
-                    await DelayBeforeRetryAsync(attempt, null, ex.HttpRequestError.ToString(), scope).ConfigureAwait(false);
-                    continue;
-                }
-
-                throw new FlockException($"Could not reach Flock at {Endpoint.GetLeftPart(UriPartial.Authority)}: {ex.Message}", null, null, ex);
-            }
-
-            if (response.RequestMessage?.RequestUri is { } answeredBy && !SameOrigin(answeredBy, Endpoint))
-            {
-                // The HttpClient's own handler followed a redirect elsewhere (and .NET forwards custom headers): refuse the answer.
-                response.Dispose();
-                throw new FlockException(
-                    $"The HttpClient given to Flock followed a redirect to another origin ({answeredBy.GetLeftPart(UriPartial.Authority)}), taking the API key with it; the answer was discarded. Rotate the key if that origin is not yours, and give Flock an HttpClient whose handler has AllowAutoRedirect = false.",
-                    response.StatusCode);
-            }
-
-            if (response.IsSuccessStatusCode)
-            {
-                return response;
-            }
-
-            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
-            {
-                var target = location.IsAbsoluteUri ? location : new Uri(uri, location);
-                response.Dispose();
-                if (!SameOrigin(target, Endpoint))
-                {
-                    throw new FlockException(
-                        $"Flock answered HTTP {(int)response.StatusCode} redirecting to another origin ({target.GetLeftPart(UriPartial.Authority)}); it was not followed, so the API key stays with {Endpoint.GetLeftPart(UriPartial.Authority)}.",
-                        response.StatusCode);
-                }
-
-                if (++redirects > MaxRedirects)
-                {
-                    throw new FlockException($"Flock redirected more than {MaxRedirects} times.", response.StatusCode);
-                }
-
-                uri = target;
-                attempt--;
-                continue;
-            }
-
-            var retryAfter = ErrorMapper.RetryAfter(response);
-            if (attempt < _options.MaxRetries && IsRetryable(response.StatusCode) && (retryAfter is null || retryAfter <= _options.MaxRetryAfter))
-            {
-                response.Dispose();
-                await DelayBeforeRetryAsync(attempt, retryAfter, $"HTTP {(int)response.StatusCode}", scope).ConfigureAwait(false);
-                continue;
-            }
-
-            using (response)
-            {
-                throw await ErrorMapper.FromResponseAsync(response, _options.ApiKey, scope.Token).ConfigureAwait(false);
+                scope.StopPhase();
             }
         }
     }
 
-    private async Task DelayBeforeRetryAsync(int attempt, TimeSpan? retryAfter, string reason, CallScope scope)
+    /// <summary>The stages around the handler that sends: retries (outermost), same-origin redirects, then the key header.</summary>
+    internal static HttpMessageHandler WithStages(HttpMessageHandler inner) =>
+        new FlockRetryHandler(new SameOriginRedirectHandler(new ApiKeyHandler(inner)));
+
+    /// <summary>
+    /// The handler the library sends with: pooled connections refreshed for DNS, decompression, no redirects (the stages
+    /// follow same-origin ones) and no cookies (a cookie one client's answer set must never reach another client).
+    /// </summary>
+    internal static SocketsHttpHandler CreatePrimaryHandler() => new()
     {
-        var delay = retryAfter ?? Backoff(attempt);
-        Log.Retrying(_logger, attempt + 1, reason, (long)delay.TotalMilliseconds);
-        await Task.Delay(delay, scope.Token).ConfigureAwait(false);
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        AutomaticDecompression = DecompressionMethods.All,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+    };
+
+    private static void ValidateKey(string? apiKey)
+    {
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            throw new ArgumentException("A Flock API key is required (FlockOptions.ApiKey, or FLOCK_API_KEY in the examples).", "apiKey");
+        }
+
+        if (InvalidKeyCharacter(apiKey) is { } position)
+        {
+            // Never the key itself, nor the character: only where it is.
+            throw new ArgumentException(
+                $"The Flock API key contains a character that is not allowed in an HTTP header (a control character such as CR or LF, a space, or a non-ASCII character) at position {position}; check how the key was copied.",
+                "apiKey");
+        }
     }
 
-    /// <summary>Exponential backoff with full jitter on the upper half: base × 2^attempt × [0.5, 1).</summary>
-    private TimeSpan Backoff(int attempt)
+    /// <summary>The 1-based position of the first character of <paramref name="apiKey"/> that is not visible ASCII, or null.</summary>
+    internal static int? InvalidKeyCharacter(string apiKey)
     {
-        var ceiling = _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt);
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
+        var index = apiKey.AsSpan().IndexOfAnyExceptInRange('!', '~');
+        return index < 0 ? null : index + 1;
     }
-
-    private static bool IsRetryable(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
-
-    private static bool IsRedirect(HttpStatusCode status) => (int)status is 301 or 302 or 303 or 307 or 308;
-
-    private static bool SameOrigin(Uri a, Uri b) =>
-        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
-        && a.Port == b.Port;
 
     private static Uri ValidateEndpoint(Uri endpoint, bool allowInsecure)
     {
@@ -418,6 +540,17 @@ public sealed partial class FlockClient
         if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive, or Timeout.InfiniteTimeSpan.");
+        }
+    }
+
+    /// <summary>The largest byte limit: a buffer of limit + 1 bytes must fit an array.</summary>
+    internal const int MaxLimit = 0x7FFFFFC6;
+
+    private static void ValidateLimit(int value, string name)
+    {
+        if (value is < 1 or > MaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be between 1 and {MaxLimit} bytes.");
         }
     }
 

@@ -45,8 +45,14 @@ public enum FlockTimeoutKind
     /// <summary>The overall request timeout (<see cref="FlockOptions.RequestTimeout"/>).</summary>
     Request,
 
-    /// <summary>The stream idle timeout (<see cref="FlockOptions.StreamIdleTimeout"/>): no bytes arrived for that long.</summary>
+    /// <summary>The stream idle timeout (<see cref="FlockOptions.StreamIdleTimeout"/>): no complete event arrived for that long.</summary>
     StreamIdle,
+
+    /// <summary>The first-event timeout (<see cref="FlockOptions.StreamFirstEventTimeout"/>): the stream's first complete event never came.</summary>
+    StreamFirstEvent,
+
+    /// <summary>The body timeout (<see cref="FlockOptions.ResponseBodyTimeout"/>): a non-streaming body did not finish arriving.</summary>
+    ResponseBody,
 }
 
 /// <summary>A request abandoned because one of the client's timeouts fired (not because the caller cancelled).</summary>
@@ -54,10 +60,7 @@ public sealed class FlockTimeoutException : FlockException
 {
     /// <summary>Creates the exception.</summary>
     public FlockTimeoutException(FlockTimeoutKind kind, TimeSpan timeout, Exception? innerException = null)
-        : base(kind == FlockTimeoutKind.Request
-                ? $"The Flock request timed out: no complete answer within the request timeout of {timeout}."
-                : $"The Flock stream stalled: no bytes arrived within the stream idle timeout of {timeout}.",
-            HttpStatusCode.RequestTimeout, null, innerException)
+        : base(Describe(kind, timeout), HttpStatusCode.RequestTimeout, null, innerException)
     {
         Kind = kind;
         Timeout = timeout;
@@ -68,4 +71,33 @@ public sealed class FlockTimeoutException : FlockException
 
     /// <summary>The configured value that was exceeded.</summary>
     public TimeSpan Timeout { get; }
+
+    private static string Describe(FlockTimeoutKind kind, TimeSpan timeout) => kind switch
+    {
+        FlockTimeoutKind.StreamIdle => $"The Flock stream stalled: no complete event arrived within the stream idle timeout of {timeout}.",
+        FlockTimeoutKind.StreamFirstEvent => $"The Flock stream sent no complete event within the first-event timeout of {timeout}.",
+        FlockTimeoutKind.ResponseBody => $"The Flock answer's body did not arrive within the response body timeout of {timeout}.",
+        _ => $"The Flock request timed out: no complete answer within the request timeout of {timeout}.",
+    };
+}
+
+/// <summary>An answer refused because it exceeded one of the client's size limits (counted after decompression).</summary>
+public sealed class FlockLimitExceededException : FlockException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="limitName">The <see cref="FlockOptions"/> property that sets the limit, e.g. <c>MaxResponseBytes</c>.</param>
+    /// <param name="limit">The limit, in bytes.</param>
+    /// <param name="statusCode">The HTTP status of the answer.</param>
+    public FlockLimitExceededException(string limitName, long limit, HttpStatusCode? statusCode = HttpStatusCode.OK)
+        : base($"Flock's answer was refused: it exceeds FlockOptions.{limitName} ({limit} bytes after decompression). Raise the limit if the answer is legitimate.", statusCode)
+    {
+        LimitName = limitName;
+        Limit = limit;
+    }
+
+    /// <summary>The name of the <see cref="FlockOptions"/> property that sets the exceeded limit.</summary>
+    public string LimitName { get; }
+
+    /// <summary>The exceeded limit, in bytes.</summary>
+    public long Limit { get; }
 }

@@ -21,21 +21,38 @@ public sealed class FlockOptions
     /// <summary>The model used when a request does not name one, e.g. <c>qwen3-30b-a3b-instruct-2507</c>.</summary>
     public string? ModelId { get; set; }
 
-    /// <summary>Upper bound for a whole request, streaming included; default 10 minutes. <see cref="Timeout.InfiniteTimeSpan"/> turns it off.</summary>
+    /// <summary>Upper bound for a whole request, retries and streaming included; default 10 minutes. <see cref="Timeout.InfiniteTimeSpan"/> turns it off.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long a stream may send no bytes at all before it is abandoned; default 2 minutes.</summary>
-    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>How long a stream may take to deliver its first complete data event once its headers arrived; default 3 minutes.</summary>
+    /// <remarks>Keep-alive comments (<c>: ping</c>) do not count: only a complete <c>data:</c> event does.</remarks>
+    public TimeSpan StreamFirstEventTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
-    /// <summary>Retries for 408, 429, 5xx and connection failures before any response is read; default 2, 0 turns retries off.</summary>
+    /// <summary>How long a stream may go between two complete data events before it is abandoned; default 1 minute.</summary>
+    /// <remarks>Counted in complete events, not bytes: a server trickling bytes or sending only keep-alive comments times out.</remarks>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a non-streaming answer's body may take to arrive once its headers have; default 1 minute.</summary>
+    public TimeSpan ResponseBodyTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Retries for 408, 429, 5xx and connection failures before any response is read; default 4, 0 turns the library's retries off.</summary>
     [Range(0, 10)]
-    public int MaxRetries { get; set; } = 2;
+    public int MaxRetries { get; set; } = 4;
 
     /// <summary>First backoff delay (doubled each retry, with jitter) when the server gives no <c>Retry-After</c>; default 1 second.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest <c>Retry-After</c> that is honoured; a longer one fails at once. Default 30 seconds.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The largest non-streaming answer read, in bytes after decompression; default 64 MiB. A larger one is refused.</summary>
+    public int MaxResponseBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>How much of an error body is read and kept (in <see cref="FlockException.ResponseContent"/>), in bytes; default 64 KiB.</summary>
+    public int MaxErrorBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The largest single stream event (its lines together), in bytes after decompression; default 8 MiB. A larger one fails the stream.</summary>
+    public int MaxStreamEventBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>Allows a plain-HTTP endpoint that is not loopback. Off by default: the key would travel in clear text.</summary>
     public bool AllowInsecureEndpoint { get; set; }

@@ -18,6 +18,10 @@ public sealed class FlockOptionsValidator : IValidateOptions<FlockOptions>
         {
             failures.Add($"{prefix}: {nameof(FlockOptions.ApiKey)} is missing. Set {FlockOptions.SectionName}:{nameof(FlockOptions.ApiKey)} in configuration (environment variable {FlockOptions.SectionName}__{nameof(FlockOptions.ApiKey)}) or FlockOptions.ApiKey in code.");
         }
+        else if (FlockClient.InvalidKeyCharacter(options.ApiKey) is { } position)
+        {
+            failures.Add($"{prefix}: {nameof(FlockOptions.ApiKey)} contains a character that is not allowed in an HTTP header (a control character such as CR or LF, a space, or a non-ASCII character) at position {position}.");
+        }
 
         if (options.Endpoint is not { } endpoint)
         {
@@ -33,7 +37,12 @@ public sealed class FlockOptionsValidator : IValidateOptions<FlockOptions>
         }
 
         Positive(failures, prefix, nameof(FlockOptions.RequestTimeout), options.RequestTimeout);
+        Positive(failures, prefix, nameof(FlockOptions.StreamFirstEventTimeout), options.StreamFirstEventTimeout);
         Positive(failures, prefix, nameof(FlockOptions.StreamIdleTimeout), options.StreamIdleTimeout);
+        Positive(failures, prefix, nameof(FlockOptions.ResponseBodyTimeout), options.ResponseBodyTimeout);
+        Limit(failures, prefix, nameof(FlockOptions.MaxResponseBytes), options.MaxResponseBytes);
+        Limit(failures, prefix, nameof(FlockOptions.MaxErrorBodyBytes), options.MaxErrorBodyBytes);
+        Limit(failures, prefix, nameof(FlockOptions.MaxStreamEventBytes), options.MaxStreamEventBytes);
         if (options.MaxRetries is < 0 or > 10)
         {
             failures.Add($"{prefix}: {nameof(FlockOptions.MaxRetries)} must be between 0 and 10, got {options.MaxRetries}.");
@@ -50,6 +59,14 @@ public sealed class FlockOptionsValidator : IValidateOptions<FlockOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Limit(List<string> failures, string prefix, string setting, int value)
+    {
+        if (value is < 1 or > FlockClient.MaxLimit)
+        {
+            failures.Add($"{prefix}: {setting} must be between 1 and {FlockClient.MaxLimit} bytes, got {value}.");
+        }
     }
 
     private static void Positive(List<string> failures, string prefix, string setting, TimeSpan value)

@@ -18,6 +18,11 @@ internal static class WireShape
                 return "a choice is null";
             }
 
+            if (choice.Index < 0)
+            {
+                return $"a choice index is below 0 ({choice.Index})";
+            }
+
             if (choice.Message?.ToolCalls is { } calls && calls.Contains(null!))
             {
                 return "a tool call is null";

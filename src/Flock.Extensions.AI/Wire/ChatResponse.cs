@@ -8,12 +8,15 @@ internal sealed class ChatCompletion
 {
     [JsonPropertyName("id")] public string? Id { get; set; }
     [JsonPropertyName("object")] public string? Object { get; set; }
-    [JsonPropertyName("created")] public long? Created { get; set; }
+    [JsonPropertyName("created")][JsonConverter(typeof(LenientUnixTimeConverter))] public long? Created { get; set; }
     [JsonPropertyName("model")] public string? Model { get; set; }
     [JsonPropertyName("system_fingerprint")] public string? SystemFingerprint { get; set; }
     [JsonPropertyName("choices")] public List<Choice>? Choices { get; set; }
     [JsonPropertyName("usage")] public Usage? Usage { get; set; }
     [JsonPropertyName("error")] public ErrorDetail? Error { get; set; }
+
+    /// <summary>What the proxy says the call cost, in USD (the <c>x-litellm-response-cost</c> header); not a body field.</summary>
+    [JsonIgnore] public decimal? ResponseCost { get; set; }
 }
 
 /// <summary>One choice of a non-streaming completion.</summary>
@@ -90,6 +93,6 @@ internal sealed class ModelList
 internal sealed class ModelEntry
 {
     [JsonPropertyName("id")] public string? Id { get; set; }
-    [JsonPropertyName("created")] public long? Created { get; set; }
+    [JsonPropertyName("created")][JsonConverter(typeof(LenientUnixTimeConverter))] public long? Created { get; set; }
     [JsonPropertyName("owned_by")] public string? OwnedBy { get; set; }
 }

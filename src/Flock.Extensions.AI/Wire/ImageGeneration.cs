@@ -25,7 +25,7 @@ internal sealed class ImageRequest
 /// <summary>The answer of an image generation request.</summary>
 internal sealed class ImageResponse
 {
-    [JsonPropertyName("created")] public long? Created { get; set; }
+    [JsonPropertyName("created")][JsonConverter(typeof(LenientUnixTimeConverter))] public long? Created { get; set; }
     [JsonPropertyName("data")] public List<ImageData>? Data { get; set; }
     [JsonPropertyName("error")] public ErrorDetail? Error { get; set; }
 }

@@ -38,11 +38,32 @@ internal static class SettingValues
                 return parsed;
         }
 
+        if (value is ulong big)
+        {
+            return big <= long.MaxValue ? (long)big : throw OutOfInt64Range(key, big.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (value is decimal m)
+        {
+            return m == decimal.Truncate(m) && m >= long.MinValue && m <= long.MaxValue
+                ? (long)m
+                : m != decimal.Truncate(m)
+                    ? throw new ArgumentException($"{key} must be a whole number; got {m.ToString(CultureInfo.InvariantCulture)}.", key)
+                    : throw OutOfInt64Range(key, m.ToString(CultureInfo.InvariantCulture));
+        }
+
         var number = ToDouble(key, value);
 
         if (number is { } d && (d != Math.Floor(d) || double.IsInfinity(d)))
         {
             throw new ArgumentException($"{key} must be a whole number; got {d.ToString(CultureInfo.InvariantCulture)}.", key);
+        }
+
+        // 2^63 is exactly representable; anything at or beyond it (e.g. 1e30 from a template) cannot be sent as an integer,
+        // and a cast would quietly clamp it.
+        if (number is { } out64 && (out64 >= 9223372036854775808.0 || out64 < -9223372036854775808.0))
+        {
+            throw OutOfInt64Range(key, out64.ToString("R", CultureInfo.InvariantCulture));
         }
 
         return number is { } whole ? (long)whole : null;
@@ -53,8 +74,11 @@ internal static class SettingValues
         var number = ToInt64(key, value);
         return number is null ? null
             : number is >= int.MinValue and <= int.MaxValue ? (int)number.Value
-            : throw new ArgumentOutOfRangeException(key, number, $"{key} is too large.");
+            : throw new ArgumentOutOfRangeException(key, number, $"{key} must be between {int.MinValue} and {int.MaxValue}; got {number.Value.ToString(CultureInfo.InvariantCulture)}.");
     }
+
+    private static ArgumentOutOfRangeException OutOfInt64Range(string key, string got) =>
+        new(key, got, $"{key} must be a whole number between {long.MinValue} and {long.MaxValue}; got {got}.");
 
     public static bool? ToBoolean(string key, object? value) => value switch
     {

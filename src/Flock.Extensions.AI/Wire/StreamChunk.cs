@@ -33,6 +33,9 @@ internal sealed class StreamChunk
     /// <summary>The UTF-8 bytes behind <see cref="Id"/>, <see cref="Model"/> and <see cref="SystemFingerprint"/>, to recognise repeats.</summary>
     internal byte[]? IdUtf8, ModelUtf8, SystemFingerprintUtf8;
     public Usage? Usage { get; set; }
+
+    /// <summary>What the proxy says the call cost, in USD (the response's <c>x-litellm-response-cost</c> header): the same on every chunk.</summary>
+    public decimal? ResponseCost { get; init; }
     public ErrorDetail? Error { get; set; }
 
     /// <summary>How many entries of <see cref="Choices"/> this chunk filled.</summary>

@@ -55,7 +55,9 @@ internal static class StreamChunkParser
             }
             else if (reader.ValueTextEquals("created"u8))
             {
-                chunk.Created = Next(ref reader) == JsonTokenType.Null ? null : ReadInt64(ref reader);
+                // A timestamp never fails a stream: anything but a whole number is treated as absent.
+                chunk.Created = Next(ref reader) == JsonTokenType.Number && reader.TryGetInt64(out var created) ? created : null;
+                reader.Skip();
             }
             else if (reader.ValueTextEquals("system_fingerprint"u8))
             {
@@ -105,7 +107,7 @@ internal static class StreamChunkParser
             }
             else if (reader.ValueTextEquals("index"u8))
             {
-                choice.Index = Next(ref reader) == JsonTokenType.Null ? 0 : (int)Math.Clamp(ReadInt64(ref reader), 0, int.MaxValue);
+                choice.Index = Next(ref reader) == JsonTokenType.Null ? 0 : ReadIndex(ref reader, "choice");
             }
             else if (reader.ValueTextEquals("finish_reason"u8))
             {
@@ -217,7 +219,7 @@ internal static class StreamChunkParser
                 }
                 else if (reader.ValueTextEquals("index"u8))
                 {
-                    call.Index = Next(ref reader) == JsonTokenType.Null ? null : (int)Math.Clamp(ReadInt64(ref reader), 0, int.MaxValue);
+                    call.Index = Next(ref reader) == JsonTokenType.Null ? null : ReadIndex(ref reader, "tool call");
                 }
                 else if (reader.ValueTextEquals("id"u8))
                 {
@@ -275,10 +277,18 @@ internal static class StreamChunkParser
         };
     }
 
-    private static long ReadInt64(ref Utf8JsonReader reader) =>
-        reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value)
-            ? value
-            : throw new JsonException($"Expected an integer, got {reader.TokenType}.");
+    /// <summary>An index: a whole number from 0 to <see cref="int.MaxValue"/>; anything else would merge into another entry.</summary>
+    private static int ReadIndex(ref Utf8JsonReader reader, string what)
+    {
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value))
+        {
+            throw new JsonException($"Expected a whole number as the {what} index, got {reader.TokenType}.");
+        }
+
+        return value is >= 0 and <= int.MaxValue
+            ? (int)value
+            : throw new JsonException($"The {what} index {value} is out of range (0 to {int.MaxValue}).");
+    }
 
     private static JsonTokenType Next(ref Utf8JsonReader reader)
     {

@@ -10,20 +10,27 @@ namespace Flock.Extensions.AI.Wire;
 internal sealed class ToolCallAccumulator
 {
     private readonly List<Entry> _calls = [];
+
+    // Index → position in _calls: a lookup per fragment costs the same with one call or 100,000 (a list scan was quadratic).
+    private readonly Dictionary<int, int> _positions = [];
     private int _current = -1;
 
     public bool HasCalls => _calls.Count > 0;
+
+    /// <summary>How many entries lookups have examined so far (for the linearity test: one per fragment).</summary>
+    internal long LookupSteps { get; private set; }
 
     public void Add(ReadOnlySpan<ToolCall> fragments)
     {
         foreach (var fragment in fragments)
         {
             var index = fragment.Index ?? (_current >= 0 ? _calls[_current].Index : 0);
-            var position = Find(index);
-            if (position < 0)
+            LookupSteps++;
+            if (!_positions.TryGetValue(index, out var position))
             {
+                position = _calls.Count;
                 _calls.Add(new Entry(index));
-                position = _calls.Count - 1;
+                _positions[index] = position;
             }
 
             _current = position;
@@ -56,21 +63,9 @@ internal sealed class ToolCallAccumulator
         }
 
         _calls.Clear();
+        _positions.Clear();
         _current = -1;
         return result;
-    }
-
-    private int Find(int index)
-    {
-        for (var i = 0; i < _calls.Count; i++)
-        {
-            if (_calls[i].Index == index)
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     private sealed class Entry(int index)

@@ -93,7 +93,7 @@ public sealed class FlockTextToImageService : ITextToImageService
         }
 
         var response = await _client.GenerateImagesAsync(request, cancellationToken).ConfigureAwait(false);
-        var created = response.Created is { } c ? DateTimeOffset.FromUnixTimeSeconds(c) : (DateTimeOffset?)null;
+        var created = UnixTime.ToDate(response.Created);
         var images = new List<ImageContent>(response.Data!.Count);
         foreach (var data in response.Data)
         {

@@ -279,7 +279,7 @@ public sealed class MalformedInputTests
 
     private static void Check(Result result, string? expected, bool mustFail, string label)
     {
-        if (result.Error is not null and not FlockException)
+        if (result.Error is not null and not FlockException && result.Error.InnerException is not FlockException)
         {
             throw new Xunit.Sdk.XunitException($"{label}: {result.Error.GetType()} escaped: {result.Error}");
         }

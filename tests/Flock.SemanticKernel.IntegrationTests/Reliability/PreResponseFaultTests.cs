@@ -35,7 +35,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
 
         var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options(o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(1))));
 
-        var ex = Assert.IsType<FlockException>(outcome.Error);
+        var ex = HostileServerTests.Flock<FlockException>(outcome.Error);
         Assert.Equal((HttpStatusCode)status, ex.StatusCode);
         Assert.Contains(message, ex.Message);
         Assert.Equal(status.ToString(CultureInfo.InvariantCulture), ex.ErrorCode);
@@ -43,7 +43,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
         Assert.Empty(outcome.Texts);
         Assert.DoesNotContain(Emulator.ApiKey, ex.ToString());
         var transient = status is 408 or 429 or >= 500;
-        Assert.Equal(transient ? 3 : 1, Emulator.Requests.Count);
+        Assert.Equal(transient ? 5 : 1, Emulator.Requests.Count); // the default 4 retries
     }
 
     [Theory]
@@ -52,7 +52,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
     {
         var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options()), model: "no-such-model");
 
-        var ex = Assert.IsType<FlockException>(outcome.Error);
+        var ex = HostileServerTests.Flock<FlockException>(outcome.Error);
         Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
         Assert.Contains("Invalid model name passed in model=no-such-model", ex.Message);
         Assert.Single(Emulator.Requests);
@@ -66,7 +66,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
 
         var outcome = await Calls.RunAsync(adapter, streaming, client);
 
-        var ex = Assert.IsType<FlockException>(outcome.Error);
+        var ex = HostileServerTests.Flock<FlockException>(outcome.Error);
         Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
         Assert.Contains("Not Found", ex.Message);
         Assert.Single(Emulator.Requests);
@@ -81,7 +81,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
 
         var outcome = await Calls.RunAsync(adapter, streaming, client);
 
-        var ex = Assert.IsType<FlockException>(outcome.Error);
+        var ex = HostileServerTests.Flock<FlockException>(outcome.Error);
         Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
         Assert.Equal("token_not_found_in_db", ex.ErrorType);
         Assert.Contains("Authentication Error", ex.Message);
@@ -99,7 +99,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
 
         var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options(o => o.MaxRetries = 0)));
 
-        var ex = Assert.IsType<FlockException>(outcome.Error);
+        var ex = HostileServerTests.Flock<FlockException>(outcome.Error);
         Assert.Equal(HttpStatusCode.BadGateway, ex.StatusCode);
         Assert.Contains("502 Bad Gateway", ex.Message);
         Assert.Contains("text/html", ex.Message);
@@ -115,7 +115,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
 
         var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options()));
 
-        var ex = Assert.IsType<FlockException>(outcome.Error);
+        var ex = HostileServerTests.Flock<FlockException>(outcome.Error);
         Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
         Assert.Contains("upstream said no", ex.Message);
         Assert.Null(ex.ErrorCode);
@@ -138,10 +138,10 @@ public sealed class PreResponseFaultTests : EmulatorTest
 
         var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(options, null, logs));
 
-        var ex = Assert.IsType<FlockException>(outcome.Error);
+        var ex = HostileServerTests.Flock<FlockException>(outcome.Error);
         Assert.Null(ex.StatusCode);
         Assert.Contains($"Could not reach Flock at http://127.0.0.1:{port}", ex.Message);
         Assert.IsType<HttpRequestException>(ex.InnerException);
-        Assert.Equal(2, logs.Lines.Count(l => l.Contains("retrying in", StringComparison.Ordinal)));
+        Assert.Equal(4, logs.Lines.Count(l => l.Contains("retrying in", StringComparison.Ordinal)));
     }
 }

@@ -37,7 +37,7 @@ public sealed class SecurityTests : EmulatorTest
             ? await Calls.RunAsync(adapter, streaming, new FlockClient(Options()))
             : await ViaDependencyInjectionAsync(adapter, streaming);
 
-        var ex = Assert.IsType<FlockException>(outcome.Error);
+        var ex = HostileServerTests.Flock<FlockException>(outcome.Error);
         Assert.Equal(HttpStatusCode.TemporaryRedirect, ex.StatusCode);
         Assert.Contains("another origin", ex.Message);
         Assert.Empty(elsewhere.Requests);
@@ -70,7 +70,7 @@ public sealed class SecurityTests : EmulatorTest
 
         var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options(), http));
 
-        var ex = Assert.IsType<FlockException>(outcome.Error);
+        var ex = HostileServerTests.Flock<FlockException>(outcome.Error);
         Assert.Contains("AllowAutoRedirect", ex.Message);
         Assert.Empty(outcome.Texts);
     }

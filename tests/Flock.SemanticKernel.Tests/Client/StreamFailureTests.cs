@@ -19,7 +19,7 @@ public sealed class StreamFailureTests
         var (texts, error) = await StreamAsync(adapter, TestFiles.Read("stream-mid-error.sse"));
 
         Assert.Equal(["Partial", " answer"], texts);
-        var ex = Assert.IsType<FlockException>(error);
+        var ex = Flock(error);
         Assert.True(ex.DuringStream);
         Assert.Contains("litellm.APIConnectionError: upstream vLLM server disconnected", ex.Message);
         Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
@@ -37,7 +37,7 @@ public sealed class StreamFailureTests
         var (texts, error) = await StreamAsync(adapter, sse);
 
         Assert.Equal(["Partial", " answer"], texts);
-        Assert.True(Assert.IsType<FlockException>(error).DuringStream);
+        Assert.True(Flock(error).DuringStream);
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public sealed class StreamFailureTests
         var (texts, error) = await StreamAsync(adapter, Sse);
 
         Assert.Empty(texts);
-        var ex = Assert.IsType<FlockException>(error);
+        var ex = Flock(error);
         Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
         Assert.Equal("invalid_request_error", ex.ErrorType);
         Assert.Equal("model", ex.ErrorParam);
@@ -64,7 +64,7 @@ public sealed class StreamFailureTests
         var (texts, error) = await StreamAsync(adapter, TestFiles.Read("stream-no-done.sse"));
 
         Assert.Equal(["Cut", " off"], texts);
-        var ex = Assert.IsType<FlockException>(error);
+        var ex = Flock(error);
         Assert.True(ex.DuringStream);
         Assert.Contains("[DONE]", ex.Message);
     }
@@ -78,7 +78,7 @@ public sealed class StreamFailureTests
         var (texts, error) = await StreamAsync(adapter, sse);
 
         Assert.Equal(["Cut", " off"], texts);
-        var ex = Assert.IsType<FlockException>(error);
+        var ex = Flock(error);
         Assert.True(ex.DuringStream);
         Assert.IsAssignableFrom<JsonException>(ex.InnerException);
     }
@@ -93,7 +93,7 @@ public sealed class StreamFailureTests
         var (texts, error) = await StreamAsync(adapter, handler);
 
         Assert.Empty(texts);
-        var ex = Assert.IsType<FlockException>(error);
+        var ex = Flock(error);
         Assert.False(ex.DuringStream);
         Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
         Assert.Contains("No api key passed in", ex.Message);
@@ -150,7 +150,7 @@ public sealed class StreamFailureTests
 
         var (_, error) = await StreamAsync(adapter, new RecordingHandler().EnqueueStream(body));
 
-        Assert.IsType<FlockException>(error);
+        Flock(error);
         Assert.True(body.Disposed);
     }
 
@@ -171,4 +171,8 @@ public sealed class StreamFailureTests
             return (items.Where(i => i.Text.Length > 0).Select(i => i.Text).ToList(), error);
         }
     }
+
+    /// <summary>The library's exception, directly or inside the SK service's HttpOperationException.</summary>
+    private static FlockException Flock(Exception? error) =>
+        error as FlockException ?? Assert.IsType<FlockException>(error?.InnerException);
 }

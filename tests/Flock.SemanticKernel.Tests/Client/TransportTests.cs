@@ -165,12 +165,13 @@ public sealed class TransportTests
     [Fact]
     public async Task Cancelling_a_pending_request_is_an_operation_canceled_exception()
     {
+        using var cts = new CancellationTokenSource();
         var handler = new RecordingHandler().Enqueue(async ct =>
         {
+            await cts.CancelAsync(); // the caller gives up while the request is pending
             await Task.Delay(Timeout.Infinite, ct);
             throw new InvalidOperationException("unreachable");
         });
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
 
         var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TestSk.Service(handler, TestFlock.Options()).GetChatMessageContentsAsync(TestSk.History(), cancellationToken: cts.Token));
 
@@ -193,7 +194,7 @@ public sealed class TransportTests
                 texts.Add(update.Text);
                 if (texts.Count == 2)
                 {
-                    cts.CancelAfter(20);
+                    await cts.CancelAsync();
                 }
             }
         });
@@ -203,37 +204,47 @@ public sealed class TransportTests
     }
 
     [Fact]
-    public async Task The_request_timeout_is_a_flock_timeout_exception()
+    public async Task The_request_timeout_is_a_flock_timeout_exception_on_the_clients_clock()
     {
+        var clock = FakeClock.Create();
         var handler = new RecordingHandler().Enqueue(async ct =>
         {
-            await Task.Delay(Timeout.Infinite, ct);
+            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
             throw new InvalidOperationException("unreachable");
         });
         var options = TestFlock.Options();
-        options.RequestTimeout = TimeSpan.FromMilliseconds(100);
+        options.RequestTimeout = TimeSpan.FromSeconds(100);
+        var service = new FlockChatCompletionService(new FlockClient(options, new HttpClient(handler), null, clock));
 
-        var ex = await Assert.ThrowsAsync<FlockTimeoutException>(() => TestSk.Service(handler, options).GetChatMessageContentsAsync(TestSk.History()));
+        var error = await clock.RunAsync(() => Record.ExceptionAsync(() => service.GetChatMessageContentsAsync(TestSk.History())), TimeSpan.FromSeconds(1));
 
+        var ex = AsFlock<FlockTimeoutException>(error);
         Assert.Equal(FlockTimeoutKind.Request, ex.Kind);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), ex.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(100), ex.Timeout);
         Assert.Equal(HttpStatusCode.RequestTimeout, ex.StatusCode);
     }
 
     [Fact]
-    public async Task A_stalled_stream_is_a_stream_idle_timeout_after_the_first_updates()
+    public async Task A_stalled_stream_is_a_stream_idle_timeout_after_the_first_updates_on_the_clients_clock()
     {
-        var first = Encoding.UTF8.GetBytes(TestFiles.Read("stream-no-done.sse"));
-        var handler = new RecordingHandler().EnqueueStream(new BlockingStream(first));
+        var clock = FakeClock.Create();
+        var handler = new RecordingHandler().EnqueueStream(new PacedStream(clock, [(TimeSpan.Zero, Encoding.UTF8.GetBytes(TestFiles.Read("stream-no-done.sse")))], stallAtEnd: true));
         var options = TestFlock.Options();
-        options.StreamIdleTimeout = TimeSpan.FromMilliseconds(150);
+        options.StreamIdleTimeout = TimeSpan.FromSeconds(15);
+        var service = new FlockChatCompletionService(new FlockClient(options, new HttpClient(handler), null, clock));
 
-        var (items, error) = await Drain.AllAsync(TestSk.Service(handler, options).GetStreamingChatMessageContentsAsync(TestSk.History()));
+        var (items, error) = await clock.RunAsync(() => Drain.AllAsync(service.GetStreamingChatMessageContentsAsync(TestSk.History())), TimeSpan.FromSeconds(1));
 
         Assert.Equal("Cut off", string.Concat(items.Select(i => i.Content)));
-        var ex = Assert.IsType<FlockTimeoutException>(error);
+        var ex = AsFlock<FlockTimeoutException>(error);
         Assert.Equal(FlockTimeoutKind.StreamIdle, ex.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(15), ex.Timeout);
     }
+
+    /// <summary>The library's exception, directly or inside the SK service's HttpOperationException.</summary>
+    private static T AsFlock<T>(Exception? error)
+        where T : FlockException =>
+        error as T ?? Assert.IsType<T>(error?.InnerException);
 
     [Fact]
     public async Task Same_origin_redirects_are_followed_with_the_key()
@@ -256,7 +267,7 @@ public sealed class TransportTests
             .Enqueue(_ => Task.FromResult(Redirect(HttpStatusCode.Redirect, "https://evil.test/steal")))
             .EnqueueJson(TestFiles.Read("completion.json"));
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
+        var ex = AsFlock<FlockException>(await Record.ExceptionAsync(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History())));
 
         Assert.Single(handler.Requests);
         Assert.Contains("evil.test", ex.Message);

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Flock.Extensions.AI.Tests.Http;
+
+/// <summary>Builds clients over a <see cref="RecordingHandler"/> on a fake clock, and runs calls to their end.</summary>
+internal static class Transport
+{
+    public static FlockOptions Options(Action<FlockOptions>? configure = null)
+    {
+        var options = new FlockOptions { ApiKey = TestFlock.ApiKey, Endpoint = TestFlock.Endpoint, ModelId = TestFlock.Model, MaxRetries = 0 };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    public static FlockClient Client(RecordingHandler handler, TimeProvider clock, Action<FlockOptions>? configure = null, ILoggerFactory? logs = null) =>
+        new(Options(configure), new HttpClient(handler), logs, clock);
+
+    public static IChatClient Chat(RecordingHandler handler, TimeProvider clock, Action<FlockOptions>? configure = null, ILoggerFactory? logs = null) =>
+        new FlockChatClient(Client(handler, clock, configure, logs));
+
+    /// <summary>A 200 answer whose body is <paramref name="body"/>, with <paramref name="mediaType"/>.</summary>
+    public static RecordingHandler EnqueueBody(this RecordingHandler handler, Stream body, string mediaType = "text/event-stream", HttpStatusCode status = HttpStatusCode.OK) =>
+        handler.Enqueue(_ =>
+        {
+            var content = new StreamContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+            return Task.FromResult(new HttpResponseMessage(status) { Content = content });
+        });
+
+    /// <summary>Streams to the end, collecting the text; the error (if any) instead of throwing.</summary>
+    public static async Task<(string Text, Exception? Error)> StreamAsync(IChatClient chat, CancellationToken cancellationToken = default)
+    {
+        var text = "";
+        try
+        {
+            // ConfigureAwait(false) throughout: on a fake clock the whole call then moves inline with each step of time.
+            await foreach (var update in chat.GetStreamingResponseAsync(Calls.Messages(), cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                text += update.Text;
+            }
+
+            return (text, null);
+        }
+        catch (Exception ex)
+        {
+            return (text, ex);
+        }
+    }
+
+    /// <summary>A non-streaming call; the error (if any) instead of throwing.</summary>
+    public static async Task<(ChatResponse? Response, Exception? Error)> CompleteAsync(IChatClient chat, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return (await chat.GetResponseAsync(Calls.Messages(), cancellationToken: cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception ex)
+        {
+            return (null, ex);
+        }
+    }
+
+    /// <summary>One SSE data event for a text delta.</summary>
+    public static string Event(string text, string? finish = null) =>
+        $"data: {{\"id\":\"c1\",\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{text}\"}}{(finish is null ? "" : $",\"finish_reason\":\"{finish}\"")}}}]}}\n\n";
+
+    public const string Done = "data: [DONE]\n\n";
+
+    /// <summary>Virtual time since <paramref name="start"/>.</summary>
+    public static TimeSpan Since(this FakeTimeProvider clock, DateTimeOffset start) => clock.GetUtcNow() - start;
+}
+
+/// <summary>Keeps every formatted log line, for asserting what the client logged (e.g. each retry's delay).</summary>
+internal sealed class LogLines : ILoggerFactory, ILogger
+{
+    private readonly List<string> _lines = [];
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return _lines.ToList();
+            }
+        }
+    }
+
+    /// <summary>The delays, in milliseconds, of the "retrying in …ms" lines.</summary>
+    public IReadOnlyList<int> RetryDelays => Lines
+        .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"retrying in (\d+)ms"))
+        .Where(m => m.Success)
+        .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+        .ToList();
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (_lines)
+        {
+            _lines.Add(formatter(state, exception));
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}
