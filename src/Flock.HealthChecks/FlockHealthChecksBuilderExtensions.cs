@@ -78,6 +78,6 @@ public static class FlockHealthChecksBuilderExtensions
     {
         var options = provider.GetRequiredService<IOptionsMonitor<FlockOptions>>().Get(serviceId ?? Options.Options.DefaultName).Clone();
         options.MaxRetries = 0;
-        return new FlockClient(options, httpClient: null, provider.GetService<ILoggerFactory>());
+        return new FlockClient(options, httpClient: null, provider.GetService<ILoggerFactory>(), provider.GetService<TimeProvider>());
     }
 }
