@@ -22,10 +22,14 @@ public sealed class Adapters
         SkOpenAI = new OpenAIChatCompletionService(CannedBodies.Model, Endpoint, Key, httpClient: http);
         var openAIClient = new OpenAIClient(new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = Endpoint, Transport = new HttpClientPipelineTransport(http), RetryPolicy = new ClientRetryPolicy(0) });
         MeaiOpenAI = openAIClient.GetChatClient(CannedBodies.Model).AsIChatClient();
+        FlockMeaiWithTelemetry = FlockMeai.AsBuilder().UseOpenTelemetry(sourceName: "Flock.Benchmarks.Unheard").Build();
     }
 
     public IChatCompletionService FlockSk { get; }
     public IChatClient FlockMeai { get; }
     public IChatCompletionService SkOpenAI { get; }
     public IChatClient MeaiOpenAI { get; }
+
+    /// <summary><see cref="FlockMeai"/> under MEAI's telemetry client, on a source nobody listens to.</summary>
+    public IChatClient FlockMeaiWithTelemetry { get; }
 }

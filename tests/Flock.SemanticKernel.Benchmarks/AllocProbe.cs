@@ -31,6 +31,26 @@ public static class AllocProbe
         var a = new Adapters(bodyBytes, "application/json");
         Console.WriteLine("Whole MEAI call: " + MA(() => Workloads.CompleteMeaiAsync(a.FlockMeai, messages, options)));
         Console.WriteLine("Whole MEAI call no tools: " + MA(() => Workloads.CompleteMeaiAsync(a.FlockMeai, messages, null)));
+        var request = new RequestBenchmarks(); request.Setup();
+        Console.WriteLine("Whole SK request call (20 messages, 5 tools): " + MA(() => request.Flock_SK()));
+        Console.WriteLine("Whole SK OpenAI request call: " + MA(() => request.OpenAI_SK()));
+        var (skHistory, _) = Workloads.Conversation(20);
+        var (kernel, _) = Workloads.FiveTools();
+        var plain = new Microsoft.SemanticKernel.PromptExecutionSettings { FunctionChoiceBehavior = Microsoft.SemanticKernel.FunctionChoiceBehavior.Auto(autoInvoke: false) };
+        Console.WriteLine("  SK history to MEAI: " + M(() => Flock.SemanticKernel.Mapping.SkToMeai.ToMessages(skHistory)));
+        Console.WriteLine("  settings: " + M(() => FlockPromptExecutionSettings.FromExecutionSettings(plain).ToParameterValues()));
+        Console.WriteLine("  functions: " + M(() => plain.FunctionChoiceBehavior.GetConfiguration(new Microsoft.SemanticKernel.FunctionChoiceBehaviorConfigurationContext(skHistory) { Kernel = kernel, RequestSequenceIndex = 0 })));
+        var fs = FlockPromptExecutionSettings.FromExecutionSettings(plain);
+        var config = plain.FunctionChoiceBehavior.GetConfiguration(new Microsoft.SemanticKernel.FunctionChoiceBehaviorConfigurationContext(skHistory) { Kernel = kernel, RequestSequenceIndex = 0 });
+        Console.WriteLine("  options: " + M(() => Flock.SemanticKernel.Mapping.SkToMeai.ToChatOptions(fs, fs.ToParameterValues(), config, kernel, false)));
+        var skOptions = Flock.SemanticKernel.Mapping.SkToMeai.ToChatOptions(fs, fs.ToParameterValues(), config, kernel, false);
+        var skMessages = Flock.SemanticKernel.Mapping.SkToMeai.ToMessages(skHistory);
+        Console.WriteLine("  ToRequest(SK tools): " + M(() => MeaiToFlock.ToRequest(skMessages, skOptions, "m", false)));
+        var response = FlockToMeai.ToChatResponse(c);
+        Console.WriteLine("  result: " + M(() => Flock.SemanticKernel.Mapping.MeaiToSk.ToResult(response.Messages[0], response, "m", kernel, null)));
+        var completion = new CompletionBenchmarks(); completion.Setup();
+        Console.WriteLine("Whole SK 500-token call: " + MA(() => completion.Flock_SK()));
+        Console.WriteLine("SK OpenAI text stream per call: " + MA(() => text.OpenAI_SK()));
         var http = new HttpClient(new CannedHandler(bodyBytes, "application/json"));
         Console.WriteLine("Bare HttpClient POST: " + MA(async () => { using var r = await http.PostAsync("https://x.test/v1/chat/completions", new ByteArrayContent([1, 2, 3])); await r.Content.ReadAsByteArrayAsync(); }));
     }

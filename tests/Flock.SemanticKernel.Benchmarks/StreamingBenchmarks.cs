@@ -37,6 +37,13 @@ public class TextStreamBenchmarks
 
     [Benchmark(OperationsPerInvoke = Chunks)]
     public Task<int> OpenAI_MEAI() => Workloads.StreamMeaiAsync(_adapters.MeaiOpenAI, _messages, null);
+
+    /// <summary>
+    /// FlockChatClient under MEAI's OpenTelemetryChatClient with nobody listening: what the SK service would pay per chunk
+    /// if it kept the telemetry client in its pipeline when no listener is attached (it does not).
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Chunks)]
+    public Task<int> Flock_MEAI_TelemetryClientUnheard() => Workloads.StreamMeaiAsync(_adapters.FlockMeaiWithTelemetry, _messages, null);
 }
 
 /// <summary>One tool call streamed in 40 argument fragments: cost per chunk.</summary>

@@ -106,14 +106,15 @@ public static class Workloads
         Check("text stream / OpenAI SK", expected, await text.OpenAI_SK());
         Check("text stream / Flock MEAI", expected, await text.Flock_MEAI());
         Check("text stream / OpenAI MEAI", expected, await text.OpenAI_MEAI());
+        Check("text stream / Flock MEAI, telemetry client unheard", expected, await text.Flock_MEAI_TelemetryClientUnheard());
 
         var tool = new ToolStreamBenchmarks();
         tool.Setup();
         Check("tool stream / Flock MEAI arguments", 3, await tool.Flock_MEAI());
         Check("tool stream / OpenAI MEAI arguments", 3, await tool.OpenAI_MEAI());
         CannedBodies.ToolStream(ToolStreamBenchmarks.Fragments, out var arguments);
-        Check("tool stream / OpenAI SK argument fragments", arguments.Length, await tool.OpenAI_SK());
-        Check("tool stream / Flock SK argument fragments", arguments.Length, await tool.Flock_SK());
+        Check("tool stream / OpenAI SK argument text", arguments.Length, await tool.OpenAI_SK());
+        Check("tool stream / Flock SK argument text (one whole call)", arguments.Length, await tool.Flock_SK());
 
         var completion = new CompletionBenchmarks();
         completion.Setup();

@@ -25,10 +25,10 @@ namespace Flock.SemanticKernel.IntegrationTests;
 /// <item>Schema formats from a .NET type. The OpenAI connector asks for OpenAI's strict mode (<c>"strict": true</c> and, as
 /// strict mode requires, <c>"additionalProperties": false</c> at the schema root); we send the schema as derived, without
 /// strict mode, whose support varies between the models Flock serves.</item>
+/// <item>Kernel function names. The OpenAI connector names them <c>Plugin-function</c>; ours has one name on the wire whatever
+/// the <c>FunctionChoiceBehavior</c>, <c>Plugin_function</c>, the name SK's own function invocation looks calls up by (calls
+/// under the other separator still resolve).</item>
 /// </list>
-/// Function names are not a difference here: without auto-invocation our service names kernel functions
-/// <c>Plugin-function</c> like the OpenAI connector (so SK's <c>FunctionCallContentBuilder</c> splits streamed calls). With
-/// auto-invocation it goes through SK's MEAI bridge, which names them <c>Plugin_function</c>.
 /// Key order and the JSON escaping of strings are not differences (bodies are compared as parsed JSON).
 /// Two differences found here were bugs on our side and are fixed, not normalised: type schemas used camelCase property
 /// names (SK reads answers case-sensitively), and SK's bridge leaked a non-standard <c>"condition"</c> keyword (a copy of the
@@ -126,7 +126,7 @@ public sealed class OpenAIConnectorDifferentialTests : IAsyncLifetime
                 Assert.Equal(3, ours["messages"]![1]!["content"]!.AsArray().Count);
                 break;
             default:
-                Assert.Equal("Weather-get_weather", ours["messages"]![2]!["tool_calls"]![0]!["function"]!["name"]!.GetValue<string>());
+                Assert.Equal("Weather_get_weather", ours["messages"]![2]!["tool_calls"]![0]!["function"]!["name"]!.GetValue<string>());
                 Assert.Equal("tool", ours["messages"]![3]!["role"]!.GetValue<string>());
                 Assert.Equal(scenario == "required" ? 1 : 2, ours["tools"]!.AsArray().Count);
                 Assert.Equal(scenario, ours["tool_choice"]!.GetValue<string>());
@@ -192,6 +192,9 @@ public sealed class OpenAIConnectorDifferentialTests : IAsyncLifetime
             {
                 function.Remove("strict");
             }
+
+            // 5. Plugin-function is our Plugin_function.
+            function["name"] = KernelName(function["name"]!.GetValue<string>());
         }
 
         foreach (var message in body["messages"]!.AsArray().Select(m => m!.AsObject()))
@@ -202,6 +205,11 @@ public sealed class OpenAIConnectorDifferentialTests : IAsyncLifetime
                 if (message["content"] is JsonValue content && content.GetValue<string>().Length == 0)
                 {
                     message.Remove("content");
+                }
+
+                foreach (var call in message["tool_calls"]!.AsArray())
+                {
+                    call!["function"]!["name"] = KernelName(call["function"]!["name"]!.GetValue<string>());
                 }
             }
         }
@@ -225,6 +233,9 @@ public sealed class OpenAIConnectorDifferentialTests : IAsyncLifetime
 
         return body;
     }
+
+    /// <summary>The OpenAI connector's <c>Plugin-function</c> (this test's plugin is <c>Weather</c>) under our one wire name.</summary>
+    private static string KernelName(string name) => name.StartsWith("Weather-", StringComparison.Ordinal) ? "Weather_" + name["Weather-".Length..] : name;
 
     /// <summary>Objects with their keys in order, recursively, so a failure message diffs readably.</summary>
     private static JsonObject Sorted(JsonObject node) => (JsonObject)SortedNode(node)!;

@@ -198,9 +198,9 @@ public sealed class ReasoningTests : EmulatorTest
     [Fact]
     public void Sk_ToChatMessage_DropsReasoning_NeverMakesItText()
     {
-        // What SK 1.82's own history conversion (used by the SK service and by SK's MEAI bridge) makes of a ReasoningContent
-        // item: it is dropped, not turned into text. The service therefore adds it back as TextReasoningContent itself (sent
-        // only with IncludeReasoningInHistory, see Sk_NextTurn_…); SK's bridge cannot (see Sk_WithFunctionChoiceBehavior_…).
+        // What SK 1.82's own history conversion (used by SK's stock AsChatCompletionService bridge) makes of a ReasoningContent
+        // item: it is dropped. This is why the service maps SK and MEAI types itself (Mapping/SkToMeai, MeaiToSk); when SK
+        // starts carrying reasoning across, this fails and the note in the README can go.
         var message = new ChatMessageContent(AuthorRole.Assistant, [new ReasoningContent(Thinking), new SkTextContent(Answer)]);
 
         var converted = message.ToChatMessage();
@@ -209,16 +209,13 @@ public sealed class ReasoningTests : EmulatorTest
     }
 
     /// <remarks>
-    /// With a <see cref="FunctionChoiceBehavior"/> the call runs on SK's own MEAI bridge (<c>AsChatCompletionService()</c> over
-    /// <see cref="FlockChatClient"/>). FlockChatClient returns <see cref="TextReasoningContent"/> (the Meai_ tests above), but
-    /// SK 1.82's bridge does not map it to <see cref="ReasoningContent"/>/<see cref="StreamingReasoningContent"/>: the reasoning
-    /// is dropped there. This pins that known limitation (the answer itself is intact and never polluted by the thinking); when
-    /// SK starts carrying reasoning across, this test fails and should be turned into the positive assertion.
+    /// With a <see cref="FunctionChoiceBehavior"/> that auto-invokes, the call runs through SK's function invocation over the
+    /// same <see cref="FlockChatClient"/> pipeline, and the result keeps its reasoning exactly as without one.
     /// </remarks>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Sk_WithFunctionChoiceBehavior_SksBridgeDropsReasoning_AnswerIntact(bool streaming)
+    public async Task Sk_WithFunctionChoiceBehavior_ReasoningBesideTheAnswer(bool streaming)
     {
         Emulator.Enqueue(ScriptedReply.Reasoning(Thinking, Answer) with { ChunkSize = 8 });
         var kernel = new Kernel();
@@ -230,27 +227,25 @@ public sealed class ReasoningTests : EmulatorTest
         {
             var updates = await service.GetStreamingChatMessageContentsAsync(History(), settings, kernel).ToListAsync();
             Assert.Equal(Answer, string.Concat(updates.Select(u => u.Content)));
-            Assert.DoesNotContain(updates, u => u.Items.OfType<StreamingReasoningContent>().Any());
-            Assert.DoesNotContain(updates, u => u.Items.Any(i => i.ToString()?.Contains("greet", StringComparison.Ordinal) == true));
+            Assert.Equal(Thinking, string.Concat(updates.SelectMany(u => u.Items.OfType<StreamingReasoningContent>()).Select(r => r.Text)));
+            Assert.All(updates, u => Assert.DoesNotContain("greet", u.Content ?? ""));
         }
         else
         {
             var answer = await service.GetChatMessageContentAsync(History(), settings, kernel);
             Assert.Equal(Answer, answer.Content);
-            Assert.Empty(answer.Items.OfType<ReasoningContent>());
-            Assert.DoesNotContain(answer.Items, i => i.ToString()?.Contains("greet", StringComparison.Ordinal) == true);
+            Assert.Equal(Thinking, Assert.Single(answer.Items.OfType<ReasoningContent>()).Text);
+            Assert.DoesNotContain("greet", answer.Content);
         }
 
         Assert.Equal("Clock_get_time", SingleChatBody()["tools"]![0]!["function"]!["name"]!.GetValue<string>());
     }
 
-    /// <remarks>
-    /// Likewise on the way out: SK's bridge converts history with <c>ToChatMessage()</c>, which drops <see cref="ReasoningContent"/>,
-    /// so <see cref="FlockPromptExecutionSettings.IncludeReasoningInHistory"/> cannot send earlier reasoning back when a
-    /// <see cref="FunctionChoiceBehavior"/> is set. Pinned like the test above.
-    /// </remarks>
-    [Fact]
-    public async Task Sk_WithFunctionChoiceBehavior_IncludeReasoningInHistory_IsLostInSksBridge()
+    /// <remarks>Likewise on the way out: earlier reasoning goes back with <see cref="FlockPromptExecutionSettings.IncludeReasoningInHistory"/>, auto-invocation or not.</remarks>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Sk_WithFunctionChoiceBehavior_IncludeReasoningInHistory_SendsItBack(bool include)
     {
         Emulator.Enqueue(ScriptedReply.Text("Fine."));
         var kernel = new Kernel();
@@ -258,13 +253,15 @@ public sealed class ReasoningTests : EmulatorTest
         var history = History();
         history.Add(new ChatMessageContent(AuthorRole.Assistant, [new ReasoningContent(Thinking), new SkTextContent(Answer)]));
         history.AddUserMessage("And how are you?");
-        var settings = new FlockPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(), IncludeReasoningInHistory = true };
+        var settings = new FlockPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(), IncludeReasoningInHistory = include ? true : null };
 
         var answer = await SkService().GetChatMessageContentAsync(history, settings, kernel);
 
         Assert.Equal("Fine.", answer.Content);
-        var assistant = LastAssistant(SingleChatBody());
+        var body = SingleChatBody();
+        var assistant = LastAssistant(body);
         Assert.Equal(Answer, assistant["content"]!.GetValue<string>());
-        Assert.False(assistant.ContainsKey("reasoning_content"), assistant.ToJsonString());
+        Assert.Equal(include ? Thinking : null, assistant["reasoning_content"]?.GetValue<string>());
+        Assert.False(body.ContainsKey("include_reasoning_in_history"));
     }
 }

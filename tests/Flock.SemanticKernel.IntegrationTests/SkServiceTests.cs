@@ -109,17 +109,29 @@ public sealed class SkServiceTests : EmulatorTest
     [InlineData(401, "Authentication Error, Invalid proxy server token passed.")]
     [InlineData(429, "Rate limit exceeded for key")]
     [InlineData(500, "Internal server error from upstream")]
-    public async Task HttpErrors_SurfaceAsFlockExceptionWithFlocksMessage(int status, string message)
+    public async Task HttpErrors_SurfaceAsHttpOperationExceptionWithFlocksMessage_TheFlockExceptionInside(int status, string message)
     {
         Emulator.Enqueue(ScriptedReply.Error(status, message) with { Times = 5 });
         var service = SkService(o => o.MaxRetries = 0);
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => service.GetChatMessageContentAsync(History("Hi")));
+        // SK's convention: catch (HttpOperationException) works, with Flock's fields on it and the core's exception inside.
+        HttpOperationException? caught = null;
+        try
+        {
+            await service.GetChatMessageContentAsync(History("Hi"));
+        }
+        catch (HttpOperationException thrown)
+        {
+            caught = thrown;
+        }
 
+        var ex = Assert.IsType<FlockHttpOperationException>(caught);
         Assert.Equal((HttpStatusCode)status, ex.StatusCode);
         Assert.Contains(message, ex.Message);
         Assert.Contains(message, ex.ResponseContent);
         Assert.Equal(status.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.ErrorCode);
+        var inner = Assert.IsType<FlockException>(ex.InnerException);
+        Assert.Equal((ex.StatusCode, ex.Message, ex.ResponseContent, ex.ErrorCode), (inner.StatusCode, inner.Message, inner.ResponseContent, inner.ErrorCode));
     }
 
     [Fact]
@@ -128,11 +140,12 @@ public sealed class SkServiceTests : EmulatorTest
         const string secret = "sk-this-is-a-secret-key-1234";
         var service = new FlockChatCompletionService(Model, secret, Emulator.Endpoint);
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => service.GetChatMessageContentAsync(History("Hi")));
+        var ex = await Assert.ThrowsAsync<FlockHttpOperationException>(() => service.GetChatMessageContentAsync(History("Hi")));
 
         Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
         Assert.Contains("Authentication Error", ex.Message);
         Assert.DoesNotContain(secret, ex.ToString());
+        Assert.DoesNotContain(secret, ex.InnerException!.ToString());
         Assert.DoesNotContain(secret, ex.ResponseContent ?? "");
         Assert.Equal(secret, Emulator.Requests.Single().Header("x-litellm-api-key"));
     }

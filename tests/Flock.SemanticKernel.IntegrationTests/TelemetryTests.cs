@@ -13,8 +13,9 @@ using OpenTelemetry.Trace;
 namespace Flock.SemanticKernel.IntegrationTests;
 
 /// <summary>
-/// OpenTelemetry through both adapters, captured with the in-memory exporter: the SK service's own spans and MEAI's
-/// OpenTelemetryChatClient over FlockChatClient carry the same GenAI attributes and metrics.
+/// OpenTelemetry through both adapters, captured with the in-memory exporter: the SK service (whose pipeline puts MEAI's
+/// OpenTelemetryChatClient right over FlockChatClient) and a MEAI user's own OpenTelemetryChatClient over FlockChatClient
+/// produce the same chat spans and the same <c>gen_ai.client.*</c> instruments, compared both ways.
 /// Spans and metric points are filtered by this test's emulator port, since other tests may run at the same time.
 /// </summary>
 public sealed class TelemetryTests : EmulatorTest
@@ -66,8 +67,8 @@ public sealed class TelemetryTests : EmulatorTest
         Assert.Equal(streaming, sk.GetTagItem("gen_ai.response.time_to_first_chunk") is double);
         Assert.Equal(streaming, meai.GetTagItem("gen_ai.response.time_to_first_chunk") is double);
 
-        // Every attribute MEAI sets, the SK span sets too; and no content without opting in.
-        Assert.Empty(meai.TagObjects.Select(t => t.Key).Except(sk.TagObjects.Select(t => t.Key)));
+        // The same attributes both ways, with the same values apart from the response id and the timing; no content without opting in.
+        AssertSameSpan(sk, meai);
         Assert.All(spans, s => Assert.Null(s.GetTagItem("gen_ai.input.messages")));
         Assert.All(spans, s => Assert.Null(s.GetTagItem("gen_ai.output.messages")));
         AssertNoKey(spans);
@@ -113,7 +114,9 @@ public sealed class TelemetryTests : EmulatorTest
         Emulator.Enqueue(ScriptedReply.Error(500, "Internal failure upstream") with { Times = 2 });
         using (Listen())
         {
-            await Assert.ThrowsAsync<FlockException>(() => SkCallAsync(SkService(o => o.MaxRetries = 0), streaming, "Fail please"));
+            // SK's convention outside (HttpOperationException), the core's exception inside and on the span.
+            var sk = await Assert.ThrowsAsync<FlockHttpOperationException>(() => SkCallAsync(SkService(o => o.MaxRetries = 0), streaming, "Fail please"));
+            Assert.IsType<FlockException>(sk.InnerException);
             await Assert.ThrowsAsync<FlockException>(() => MeaiCallAsync(MeaiWithTelemetry(ChatClient(o => o.MaxRetries = 0)), streaming, "Fail please"));
         }
 
@@ -145,38 +148,139 @@ public sealed class TelemetryTests : EmulatorTest
         var spans = Spans();
         Assert.Equal(3, spans.Count);
         var (sk, meai) = (spans[0], spans[1]);
-        var input = Tag(sk, "gen_ai.input.messages");
-        var output = Tag(sk, "gen_ai.output.messages");
-        Assert.Equal("""[{"role":"system","parts":[{"type":"text","content":"Be brief."}]},{"role":"user","parts":[{"type":"text","content":"Secret question"}]}]""", input);
-        Assert.StartsWith("""[{"role":"assistant","parts":[{"type":"text","content":"You""", output);
-        Assert.Contains("Secret question", output);
-        Assert.EndsWith("""}],"finish_reason":"stop"}]""", output);
+        var input = JsonNode.Parse(Tag(sk, "gen_ai.input.messages")!)!;
+        var output = JsonNode.Parse(Tag(sk, "gen_ai.output.messages")!)!;
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""[{"role":"system","parts":[{"type":"text","content":"Be brief."}]},{"role":"user","parts":[{"type":"text","content":"Secret question"}]}]"""),
+            input), input.ToJsonString());
+        Assert.Equal("assistant", output[0]!["role"]!.GetValue<string>());
+        Assert.StartsWith("You", output[0]!["parts"]![0]!["content"]!.GetValue<string>());
+        Assert.Contains("Secret question", output[0]!["parts"]![0]!["content"]!.GetValue<string>());
+        Assert.Equal("stop", output[0]!["finish_reason"]!.GetValue<string>());
 
-        // MEAI writes the same JSON, indented.
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(input!), JsonNode.Parse(Tag(meai, "gen_ai.input.messages")!)), Tag(meai, "gen_ai.input.messages"));
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(output!), JsonNode.Parse(Tag(meai, "gen_ai.output.messages")!)), Tag(meai, "gen_ai.output.messages"));
+        // The same JSON on both paths, attribute for attribute.
+        Assert.Equal(Tag(meai, "gen_ai.input.messages"), Tag(sk, "gen_ai.input.messages"));
+        Assert.Equal(Tag(meai, "gen_ai.output.messages"), Tag(sk, "gen_ai.output.messages"));
+        AssertSameSpan(sk, meai);
 
         Assert.Null(spans[2].GetTagItem("gen_ai.input.messages"));
         Assert.Null(spans[2].GetTagItem("gen_ai.output.messages"));
         AssertNoKey(spans);
     }
 
-    [Fact]
-    public async Task Sk_function_calling_path_emits_the_same_span()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Sk_settings_give_the_same_request_attributes_as_meai_options(bool streaming)
     {
+        var history = new ChatHistory("Be brief.");
+        history.AddUserMessage("Answer in JSON");
+        ChatMessage[] messages = [new(ChatRole.System, "Be brief."), new(ChatRole.User, "Answer in JSON")];
+        var settings = new FlockPromptExecutionSettings
+        {
+            Temperature = 0.2, TopP = 0.9, MaxTokens = 50, Seed = 7, StopSequences = ["END"], FrequencyPenalty = 0.5, PresencePenalty = -0.5,
+            ResponseFormat = "json_object",
+        };
+        var options = new ChatOptions
+        {
+            Temperature = 0.2f, TopP = 0.9f, MaxOutputTokens = 50, Seed = 7, StopSequences = ["END"], FrequencyPenalty = 0.5f, PresencePenalty = -0.5f,
+            ResponseFormat = ChatResponseFormat.Json,
+        };
+
+        using (Listen())
+        {
+            var service = SkService();
+            IChatClient client = MeaiWithTelemetry(ChatClient());
+            if (streaming)
+            {
+                await service.GetStreamingChatMessageContentsAsync(history, settings).ToListAsync();
+                await client.GetStreamingResponseAsync(messages, options).ToListAsync();
+            }
+            else
+            {
+                await service.GetChatMessageContentsAsync(history, settings);
+                await client.GetResponseAsync(messages, options);
+            }
+        }
+
+        var spans = Spans();
+        Assert.Equal(2, spans.Count);
+        AssertSameSpan(spans[0], spans[1]);
+        Assert.Equal("json", Tag(spans[0], "gen_ai.output.type"));
+        Assert.Equal("7", Tag(spans[0], "gen_ai.request.seed"));
+        Assert.Equal("[\"END\"]", Tag(spans[0], "gen_ai.request.stop_sequences"));
+        Assert.Equal(2, Emulator.Requests.Count(r => r.Json?["response_format"]?["type"]?.GetValue<string>() == "json_object"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Sk_and_meai_record_the_same_instruments_both_ways(bool streaming)
+    {
+        // Separate captures, so each path's metric points can be compared with the other's.
+        List<MetricSnapshot> skMetrics = [], meaiMetrics = [];
+        using (Listen(skMetrics))
+        {
+            await SkCallAsync(SkService(), streaming, "Count my tokens and chunks");
+        }
+
+        using (Listen(meaiMetrics))
+        {
+            await MeaiCallAsync(MeaiWithTelemetry(ChatClient()), streaming, "Count my tokens and chunks");
+        }
+
+        var sk = Instruments(skMetrics);
+        var meai = Instruments(meaiMetrics);
+        Assert.Equal(meai.Keys.Order(), sk.Keys.Order());
+        foreach (var (name, points) in meai)
+        {
+            Assert.True(points.SequenceEqual(sk[name]), $"{name}: SK {string.Join(" | ", sk[name])}, MEAI {string.Join(" | ", points)}");
+        }
+
+        Assert.Contains("gen_ai.client.operation.duration", sk.Keys);
+        Assert.Contains("gen_ai.client.token.usage", sk.Keys);
+        Assert.Equal(streaming, sk.ContainsKey("gen_ai.client.operation.time_to_first_chunk"));
+        Assert.Equal(streaming, sk.ContainsKey("gen_ai.client.operation.time_per_output_chunk"));
+    }
+
+    [Fact]
+    public async Task Sk_function_invocation_emits_one_chat_span_per_model_call()
+    {
+        Emulator.Enqueue(ScriptedReply.ToolCalls(new ScriptedToolCall("Clock_now", "{}")));
+        Emulator.Enqueue(ScriptedReply.Text("It is noon."));
+        var kernel = new Kernel();
+        kernel.Plugins.AddFromFunctions("Clock", [KernelFunctionFactory.CreateFromMethod(() => "12:00", "now", "The time.")]);
         using (Listen())
         {
             var history = new ChatHistory("Be brief.");
-            history.AddUserMessage("No tools today");
+            history.AddUserMessage("What time is it?");
             var settings = new FlockPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(), MaxTokens = 50 };
-            await SkService().GetChatMessageContentsAsync(history, settings, new Kernel());
+            var answer = await SkService().GetChatMessageContentAsync(history, settings, kernel);
+            Assert.Equal("It is noon.", answer.Content);
         }
 
-        var span = Assert.Single(Spans());
-        Assert.Equal($"chat {Model}", span.DisplayName);
-        Assert.Equal("flock", Tag(span, "gen_ai.provider.name"));
-        Assert.Equal(Model, Tag(span, "gen_ai.response.model"));
-        Assert.NotNull(Tag(span, "gen_ai.usage.output_tokens"));
+        var spans = Spans();
+        Assert.Equal(2, spans.Count);
+        Assert.All(spans, span =>
+        {
+            Assert.Equal($"chat {Model}", span.DisplayName);
+            Assert.Equal("flock", Tag(span, "gen_ai.provider.name"));
+            Assert.Equal(Model, Tag(span, "gen_ai.response.model"));
+            Assert.Equal("50", Tag(span, "gen_ai.request.max_tokens"));
+            Assert.NotNull(Tag(span, "gen_ai.usage.output_tokens"));
+        });
+        Assert.Equal("[\"tool_calls\"]", Tag(spans[0], "gen_ai.response.finish_reasons"));
+        Assert.Equal("[\"stop\"]", Tag(spans[1], "gen_ai.response.finish_reasons"));
+
+        // Under the loop's span, as MEAI's function invocation emits it, and beside the tool's own span.
+        List<Activity> all;
+        lock (_spans)
+        {
+            all = [.. _spans];
+        }
+
+        var loop = Assert.Single(all, s => s.DisplayName == "orchestrate_tools" && spans.All(c => c.ParentSpanId == s.SpanId));
+        Assert.Contains(all, s => s.DisplayName == "execute_tool Clock_now" && s.ParentSpanId == loop.SpanId);
     }
 
     [Fact]
@@ -269,9 +373,50 @@ public sealed class TelemetryTests : EmulatorTest
     private static IChatClient MeaiWithTelemetry(IChatClient client, bool sensitive = false) =>
         client.AsBuilder().UseOpenTelemetry(sourceName: FlockTelemetry.SourceName, configure: c => c.EnableSensitiveData = sensitive).Build();
 
-    private Listening Listen() => new(
+    private Listening Listen(List<MetricSnapshot>? metrics = null) => new(
         Sdk.CreateTracerProviderBuilder().AddSource(FlockTelemetry.SourceName).AddInMemoryExporter(_spans).Build(),
-        Sdk.CreateMeterProviderBuilder().AddMeter(FlockTelemetry.SourceName).AddInMemoryExporter(_metrics).Build());
+        Sdk.CreateMeterProviderBuilder().AddMeter(FlockTelemetry.SourceName).AddInMemoryExporter(metrics ?? _metrics).Build());
+
+    /// <summary>Two chat spans agree: name, kind, status and every attribute both ways, values equal but for the call's own id and timing.</summary>
+    private static void AssertSameSpan(Activity sk, Activity meai)
+    {
+        string[] ownValues = ["gen_ai.response.id", "gen_ai.response.time_to_first_chunk"];
+        Assert.Equal((meai.DisplayName, meai.Kind, meai.Status), (sk.DisplayName, sk.Kind, sk.Status));
+        Assert.Equal(meai.TagObjects.Select(t => t.Key).Order(), sk.TagObjects.Select(t => t.Key).Order());
+        foreach (var (key, _) in meai.TagObjects.Where(t => !ownValues.Contains(t.Key)))
+        {
+            Assert.True(Tag(meai, key) == Tag(sk, key), $"{key}: SK {Tag(sk, key)}, MEAI {Tag(meai, key)}");
+        }
+    }
+
+    /// <summary>This test's <c>gen_ai.client.*</c> instruments: per name, each point's tags (sorted) and count, in a stable order.</summary>
+    private Dictionary<string, List<string>> Instruments(List<MetricSnapshot> metrics)
+    {
+        var port = Emulator.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var result = new Dictionary<string, List<string>>();
+        foreach (var name in metrics.Select(m => m.Name).Where(n => n.StartsWith("gen_ai.client.", StringComparison.Ordinal)).Distinct())
+        {
+            var points = metrics.Last(m => m.Name == name).MetricPoints
+                .Where(p => PointTag(p, "server.port") == port)
+                .Select(p => string.Join(",", Tags(p).Order()) + " x" + p.GetHistogramCount().ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Order()
+                .ToList();
+            if (points.Count > 0)
+            {
+                result[name] = points;
+            }
+        }
+
+        return result;
+
+        static IEnumerable<string> Tags(MetricPoint point)
+        {
+            foreach (var tag in point.Tags)
+            {
+                yield return $"{tag.Key}={Convert.ToString(tag.Value, System.Globalization.CultureInfo.InvariantCulture)}";
+            }
+        }
+    }
 
     /// <summary>This test's spans (by emulator port), in the order they ended.</summary>
     private List<Activity> Spans()

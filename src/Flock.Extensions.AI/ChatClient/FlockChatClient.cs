@@ -11,7 +11,9 @@ namespace Flock.Extensions.AI;
 /// <remarks>
 /// Options map to the API document's parameters; <see cref="ChatOptions.AdditionalProperties"/> may set the others by their
 /// JSON names (<c>n</c>, <c>best_of</c>, <c>logit_bias</c>, <c>logprobs</c>, <c>user</c>, <c>stream_options</c>), and any
-/// other key is sent as it is. With <c>n</c> &gt; 1 the response holds one message per choice.
+/// other key is sent as it is. With <c>n</c> &gt; 1 the response holds one message per choice. What MEAI's types have no
+/// member for (a choice's index, finish reason and log probabilities, the fingerprint) is in <c>AdditionalProperties</c>
+/// under the <see cref="FlockPropertyNames"/> keys.
 /// </remarks>
 public sealed class FlockChatClient : IChatClient
 {

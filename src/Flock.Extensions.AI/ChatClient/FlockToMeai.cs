@@ -28,7 +28,9 @@ internal static class FlockToMeai
                 contents.Add(ToFunctionCall(call.Id ?? "", call.Function?.Name ?? "", call.Function?.Arguments));
             }
 
-            messages.Add(new ChatMessage(ChatRole.Assistant, contents) { MessageId = completion.Id, RawRepresentation = choice });
+            var message = new ChatMessage(ChatRole.Assistant, contents) { MessageId = completion.Id, RawRepresentation = choice };
+            AddChoiceProperties(message, choice);
+            messages.Add(message);
             finishReason ??= ToFinishReason(choice.FinishReason);
         }
 
@@ -44,18 +46,43 @@ internal static class FlockToMeai
 
         if (completion.SystemFingerprint is { } fingerprint)
         {
-            (response.AdditionalProperties ??= [])["system_fingerprint"] = fingerprint;
+            (response.AdditionalProperties ??= [])[FlockPropertyNames.SystemFingerprint] = fingerprint;
         }
 
         return response;
     }
 
-    public static FunctionCallContent ToFunctionCall(string id, string name, string? arguments) =>
-        FunctionCallContent.CreateFromParsedArguments(
-            string.IsNullOrWhiteSpace(arguments) ? "{}" : arguments,
+    /// <summary>What belongs to one choice and has no home on <see cref="ChatMessage"/>: its index, finish reason and log probabilities.</summary>
+    private static void AddChoiceProperties(ChatMessage message, Choice choice)
+    {
+        if (choice.Index != 0)
+        {
+            (message.AdditionalProperties ??= [])[FlockPropertyNames.ChoiceIndex] = choice.Index;
+        }
+
+        if (choice.FinishReason is { Length: > 0 } reason)
+        {
+            (message.AdditionalProperties ??= [])[FlockPropertyNames.FinishReason] = reason;
+        }
+
+        if (choice.Logprobs is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } logprobs)
+        {
+            (message.AdditionalProperties ??= [])[FlockPropertyNames.Logprobs] = logprobs;
+        }
+    }
+
+    /// <summary>A call whose <see cref="AIContent.RawRepresentation"/> is its arguments' JSON text exactly as Flock sent it.</summary>
+    public static FunctionCallContent ToFunctionCall(string id, string name, string? arguments)
+    {
+        var json = string.IsNullOrWhiteSpace(arguments) ? "{}" : arguments;
+        var call = FunctionCallContent.CreateFromParsedArguments(
+            json,
             id,
             name,
             static json => JsonSerializer.Deserialize(json, FlockJsonContext.Default.DictionaryStringObject));
+        call.RawRepresentation = json;
+        return call;
+    }
 
     public static ChatFinishReason? ToFinishReason(string? reason) => reason switch
     {

@@ -48,8 +48,9 @@ internal static class MeaiToFlock
     }
 
     /// <summary>
-    /// Typed options, then additional properties by their JSON names (they never replace a typed value); unknown ones become
-    /// provider extras.
+    /// Typed options, then additional properties by their JSON names: template keys, which never replace a typed value with
+    /// another (one rule for both stacks) but may refine one a typed member cannot hold exactly (a <see cref="double"/> a
+    /// <see cref="float"/> rounds: SK's bridge passes both). Unknown keys become provider extras.
     /// </summary>
     public static ChatParameterValues ToParameters(ChatOptions? options)
     {
@@ -59,15 +60,7 @@ internal static class MeaiToFlock
             return parameters;
         }
 
-        parameters[ChatParameters.Temperature] = ToDouble(options.Temperature);
-        parameters[ChatParameters.TopP] = ToDouble(options.TopP);
-        parameters[ChatParameters.MaxTokens] = options.MaxOutputTokens;
-        parameters[ChatParameters.FrequencyPenalty] = ToDouble(options.FrequencyPenalty);
-        parameters[ChatParameters.PresencePenalty] = ToDouble(options.PresencePenalty);
-        parameters[ChatParameters.Seed] = options.Seed;
-        parameters[ChatParameters.Stop] = options.StopSequences;
-        parameters[ChatParameters.ResponseFormat] = options.ResponseFormat;
-        parameters[ChatParameters.TopK] = options.TopK;
+        parameters.ReadFrom(options);
         switch (options.Reasoning?.Effort)
         {
             case null:
@@ -88,8 +81,11 @@ internal static class MeaiToFlock
                 break;
         }
 
-        // Additional properties are template keys: typed members win over them (one rule for both stacks).
-        parameters.BindAll(options.AdditionalProperties);
+        if (options.AdditionalProperties is { } additional)
+        {
+            parameters.RefineExactValues(additional);
+            parameters.BindAll(additional);
+        }
 
         return parameters;
     }
@@ -145,10 +141,6 @@ internal static class MeaiToFlock
             throw new NotSupportedException("ChatOptions.ContinuationToken continues a background response; Flock answers in the foreground only and returns no continuation token.");
         }
     }
-
-    /// <summary>A float option as the decimal the caller wrote (0.3f is sent as 0.3, not 0.30000001192092896).</summary>
-    private static double? ToDouble(float? value) =>
-        value is { } f ? double.Parse(f.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture) : null;
 
     public static List<RequestMessage> ToMessages(IEnumerable<ChatMessage> messages, bool includeReasoning)
     {
@@ -246,7 +238,7 @@ internal static class MeaiToFlock
                 var function = tool as AIFunctionDeclaration
                     ?? throw new NotSupportedException(
                         $"The tool '{tool.Name}' ({tool.GetType().Name}) runs on the provider's side; Flock only takes functions (AIFunction) as tools, so nothing was sent.");
-                (request.Tools ??= []).Add(ToTool(function, function.Name, StrictSchemas.Requested(function.AdditionalProperties) ?? request.StrictSchemas));
+                (request.Tools ??= new List<RequestTool>(tools.Count)).Add(ToTool(function, StrictSchemas.Requested(function.AdditionalProperties) ?? request.StrictSchemas));
             }
         }
 
@@ -265,17 +257,49 @@ internal static class MeaiToFlock
         }
     }
 
-    /// <summary>A function offered as a tool under <paramref name="name"/>.</summary>
-    /// <remarks>A strict tool (<paramref name="strict"/>) says <c>strict: true</c> and has its schema made strict.</remarks>
-    public static RequestTool ToTool(AIFunctionDeclaration function, string name, bool strict = false) => new()
+    /// <summary>A function offered as a tool under its name.</summary>
+    /// <remarks>A strict tool (<paramref name="strict"/>) says <c>strict: true</c> and has its schema made strict (not cached here: MEAI caches the transform).</remarks>
+    public static RequestTool ToTool(AIFunctionDeclaration function, bool strict = false)
+    {
+        if (strict)
+        {
+            var strictSchema = StrictSchemas.FunctionSchema(function);
+            var tool = Tool(function.Name, function.Description,
+                HasSkConditionKeyword(strictSchema, function.Description) ? WithoutSkConditionKeyword(strictSchema) : strictSchema);
+            tool.Function.Strict = true;
+            return tool;
+        }
+
+        if (KernelFunctionTools.TryGetValue(function, out var cached))
+        {
+            return cached;
+        }
+
+        var schema = function.JsonSchema;
+        if (schema.ValueKind == JsonValueKind.Object && HasSkConditionKeyword(schema, function.Description))
+        {
+            // A Semantic Kernel kernel function: its definition is fixed, and the kernel offers the same object on every call.
+            var kernelTool = Tool(function.Name, function.Description, WithoutSkConditionKeyword(schema));
+            KernelFunctionTools.AddOrUpdate(function, kernelTool);
+            return kernelTool;
+        }
+
+        return Tool(function.Name, function.Description, schema.ValueKind == JsonValueKind.Object ? schema : EmptyObjectSchema);
+    }
+
+    /// <summary>
+    /// Tools of Semantic Kernel's kernel functions, by function: cleaning a schema costs a parse and SK builds the name anew on
+    /// every read. Only these are cached (a kernel function's name, description and schema never change).
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AIFunctionDeclaration, RequestTool> KernelFunctionTools = [];
+
+    private static RequestTool Tool(string name, string? description, JsonElement schema) => new()
     {
         Function = new FunctionDefinition
         {
             Name = name,
-            Description = string.IsNullOrEmpty(function.Description) ? null : function.Description,
-            Parameters = function.JsonSchema.ValueKind != JsonValueKind.Object ? EmptyObjectSchema
-                : WithoutSkConditionKeyword(strict ? StrictSchemas.FunctionSchema(function) : function.JsonSchema, function.Description),
-            Strict = strict ? true : null,
+            Description = string.IsNullOrEmpty(description) ? null : description,
+            Parameters = schema,
         },
     };
 
@@ -285,14 +309,12 @@ internal static class MeaiToFlock
     /// JSON Schema keyword and SK's OpenAI connector never sends it; the model would read it in every tool. That exact artefact,
     /// and nothing else, is left out.
     /// </summary>
-    private static JsonElement WithoutSkConditionKeyword(JsonElement schema, string? description)
-    {
-        if (!schema.TryGetProperty("condition", out var condition) || condition.ValueKind != JsonValueKind.String
-            || !string.Equals(condition.GetString(), description ?? "", StringComparison.Ordinal))
-        {
-            return schema;
-        }
+    private static bool HasSkConditionKeyword(JsonElement schema, string? description) =>
+        schema.TryGetProperty("condition", out var condition) && condition.ValueKind == JsonValueKind.String
+            && condition.ValueEquals(description ?? "");
 
+    private static JsonElement WithoutSkConditionKeyword(JsonElement schema)
+    {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {

@@ -4,23 +4,20 @@ namespace Flock.Extensions.AI.ChatClient;
 
 /// <summary>
 /// Turns the chunks of one stream into <see cref="ChatResponseUpdate"/>s: one per chunk and choice that carries something,
-/// tool calls assembled and surfaced whole when their choice finishes, and usage once at the end (the last report wins,
-/// never a sum, and a usage-only chunk never becomes an empty choice). Per chunk it allocates only the update itself.
+/// tool calls assembled and surfaced whole when their choice finishes, and usage once at the end (from the stream's
+/// <see cref="StreamFold"/>: the last report wins, never a sum, and a usage-only chunk never becomes an empty choice).
+/// Per chunk it allocates only the update itself.
 /// </summary>
 internal sealed class StreamingUpdates
 {
+    private readonly StreamFold _fold = new();
     private Dictionary<int, ToolCallAccumulator>? _toolCalls;
-    private Usage? _usage;
-    private string? _responseId;
-    private string? _modelId;
     private DateTimeOffset? _created;
 
     public void Add(StreamChunk chunk, List<ChatResponseUpdate> updates)
     {
-        _responseId ??= chunk.Id;
-        _modelId = chunk.Model ?? _modelId;
-        _created ??= FlockToMeai.ToDate(chunk.Created);
-        _usage = chunk.Usage ?? _usage;
+        _fold.Add(chunk);
+        _created ??= FlockToMeai.ToDate(_fold.Created);
 
         foreach (ref readonly var choice in chunk.Choices)
         {
@@ -30,15 +27,16 @@ internal sealed class StreamingUpdates
                 continue;
             }
 
+            // Sized for the usual one item: a chunk's update is the one allocation per chunk worth trimming.
             List<AIContent>? contents = null;
             if (choice.Reasoning is { } reasoning)
             {
-                (contents ??= []).Add(new TextReasoningContent(reasoning));
+                (contents ??= new(1)).Add(new TextReasoningContent(reasoning));
             }
 
             if (choice.Content is { } text)
             {
-                (contents ??= []).Add(new TextContent(text));
+                (contents ??= new(1)).Add(new TextContent(text));
             }
 
             if (choice.ToolCallCount > 0)
@@ -85,7 +83,7 @@ internal sealed class StreamingUpdates
             }
         }
 
-        if (FlockToMeai.ToUsage(_usage) is { } usage)
+        if (FlockToMeai.ToUsage(_fold.Usage) is { } usage)
         {
             updates.Add(Update(0, ChatRole.Assistant, [new UsageContent(usage)], null));
         }
@@ -108,16 +106,22 @@ internal sealed class StreamingUpdates
     {
         var update = new ChatResponseUpdate(role, contents)
         {
-            ResponseId = _responseId,
-            MessageId = _responseId,
-            ModelId = _modelId,
+            ResponseId = _fold.Id,
+            MessageId = _fold.Id,
+            ModelId = _fold.Model,
             CreatedAt = _created,
             FinishReason = finishReason,
         };
 
         if (choiceIndex != 0)
         {
-            update.AdditionalProperties = new() { ["choice_index"] = choiceIndex };
+            (update.AdditionalProperties ??= [])[FlockPropertyNames.ChoiceIndex] = choiceIndex;
+        }
+
+        if (finishReason is not null && _fold.SystemFingerprint is { } fingerprint)
+        {
+            // Once per choice, on its finishing update: ToChatResponse carries it to the response, as without streaming.
+            (update.AdditionalProperties ??= [])[FlockPropertyNames.SystemFingerprint] = fingerprint;
         }
 
         return update;

@@ -38,16 +38,12 @@ public sealed partial class FlockClient
         FlockPrompt prompt, ChatOptions? options = null, string? modelId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = PromptRequest(prompt, options, modelId, streaming: true);
-        Usage? usage = null;
-        string? id = null;
-        string? model = null;
+        var fold = new StreamFold();
         var pending = new List<FlockCompletionUpdate>(1);
         await foreach (var chunk in StreamAsync(request, cancellationToken).ConfigureAwait(false))
         {
-            id ??= chunk.Id;
-            model ??= chunk.Model;
-            usage = chunk.Usage ?? usage;
-            AddUpdates(chunk, id, model ?? request.Model, pending);
+            fold.Add(chunk);
+            AddUpdates(chunk, fold.Id, fold.Model ?? request.Model, pending);
             foreach (var update in pending)
             {
                 yield return update;
@@ -56,9 +52,9 @@ public sealed partial class FlockClient
             pending.Clear();
         }
 
-        if (FlockUsage.FromWire(usage) is { } total)
+        if (FlockUsage.FromWire(fold.Usage) is { } total)
         {
-            yield return new FlockCompletionUpdate(0, "", null, total, id, model ?? request.Model);
+            yield return new FlockCompletionUpdate(0, "", null, total, fold.Id, fold.Model ?? request.Model);
         }
     }
 

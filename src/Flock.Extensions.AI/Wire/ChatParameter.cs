@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using Microsoft.Extensions.AI;
 
 namespace Flock.Extensions.AI.Wire;
 
@@ -17,14 +18,19 @@ internal sealed class ChatParameter
     private readonly Func<object, object>? _copy;
 
     public ChatParameter(
-        string name, Func<string, object?, object?> read, Action<string, object>? validate, Action<object, ChatRequest>? write, Func<object, object>? copy = null)
+        string name, Func<string, object?, object?> read, Action<string, object>? validate, Action<object, ChatRequest>? write,
+        Func<object, object>? copy = null, OptionsMember? options = null)
     {
         Name = name;
         _read = read;
         _validate = validate;
         _write = write;
         _copy = copy;
+        Options = options;
     }
+
+    /// <summary>MEAI's typed <see cref="ChatOptions"/> member for this parameter, when it has one.</summary>
+    public OptionsMember? Options { get; }
 
     /// <summary>The JSON name, as in the API document and prompt templates.</summary>
     public string Name { get; }
@@ -51,16 +57,35 @@ internal sealed class ChatParameter
     public override string ToString() => Name;
 }
 
+/// <summary>
+/// A parameter's typed member on MEAI's <see cref="ChatOptions"/>: <see cref="Get"/> reads it as the parameter's value (null
+/// when unset), <see cref="Set"/> stores a value there. A member may not hold every value exactly (a <see cref="float"/>
+/// cannot hold every <see cref="double"/>): what <see cref="Get"/> gives back after <see cref="Set"/> says whether it did.
+/// </summary>
+internal sealed record OptionsMember(Func<ChatOptions, object?> Get, Action<ChatOptions, object> Set);
+
 /// <summary>The table: every chat request parameter the connector models, each once.</summary>
 internal static class ChatParameters
 {
-    public static readonly ChatParameter Temperature = Number("temperature", 0, 2, static (v, r) => r.Temperature = v);
-    public static readonly ChatParameter TopP = Number("top_p", 0, 1, static (v, r) => r.TopP = v);
-    public static readonly ChatParameter MaxTokens = Count("max_tokens", static (v, r) => r.MaxTokens = v);
+    public static readonly ChatParameter Temperature = Number(
+        "temperature", 0, 2, static (v, r) => r.Temperature = v, new(static o => ToDouble(o.Temperature), static (o, v) => o.Temperature = (float)(double)v));
+
+    public static readonly ChatParameter TopP = Number(
+        "top_p", 0, 1, static (v, r) => r.TopP = v, new(static o => ToDouble(o.TopP), static (o, v) => o.TopP = (float)(double)v));
+
+    public static readonly ChatParameter MaxTokens = Count(
+        "max_tokens", static (v, r) => r.MaxTokens = v, new(static o => o.MaxOutputTokens, static (o, v) => o.MaxOutputTokens = (int)v));
+
     public static readonly ChatParameter N = Count("n", static (v, r) => r.N = v);
     public static readonly ChatParameter BestOf = Count("best_of", static (v, r) => r.BestOf = v);
-    public static readonly ChatParameter FrequencyPenalty = Number("frequency_penalty", -2, 2, static (v, r) => r.FrequencyPenalty = v);
-    public static readonly ChatParameter PresencePenalty = Number("presence_penalty", -2, 2, static (v, r) => r.PresencePenalty = v);
+
+    public static readonly ChatParameter FrequencyPenalty = Number(
+        "frequency_penalty", -2, 2, static (v, r) => r.FrequencyPenalty = v,
+        new(static o => ToDouble(o.FrequencyPenalty), static (o, v) => o.FrequencyPenalty = (float)(double)v));
+
+    public static readonly ChatParameter PresencePenalty = Number(
+        "presence_penalty", -2, 2, static (v, r) => r.PresencePenalty = v,
+        new(static o => ToDouble(o.PresencePenalty), static (o, v) => o.PresencePenalty = (float)(double)v));
 
     public static readonly ChatParameter LogitBias = new(
         "logit_bias",
@@ -110,7 +135,9 @@ internal static class ChatParameters
             request.TopLogprobs = (int)value;
         });
 
-    public static readonly ChatParameter Seed = new("seed", static (name, value) => SettingValues.ToInt64(name, value), null, static (v, r) => r.Seed = (long)v);
+    public static readonly ChatParameter Seed = new(
+        "seed", static (name, value) => SettingValues.ToInt64(name, value), null, static (v, r) => r.Seed = (long)v, null,
+        new(static o => o.Seed, static (o, v) => o.Seed = (long)v));
 
     public static readonly ChatParameter Stop = new(
         "stop",
@@ -132,7 +159,8 @@ internal static class ChatParameters
             }
         },
         static (v, r) => r.Stop = (IList<string>)v,
-        static value => new List<string>((IList<string>)value));
+        static value => new List<string>((IList<string>)value),
+        new(static o => o.StopSequences, static (o, v) => o.StopSequences = (IList<string>)v));
 
     public static readonly ChatParameter User = new("user", static (name, value) => SettingValues.ToText(name, value), null, static (v, r) => r.User = (string)v);
 
@@ -149,12 +177,18 @@ internal static class ChatParameters
         static (v, r) => (r.StreamOptions ??= new Wire.StreamOptions()).IncludeUsage = ((FlockStreamOptions)v).IncludeUsage,
         static v => new FlockStreamOptions { IncludeUsage = ((FlockStreamOptions)v).IncludeUsage });
 
-    /// <summary>The answer's format, in any form <see cref="ResponseFormats"/> reads.</summary>
+    /// <summary>
+    /// The answer's format, in any form <see cref="ResponseFormats"/> reads. MEAI's member holds only a
+    /// <see cref="ChatResponseFormat"/>: any other form is given there by its kind (text or JSON, what telemetry reports) and
+    /// travels as it is under its JSON name.
+    /// </summary>
     public static readonly ChatParameter ResponseFormat = new(
         "response_format",
         static (_, value) => value,
         null,
-        static (v, r) => r.ResponseFormat = r.StrictSchemas ? StrictSchemas.ResponseFormat(ResponseFormats.ToWire(v)) : ResponseFormats.ToWire(v));
+        static (v, r) => r.ResponseFormat = r.StrictSchemas ? StrictSchemas.ResponseFormat(ResponseFormats.ToWire(v)) : ResponseFormats.ToWire(v),
+        null,
+        new(static o => o.ResponseFormat, static (o, v) => o.ResponseFormat = ResponseFormats.KindOf(v)));
 
     /// <summary>vLLM's top-k sampling: -1 (off) or at least 1 of the most likely tokens.</summary>
     public static readonly ChatParameter TopK = new(
@@ -167,7 +201,9 @@ internal static class ChatParameters
                 throw new ArgumentOutOfRangeException(name, value, "top_k must be -1 (no limit) or at least 1.");
             }
         },
-        static (v, r) => r.TopK = (int)v);
+        static (v, r) => r.TopK = (int)v,
+        null,
+        new(static o => o.TopK, static (o, v) => o.TopK = (int)v));
 
     /// <summary>vLLM's min-p sampling, 0 to 1.</summary>
     public static readonly ChatParameter MinP = Number("min_p", 0, 1, static (v, r) => r.MinP = v);
@@ -290,7 +326,11 @@ internal static class ChatParameters
         return All.ToFrozenDictionary(static p => p.Name, StringComparer.Ordinal);
     }
 
-    private static ChatParameter Number(string name, double min, double max, Action<double, ChatRequest> write) => new(
+    /// <summary>A float option as the decimal the caller wrote (0.3f is read as 0.3, not 0.30000001192092896).</summary>
+    public static double? ToDouble(float? value) =>
+        value is { } f ? double.Parse(f.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : null;
+
+    private static ChatParameter Number(string name, double min, double max, Action<double, ChatRequest> write, OptionsMember? options = null) => new(
         name,
         static (n, value) => SettingValues.ToDouble(n, value),
         (n, value) =>
@@ -302,9 +342,11 @@ internal static class ChatParameters
                     $"{n} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}.");
             }
         },
-        (value, request) => write((double)value, request));
+        (value, request) => write((double)value, request),
+        null,
+        options);
 
-    private static ChatParameter Count(string name, Action<int, ChatRequest> write) => new(
+    private static ChatParameter Count(string name, Action<int, ChatRequest> write, OptionsMember? options = null) => new(
         name,
         static (n, value) => SettingValues.ToInt32(n, value),
         static (n, value) =>
@@ -314,5 +356,7 @@ internal static class ChatParameters
                 throw new ArgumentOutOfRangeException(n, value, $"{n} must be at least 1.");
             }
         },
-        (value, request) => write((int)value, request));
+        (value, request) => write((int)value, request),
+        null,
+        options);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 
 namespace Flock.Extensions.AI.Wire;
 
@@ -153,6 +154,76 @@ internal sealed class ChatParameterValues
         copy._extras = _extras is null ? null : new(_extras);
         copy._logprobsWithoutCount = _logprobsWithoutCount;
         return copy;
+    }
+
+    /// <summary>Reads the parameters MEAI's <see cref="ChatOptions"/> has typed members for (the rest come from its additional properties).</summary>
+    public void ReadFrom(ChatOptions options)
+    {
+        foreach (var parameter in ChatParameters.All)
+        {
+            if (parameter.Options is { } member && member.Get(options) is { } value)
+            {
+                Set(parameter, value, ParameterSource.Typed);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where <paramref name="additional"/> holds, under a typed member's JSON name, the same value more exactly than the member
+    /// can (a <see cref="double"/> the <see cref="float"/> member rounds), the exact value is taken. A different value is not:
+    /// typed settings win over template keys.
+    /// </summary>
+    public void RefineExactValues(IReadOnlyDictionary<string, object?> additional)
+    {
+        foreach (var parameter in ChatParameters.All)
+        {
+            if (parameter.Options is not { } member || _values[parameter.Index] is not { } typed
+                || !additional.TryGetValue(parameter.Name, out var loose) || parameter.Read(loose) is not { } exact)
+            {
+                continue;
+            }
+
+            var probe = new ChatOptions();
+            member.Set(probe, exact);
+            if (Equals(member.Get(probe), typed))
+            {
+                _values[parameter.Index] = exact;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Puts the values on <paramref name="options"/> for <see cref="FlockChatClient"/> (Semantic Kernel's bridge does): each in
+    /// its typed member where <see cref="ChatOptions"/> has one, so middleware such as telemetry sees it; under its JSON name in
+    /// <see cref="ChatOptions.AdditionalProperties"/> where it has none or the member cannot hold the value exactly (a
+    /// <see cref="double"/> a <see cref="float"/> would round; the client takes the exact value when it matches the member).
+    /// Provider extras go there as they are.
+    /// </summary>
+    public void WriteTo(ChatOptions options)
+    {
+        foreach (var parameter in ChatParameters.All)
+        {
+            if (_values[parameter.Index] is not { } value)
+            {
+                continue;
+            }
+
+            if (parameter.Options is { } member)
+            {
+                member.Set(options, value);
+                if (Equals(member.Get(options), value))
+                {
+                    continue;
+                }
+            }
+
+            (options.AdditionalProperties ??= [])[parameter.Name] = value;
+        }
+
+        foreach (var (key, value) in Extras)
+        {
+            (options.AdditionalProperties ??= [])[key] = value;
+        }
     }
 
     /// <summary>

@@ -61,6 +61,20 @@ internal static class ResponseFormats
         }
     }
 
+    /// <summary>
+    /// MEAI's kind of a format (text or JSON, without converting it), for the typed <see cref="ChatOptions.ResponseFormat"/> that
+    /// middleware reads; the format itself travels as it was given.
+    /// </summary>
+    public static ChatResponseFormat KindOf(object format) => format switch
+    {
+        ChatResponseFormat given => given,
+        "text" => ChatResponseFormat.Text,
+        JsonElement { ValueKind: JsonValueKind.String } e when e.ValueEquals("text") => ChatResponseFormat.Text,
+        JsonElement { ValueKind: JsonValueKind.Object } e when e.TryGetProperty("type", out var kind) && kind.ValueKind == JsonValueKind.String && kind.ValueEquals("text")
+            => ChatResponseFormat.Text,
+        _ => ChatResponseFormat.Json,
+    };
+
     private static JsonSerializerOptions CreateTypeSchemaOptions()
     {
         var options = new JsonSerializerOptions(AIJsonUtilities.DefaultOptions) { PropertyNamingPolicy = null };

@@ -199,6 +199,31 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
         return merged;
     }
 
+    /// <summary>
+    /// The values to send for any settings, as <see cref="FromExecutionSettings"/> then <see cref="ToParameterValues"/> give
+    /// them, without building Flock settings for plain ones. Not to be changed: it may be shared.
+    /// </summary>
+    internal static ChatParameterValues ParameterValuesOf(PromptExecutionSettings? settings)
+    {
+        switch (settings)
+        {
+            case FlockPromptExecutionSettings flock:
+                return flock.ToParameterValues();
+            case { ExtensionData.Count: > 0 }:
+                var values = new ChatParameterValues();
+                foreach (var (key, value) in settings.ExtensionData)
+                {
+                    values.Bind(key, value);
+                }
+
+                return values;
+            default:
+                return NoValues;
+        }
+    }
+
+    private static readonly ChatParameterValues NoValues = new();
+
     private void Set(ChatParameter parameter, object? value)
     {
         ThrowIfFrozen();

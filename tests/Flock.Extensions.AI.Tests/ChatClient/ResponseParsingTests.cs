@@ -42,6 +42,44 @@ public sealed class ResponseParsingTests
     }
 
     [Fact]
+    public async Task Each_choice_carries_its_index_and_finish_reason_under_documented_keys()
+    {
+        var response = await CompleteAsync("completion-n2.json");
+
+        Assert.Collection(response.Messages,
+            first =>
+            {
+                Assert.False(first.AdditionalProperties!.ContainsKey(FlockPropertyNames.ChoiceIndex));
+                Assert.Equal("stop", first.AdditionalProperties[FlockPropertyNames.FinishReason]);
+            },
+            second =>
+            {
+                Assert.Equal(1, second.AdditionalProperties![FlockPropertyNames.ChoiceIndex]);
+                Assert.Equal("length", second.AdditionalProperties[FlockPropertyNames.FinishReason]);
+            });
+        Assert.All(response.Messages, m => Assert.False(m.AdditionalProperties!.ContainsKey(FlockPropertyNames.Logprobs)));
+    }
+
+    [Fact]
+    public async Task Logprobs_are_on_their_choices_message()
+    {
+        var response = await CompleteAsync("completion-logprobs.json");
+
+        var logprobs = Assert.IsType<JsonElement>(Assert.Single(response.Messages).AdditionalProperties![FlockPropertyNames.Logprobs]);
+        Assert.Equal("Yes", logprobs.GetProperty("content")[0].GetProperty("token").GetString());
+    }
+
+    [Fact]
+    public async Task A_calls_raw_representation_is_its_arguments_text_as_sent()
+    {
+        var response = await CompleteAsync("completion-tool-calls.json");
+
+        var call = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().First();
+        Assert.Equal("Paris", call.Arguments!["city"]?.ToString());
+        Assert.Equal("Paris", JsonDocument.Parse(Assert.IsType<string>(call.RawRepresentation)).RootElement.GetProperty("city").GetString());
+    }
+
+    [Fact]
     public async Task Logprobs_travel_in_the_raw_choice()
     {
         var response = await CompleteAsync("completion-logprobs.json");

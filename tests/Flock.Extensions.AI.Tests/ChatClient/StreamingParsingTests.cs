@@ -115,6 +115,41 @@ public sealed class StreamingParsingTests
     }
 
     [Fact]
+    public async Task The_fingerprint_is_on_each_choices_finishing_update_and_reaches_the_message()
+    {
+        const string Sse = """
+            data: {"id":"f","model":"m","system_fingerprint":"fp_9","choices":[{"index":0,"delta":{"role":"assistant","content":"A"}},{"index":1,"delta":{"role":"assistant","content":"B"}}]}
+
+            data: {"id":"f","model":"m","choices":[{"index":1,"delta":{},"finish_reason":"length"}]}
+
+            data: {"id":"f","model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}
+
+            data: [DONE]
+
+
+            """;
+
+        var updates = await StreamAsync(Sse);
+
+        var finishing = updates.Where(u => u.FinishReason is not null).ToList();
+        Assert.Equal(2, finishing.Count);
+        Assert.All(finishing, u => Assert.Equal("fp_9", u.AdditionalProperties![FlockPropertyNames.SystemFingerprint]));
+        Assert.Equal(1, finishing[0].AdditionalProperties![FlockPropertyNames.ChoiceIndex]);
+        Assert.All(updates.Where(u => u.FinishReason is null), u => Assert.Null(u.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.SystemFingerprint)));
+        // MEAI scopes an update's properties to its message.
+        Assert.Equal("fp_9", updates.ToChatResponse().Messages[0].AdditionalProperties![FlockPropertyNames.SystemFingerprint]);
+    }
+
+    [Fact]
+    public async Task A_streamed_calls_raw_representation_is_its_whole_arguments_text()
+    {
+        var updates = await StreamAsync(TestFiles.Read("stream-tool-calls.sse"));
+
+        var calls = updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>().ToList();
+        Assert.Equal(["{\"city\": \"Paris\"}", "{\"tz\": \"Europe/Paris\"}"], calls.Select(c => c.RawRepresentation));
+    }
+
+    [Fact]
     public async Task Reasoning_deltas_are_text_reasoning_content()
     {
         var updates = await StreamAsync(TestFiles.Read("stream-reasoning.sse"));

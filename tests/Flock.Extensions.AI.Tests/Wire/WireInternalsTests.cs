@@ -23,6 +23,29 @@ public sealed class WireInternalsTests
     }
 
     [Fact]
+    public void The_stream_fold_keeps_the_first_ids_the_last_usage_and_each_choices_first_finish_reason()
+    {
+        var fold = new StreamFold();
+        var chunk = new StreamChunk();
+
+        foreach (var data in new[]
+        {
+            """{"id":"a","model":"m1","created":5,"choices":[{"index":0,"delta":{"content":"x"}},{"index":1,"delta":{"content":"y"}}],"usage":{"prompt_tokens":1,"completion_tokens":1}}""",
+            """{"id":"b","model":"m2","created":6,"system_fingerprint":"fp","choices":[{"index":1,"delta":{},"finish_reason":"length"}],"usage":{"prompt_tokens":1,"completion_tokens":2}}""",
+            """{"id":"a","choices":[{"index":0,"delta":{},"finish_reason":"stop"},{"index":1,"delta":{},"finish_reason":"stop"}]}""",
+            """{"id":"a","choices":[{"index":0,"delta":{}}],"usage":{"prompt_tokens":4,"completion_tokens":3}}""",
+            """{"id":"a","choices":[{"index":2147483647,"delta":{},"finish_reason":"stop"}]}""",
+        })
+        {
+            fold.Add(StreamChunkParser.Parse(System.Text.Encoding.UTF8.GetBytes(data), chunk));
+        }
+
+        Assert.Equal(("a", "m1", 5L, "fp"), (fold.Id, fold.Model, fold.Created, fold.SystemFingerprint));
+        Assert.Equal((4, 3), (fold.Usage!.PromptTokens, fold.Usage.CompletionTokens));
+        Assert.Equal(("stop", "length", null, "stop"), (fold.FinishReasonOf(0), fold.FinishReasonOf(1), fold.FinishReasonOf(2), fold.FinishReasonOf(int.MaxValue)));
+    }
+
+    [Fact]
     public void Stream_options_without_stream_are_refused()
     {
         var request = new ChatRequest

@@ -41,7 +41,7 @@ internal static class Calls
         }
         catch (Exception ex)
         {
-            return new(texts, ex, watch.Elapsed);
+            return new(texts, Unwrapped(adapter, ex), watch.Elapsed);
         }
 
         async Task Body()
@@ -90,7 +90,7 @@ internal static class Calls
         }
         catch (Exception ex)
         {
-            return new([], ex, watch.Elapsed);
+            return new([], Unwrapped(adapter, ex), watch.Elapsed);
         }
 
         async Task<string?> Body()
@@ -104,6 +104,34 @@ internal static class Calls
             IChatClient chat = new FlockChatClient(client, model);
             return (await chat.GetResponseAsync("Hello", cancellationToken: cancellationToken)).Text;
         }
+    }
+
+    /// <summary>
+    /// The SK service reports a failure as SK's <see cref="Microsoft.SemanticKernel.HttpOperationException"/>
+    /// (<see cref="FlockHttpOperationException"/>) with the core's <see cref="FlockException"/> inside: asserted here, so the
+    /// tests read the same exception from both adapters.
+    /// </summary>
+    public static Exception Unwrapped(string adapter, Exception error)
+    {
+        if (adapter != "sk")
+        {
+            return error;
+        }
+
+        if (error is FlockException)
+        {
+            throw new Xunit.Sdk.XunitException($"The SK service threw a bare {error.GetType().Name}; SK's convention is an HttpOperationException with it inside.");
+        }
+
+        if (error is not Microsoft.SemanticKernel.HttpOperationException)
+        {
+            return error;
+        }
+
+        var sk = Xunit.Assert.IsType<FlockHttpOperationException>(error);
+        var inner = Xunit.Assert.IsAssignableFrom<FlockException>(sk.InnerException);
+        Xunit.Assert.Equal((inner.StatusCode, inner.Message, inner.ResponseContent, inner.DuringStream), (sk.StatusCode, sk.Message, sk.ResponseContent, sk.DuringStream));
+        return inner;
     }
 
     private static ChatHistory History()

@@ -313,7 +313,7 @@ public sealed class MalformedInputTests
         }
         catch (Exception ex)
         {
-            return new(digest.ToString(), ex);
+            return new(digest.ToString(), Calls.Unwrapped(adapter, ex));
         }
 
         async Task Body()

@@ -76,14 +76,16 @@ public sealed class TransportTests
     }
 
     [Fact]
-    public async Task Models_list_error_is_a_flock_exception()
+    public async Task Models_list_error_is_a_flock_exception_and_in_sk_an_http_operation_exception()
     {
-        var handler = new RecordingHandler().Enqueue(HttpStatusCode.Unauthorized,
-            """{"error":{"message":"Authentication Error, No api key passed in.","type":"None","param":"None","code":"401"}}""");
+        const string Body = """{"error":{"message":"Authentication Error, No api key passed in.","type":"None","param":"None","code":"401"}}""";
+        var handler = new RecordingHandler().Enqueue(HttpStatusCode.Unauthorized, Body).Enqueue(HttpStatusCode.Unauthorized, Body);
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => TestFlock.ChatClient(handler, TestFlock.Options()).ListModelsAsync());
+        var meai = await Assert.ThrowsAsync<FlockException>(() => TestFlock.ChatClient(handler, TestFlock.Options()).ListModelsAsync());
+        var sk = await TestSk.ThrowsAsync(() => TestSk.Service(handler, TestFlock.Options()).ListModelsAsync());
 
-        Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, meai.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, sk.StatusCode);
     }
 
     [Theory]
@@ -218,7 +220,7 @@ public sealed class TransportTests
 
         var error = await clock.RunAsync(() => Record.ExceptionAsync(() => service.GetChatMessageContentsAsync(TestSk.History())), TimeSpan.FromSeconds(1));
 
-        var ex = AsFlock<FlockTimeoutException>(error);
+        var ex = Assert.IsType<FlockTimeoutException>(TestSk.SkError(error));
         Assert.Equal(FlockTimeoutKind.Request, ex.Kind);
         Assert.Equal(TimeSpan.FromSeconds(100), ex.Timeout);
         Assert.Equal(HttpStatusCode.RequestTimeout, ex.StatusCode);
@@ -236,7 +238,7 @@ public sealed class TransportTests
         var (items, error) = await clock.RunAsync(() => Drain.AllAsync(service.GetStreamingChatMessageContentsAsync(TestSk.History())), TimeSpan.FromSeconds(1));
 
         Assert.Equal("Cut off", string.Concat(items.Select(i => i.Content)));
-        var ex = AsFlock<FlockTimeoutException>(error);
+        var ex = Assert.IsType<FlockTimeoutException>(TestSk.SkError(error));
         Assert.Equal(FlockTimeoutKind.StreamIdle, ex.Kind);
         Assert.Equal(TimeSpan.FromSeconds(15), ex.Timeout);
     }
@@ -244,7 +246,7 @@ public sealed class TransportTests
     /// <summary>The library's exception, directly or inside the SK service's HttpOperationException.</summary>
     private static T AsFlock<T>(Exception? error)
         where T : FlockException =>
-        error as T ?? Assert.IsType<T>(error?.InnerException);
+        Assert.IsType<T>(TestSk.SkError(error));
 
     [Fact]
     public async Task Same_origin_redirects_are_followed_with_the_key()
@@ -267,7 +269,7 @@ public sealed class TransportTests
             .Enqueue(_ => Task.FromResult(Redirect(HttpStatusCode.Redirect, "https://evil.test/steal")))
             .EnqueueJson(TestFiles.Read("completion.json"));
 
-        var ex = AsFlock<FlockException>(await Record.ExceptionAsync(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History())));
+        var ex = await TestSk.ThrowsAsync(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
 
         Assert.Single(handler.Requests);
         Assert.Contains("evil.test", ex.Message);

@@ -105,6 +105,47 @@ public sealed class HistoryMappingTests
             """, body);
     }
 
+    [Fact]
+    public async Task A_message_changed_since_the_last_call_is_sent_as_it_is_now()
+    {
+        // The service reuses the mapping of a history's unchanged text messages from turn to turn; a change must show.
+        var handler = new RecordingHandler();
+        var service = TestSk.Service(handler);
+        var history = new ChatHistory();
+        history.AddUserMessage("First");
+        var sent = new List<string>();
+        async Task SendAsync()
+        {
+            handler.EnqueueJson(TestFiles.Read("completion.json"));
+            await service.GetChatMessageContentsAsync(history);
+            sent.Add(System.Text.Json.Nodes.JsonNode.Parse(handler.Requests[^1].Body!)!["messages"]![0]!.ToJsonString());
+        }
+
+        await SendAsync();
+        await SendAsync();
+        history[0].Content = "Changed";
+        await SendAsync();
+        ((TextContent)history[0].Items[0]).Text = "Changed again";
+        await SendAsync();
+        history[0].AuthorName = "alice";
+        await SendAsync();
+        history[0].Items.Add(new TextContent(" and more"));
+        await SendAsync();
+        history[0].Role = AuthorRole.System;
+        await SendAsync();
+
+        Assert.Equal(
+        [
+            """{"role":"user","content":"First"}""",
+            """{"role":"user","content":"First"}""",
+            """{"role":"user","content":"Changed"}""",
+            """{"role":"user","content":"Changed again"}""",
+            """{"role":"user","content":"Changed again","name":"alice"}""",
+            """{"role":"user","content":"Changed again and more","name":"alice"}""",
+            """{"role":"system","content":"Changed again and more","name":"alice"}""",
+        ], sent);
+    }
+
     private static ChatHistory HistoryWithReasoning()
     {
         var history = new ChatHistory();

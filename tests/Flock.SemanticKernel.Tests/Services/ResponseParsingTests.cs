@@ -116,11 +116,11 @@ public sealed class ResponseParsingTests
     }
 
     [Fact]
-    public async Task An_error_object_in_a_200_body_is_a_flock_exception()
+    public async Task An_error_object_in_a_200_body_is_an_http_operation_exception_with_the_flock_exception_inside()
     {
         var handler = new RecordingHandler().EnqueueJson("""{"error": {"message": "upstream failed", "type": "None", "param": "None", "code": "500"}}""");
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
+        var ex = await TestSk.ThrowsAsync(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
 
         Assert.Contains("upstream failed", ex.Message);
         Assert.Equal("500", ex.ErrorCode);
@@ -128,11 +128,11 @@ public sealed class ResponseParsingTests
     }
 
     [Fact]
-    public async Task A_non_json_200_body_is_a_flock_exception()
+    public async Task A_non_json_200_body_is_an_http_operation_exception_with_the_flock_exception_inside()
     {
         var handler = new RecordingHandler().Enqueue(System.Net.HttpStatusCode.OK, "<html>oops</html>", "text/html");
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
+        var ex = await TestSk.ThrowsAsync(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
 
         Assert.IsAssignableFrom<JsonException>(ex.InnerException);
         Assert.Equal("<html>oops</html>", ex.ResponseContent);

@@ -16,6 +16,31 @@ public static class TestSk
 
     public static ChatHistory History() => new([new ChatMessageContent(AuthorRole.User, "Hi")]);
 
+    /// <summary>
+    /// Asserts the SK convention for a failure: SK's <see cref="HttpOperationException"/> (as <see cref="FlockHttpOperationException"/>)
+    /// carrying the same status, body, message and Flock fields as the core's <see cref="FlockException"/> inside, which it returns.
+    /// </summary>
+    public static FlockException SkError(Exception? error)
+    {
+        var sk = Assert.IsType<FlockHttpOperationException>(error);
+        Assert.IsAssignableFrom<HttpOperationException>(sk);
+        var inner = Assert.IsAssignableFrom<FlockException>(sk.InnerException);
+        Assert.Same(inner, sk.Error);
+        Assert.Equal(inner.StatusCode, sk.StatusCode);
+        Assert.Equal(inner.ResponseContent, sk.ResponseContent);
+        Assert.Equal(inner.Message, sk.Message);
+        Assert.Equal(inner.ErrorType, sk.ErrorType);
+        Assert.Equal(inner.ErrorParam, sk.ErrorParam);
+        Assert.Equal(inner.ErrorCode, sk.ErrorCode);
+        Assert.Equal(inner.RetryAfter, sk.RetryAfter);
+        Assert.Equal(inner.DuringStream, sk.DuringStream);
+        Assert.Equal((inner as FlockTimeoutException)?.Kind, sk.TimeoutKind);
+        return inner;
+    }
+
+    /// <summary>Runs an SK call that must fail, asserts the SK convention (<see cref="SkError"/>) and returns the core's exception.</summary>
+    public static async Task<FlockException> ThrowsAsync(Func<Task> call) => SkError(await Assert.ThrowsAsync<FlockHttpOperationException>(call));
+
     /// <summary>The body the SK service sends for <paramref name="settings"/>.</summary>
     public static async Task<string> SkBodyAsync(PromptExecutionSettings? settings, bool streaming, ChatHistory? history = null)
     {
