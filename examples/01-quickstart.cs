@@ -2,6 +2,9 @@
 // Run: dotnet run examples/01-quickstart.cs   (offline on the built-in emulator unless FLOCK_API_KEY is set)
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
 #:project ../src/Flock.Emulator/Flock.Emulator.csproj
+// File-based programs default to PublishAot=true, and restore then fetches the Native AOT compiler and runtime packs
+// (about 300 MB) that `dotnet run` never uses. Every example opts out; publish with -p:PublishAot=true when you want AOT.
+#:property PublishAot=false
 
 using Flock.Extensions.AI;
 using Flock.SemanticKernel;

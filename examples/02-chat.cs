@@ -2,6 +2,7 @@
 // Run: dotnet run examples/02-chat.cs   (offline on the built-in emulator unless FLOCK_API_KEY is set)
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
 #:project ../src/Flock.Emulator/Flock.Emulator.csproj
+#:property PublishAot=false
 
 using Flock.Extensions.AI;
 using Flock.SemanticKernel;
@@ -24,14 +25,19 @@ history.AddUserMessage("What is one thing I must see in Lisbon?");
 
 // Step 4: ask, and print the answer with the token usage Flock reports.
 var answer = await chat.GetChatMessageContentAsync(history);
-Console.WriteLine($"Assistant: {answer.Content}");
-if (answer.Metadata?[FlockMetadataKeys.Usage] is FlockUsage usage)
-{
-    Console.WriteLine($"Tokens: {usage.PromptTokens} in, {usage.CompletionTokens} out.");
-}
+Print(answer);
 
-// Step 5: keep the answer in the history, so a follow-up question has context.
+// Step 5: keep the answer in the history, so a follow-up question has context (the whole history is sent again, so the
+// second turn counts more input tokens).
 history.Add(answer);
 history.AddUserMessage("And where should I eat nearby?");
 var followUp = await chat.GetChatMessageContentAsync(history);
-Console.WriteLine($"Assistant: {followUp.Content}");
+Print(followUp);
+
+static void Print(ChatMessageContent answer)
+{
+    Console.WriteLine($"Assistant: {answer.Content}");
+    Console.WriteLine(answer.Metadata?[FlockMetadataKeys.Usage] is FlockUsage usage
+        ? $"Tokens: {usage.PromptTokens} in, {usage.CompletionTokens} out."
+        : "(no usage reported)");
+}

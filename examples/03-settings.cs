@@ -2,6 +2,7 @@
 // Run: dotnet run examples/03-settings.cs
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
 #:project ../src/Flock.Emulator/Flock.Emulator.csproj
+#:property PublishAot=false
 
 using Flock.Extensions.AI;
 using Flock.SemanticKernel;

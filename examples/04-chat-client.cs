@@ -1,10 +1,10 @@
 // 04 · IChatClient: Flock as a Microsoft.Extensions.AI chat client, with MEAI middleware on top.
 // Run: dotnet run examples/04-chat-client.cs
-#:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
+#:project ../src/Flock.Extensions.AI/Flock.Extensions.AI.csproj
 #:project ../src/Flock.Emulator/Flock.Emulator.csproj
+#:property PublishAot=false
 
 using Flock.Extensions.AI;
-using Flock.SemanticKernel;
 using Flock.Emulator;
 using Microsoft.Extensions.AI;
 

@@ -36,17 +36,18 @@ Console.WriteLine();
 // Step 4: the history now holds the calls the model made and what the functions returned.
 foreach (var call in history.SelectMany(m => m.Items.OfType<FunctionCallContent>()))
 {
-    Console.WriteLine($"Called {call.PluginName}.{call.FunctionName}({string.Join(", ", call.Arguments ?? [])})");
+    var arguments = string.Join(", ", (call.Arguments ?? []).Select(a => $"{a.Key}: {a.Value}"));
+    Console.WriteLine($"Called {call.PluginName}.{call.FunctionName}({arguments})");
 }
 
 public sealed class WeatherPlugin
 {
     [KernelFunction("get_weather"), Description("Gets the current weather for a city.")]
-    public string GetWeather([Description("The city")] string city) => $"Sunny and 21°C in {city}";
+    public string GetWeather([Description("The city")] string city) => $"Sunny and 21°C in {city}.";
 }
 
 public sealed class ClockPlugin
 {
     [KernelFunction("get_local_time"), Description("Gets the local time in a city.")]
-    public string GetLocalTime([Description("The city")] string city) => $"14:05 in {city}";
+    public string GetLocalTime([Description("The city")] string city) => $"It is 14:05 in {city}.";
 }

@@ -1,13 +1,12 @@
 // 07 · Agent: a Microsoft Agent Framework ChatClientAgent running on FlockChatClient, with tools and a conversation thread.
 // Run: dotnet run examples/07-agent-framework.cs
-#:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
+#:project ../src/Flock.Extensions.AI/Flock.Extensions.AI.csproj
 #:project ../src/Flock.Emulator/Flock.Emulator.csproj
 #:package Microsoft.Agents.AI
 #:property PublishAot=false
 
 using System.ComponentModel;
 using Flock.Extensions.AI;
-using Flock.SemanticKernel;
 using Flock.Emulator;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
@@ -39,7 +38,7 @@ await foreach (var update in agent.RunStreamingAsync("Thanks! Anything to pack?"
 Console.WriteLine();
 
 [Description("Gets the current weather for a city.")]
-static string GetWeather([Description("The city")] string city) => $"Sunny and 21°C in {city}";
+static string GetWeather([Description("The city")] string city) => $"Sunny and 21°C in {city}.";
 
 [Description("Gets the local time in a city.")]
-static string GetLocalTime([Description("The city")] string city) => $"14:05 in {city}";
+static string GetLocalTime([Description("The city")] string city) => $"It is 14:05 in {city}.";

@@ -1,7 +1,9 @@
 // 08 · Reasoning: thinking models (qwen3 thinking, deepseek) reason before they answer; the reasoning comes apart from the answer.
-// Run: dotnet run examples/08-reasoning.cs   (online, set FLOCK_MODEL to a thinking model)
+// Run: dotnet run examples/08-reasoning.cs   (offline on the built-in emulator, which plays a thinking model, unless
+//      FLOCK_API_KEY is set; online it asks FLOCK_MODEL, or qwen3-235b-a22b-thinking-2507 when that is not set)
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
 #:project ../src/Flock.Emulator/Flock.Emulator.csproj
+#:property PublishAot=false
 #pragma warning disable SKEXP0110 // SK marks its reasoning content types experimental
 
 using Flock.Extensions.AI;
@@ -11,8 +13,14 @@ using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
+// This example needs a thinking model: unless FLOCK_MODEL names one, ask qwen3-235b-a22b-thinking-2507 (online or offline).
+if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FLOCK_MODEL")))
+{
+    Environment.SetEnvironmentVariable("FLOCK_MODEL", "qwen3-235b-a22b-thinking-2507");
+}
+
 await using var flock = await FlockConnection.FromEnvironmentAsync();
-var model = flock.IsEmulator ? "qwen3-235b-a22b-thinking-2507" : flock.ModelId;
+var model = flock.ModelId;
 
 // Step 1 (Semantic Kernel): the reasoning is a ReasoningContent item; Content is only the answer.
 var chat = new FlockChatCompletionService(model, flock.ApiKey, flock.Endpoint);

@@ -12,14 +12,23 @@ using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 await using var flock = await FlockConnection.FromEnvironmentAsync();
 
-// Step 1: listen to Flock's ActivitySource and Meter; both are named FlockTelemetry.SourceName ("Flock.SemanticKernel").
-var tracing = Sdk.CreateTracerProviderBuilder().AddSource(FlockTelemetry.SourceName).AddConsoleExporter().Build();
-var metrics = Sdk.CreateMeterProviderBuilder().AddMeter(FlockTelemetry.SourceName).AddConsoleExporter().Build();
+// Step 1: listen to Flock's ActivitySource and Meter; both are named FlockTelemetry.SourceName. The console exporters
+// keep what they get until they are flushed at the end (a batch processor with a long delay, a reader that exports only
+// when asked), so the spans and metrics print after the answers instead of in the middle of them.
+using var tracing = Sdk.CreateTracerProviderBuilder()
+    .AddSource(FlockTelemetry.SourceName)
+    .AddProcessor(new BatchActivityExportProcessor(new ConsoleActivityExporter(new ConsoleExporterOptions()), scheduledDelayMilliseconds: 600_000))
+    .Build();
+using var metrics = Sdk.CreateMeterProviderBuilder()
+    .AddMeter(FlockTelemetry.SourceName)
+    .AddReader(new BaseExportingMetricReader(new ConsoleMetricExporter(new ConsoleExporterOptions())))
+    .Build();
 
 // Step 2: the SK service emits a "chat <model>" span by itself whenever someone listens: model, parameters, response id,
 // finish reasons and token usage. Message content only because this example opts in (EnableSensitiveTelemetryData).
@@ -45,7 +54,9 @@ IChatClient client = new FlockChatClient(flock.ModelId, flock.ApiKey, flock.Endp
 var response = await client.GetResponseAsync("Name one famous canal.");
 Console.WriteLine($"MEAI answered: {response.Text}");
 
-// Step 5: flushing prints the spans (tags such as gen_ai.provider.name: flock) and the metrics
-// (gen_ai.client.operation.duration, gen_ai.client.token.usage) through the console exporter.
-tracing.Dispose();
-metrics.Dispose();
+// Step 5: flush: the console exporter prints the spans (tags such as gen_ai.provider.name: flock) and the metrics
+// (gen_ai.client.operation.duration, gen_ai.client.token.usage).
+Console.WriteLine();
+Console.WriteLine("Spans and metrics, as the console exporter prints them:");
+tracing.ForceFlush();
+metrics.ForceFlush();

@@ -3,6 +3,7 @@
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
 #:project ../src/Flock.Emulator/Flock.Emulator.csproj
 #:package Microsoft.Extensions.Configuration
+#:property PublishAot=false
 
 using Flock.Extensions.AI;
 using Flock.SemanticKernel;

@@ -2,6 +2,7 @@
 // Run: dotnet run examples/12-text-generation.cs   (offline on the built-in emulator unless FLOCK_API_KEY is set)
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
 #:project ../src/Flock.Emulator/Flock.Emulator.csproj
+#:property PublishAot=false
 
 using Flock.Extensions.AI;
 using Flock.SemanticKernel;

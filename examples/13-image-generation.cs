@@ -3,6 +3,7 @@
 //      against the real service, set FLOCK_IMAGE_MODEL to an image model your key can use)
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
 #:project ../src/Flock.Emulator/Flock.Emulator.csproj
+#:property PublishAot=false
 
 #pragma warning disable SKEXP0001 // SK's text-to-image service is experimental.
 #pragma warning disable MEAI001   // so is MEAI's image generator.

@@ -281,6 +281,19 @@ await Check("wrong key", async () =>
     throw new InvalidOperationException("no FlockException 401 for a wrong key");
 });
 
+// Flock.HealthChecks: AddFlock() from DI options, run by the host's HealthCheckService.
+await Check("health check", async () =>
+{
+    var services = new ServiceCollection().AddLogging();
+    services.AddFlockOptions().Configure(o => { o.ApiKey = apiKey; o.Endpoint = endpoint; });
+    services.AddHealthChecks().AddFlock();
+    await using var provider = services.BuildServiceProvider();
+    var report = await provider.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>().CheckHealthAsync();
+    var entry = report.Entries["flock"];
+    Require(entry.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, $"{entry.Status}: {entry.Description}");
+    return entry.Description ?? "";
+});
+
 Console.WriteLine(failures == 0 ? "aot smoke: OK" : $"aot smoke: {failures} check(s) failed");
 return failures == 0 ? 0 : 1;
 

@@ -1,6 +1,6 @@
-// 14 · Thinking inside the answer: a model served without a reasoning parser sends its thinking as text, between tags;
+// 16 · Thinking inside the answer: a model served without a reasoning parser sends its thinking as text, between tags;
 //      the connector splits it off as reasoning, in both tag forms.
-// Run: dotnet run examples/14-thinking-tags.cs   (online, set FLOCK_MODEL to a thinking model served without a reasoning parser)
+// Run: dotnet run examples/16-thinking-tags.cs   (online, set FLOCK_MODEL to a thinking model served without a reasoning parser)
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
 #:project ../src/Flock.Emulator/Flock.Emulator.csproj
 #:property PublishAot=false

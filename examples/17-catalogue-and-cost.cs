@@ -1,6 +1,6 @@
-// 15 · The model catalogue and cost per answer: limits, prices and capabilities of each model, a request refused before
+// 17 · The model catalogue and cost per answer: limits, prices and capabilities of each model, a request refused before
 //      it is sent, and what each answer cost, through both stacks.
-// Run: dotnet run examples/15-catalogue-and-cost.cs
+// Run: dotnet run examples/17-catalogue-and-cost.cs
 #:project ../src/Flock.SemanticKernel/Flock.SemanticKernel.csproj
 #:project ../src/Flock.Emulator/Flock.Emulator.csproj
 #:property PublishAot=false
