@@ -2,7 +2,8 @@ namespace Flock.Extensions.AI;
 
 /// <summary>
 /// Keys under which <see cref="FlockChatClient"/> puts Flock's per-choice data in <c>AdditionalProperties</c> of the
-/// <c>ChatMessage</c>s and <c>ChatResponseUpdate</c>s it returns (and of the <c>ChatResponse</c> for the fingerprint).
+/// <c>ChatMessage</c>s and <c>ChatResponseUpdate</c>s it returns (and of the <c>ChatResponse</c> for the fingerprint,
+/// logprobs and cost), and its cost counts in <c>UsageDetails.AdditionalCounts</c>.
 /// </summary>
 /// <remarks>A streamed response's tool calls are whole (<c>FunctionCallContent</c>), with the arguments' JSON text as Flock sent it as their <c>RawRepresentation</c>.</remarks>
 public static class FlockPropertyNames
@@ -13,9 +14,27 @@ public static class FlockPropertyNames
     /// <summary>A message's <c>finish_reason</c> as Flock sent it (a <see cref="string"/>); each choice of <c>n</c> &gt; 1 has its own.</summary>
     public const string FinishReason = "finish_reason";
 
-    /// <summary>A message's log probabilities as Flock sent them (a <see cref="System.Text.Json.JsonElement"/>), when asked for.</summary>
+    /// <summary>
+    /// Log probabilities (a <see cref="FlockLogprobs"/>), when asked for: a message's for its whole choice, the response's for
+    /// its first choice, a streamed update's for the tokens of its piece.
+    /// </summary>
     public const string Logprobs = "logprobs";
 
     /// <summary>The server's <c>system_fingerprint</c> (a <see cref="string"/>): on the response, and on each choice's finishing update of a stream.</summary>
     public const string SystemFingerprint = "system_fingerprint";
+
+    /// <summary>
+    /// What the model call cost in USD (a <see cref="decimal"/>, see <see cref="FlockUsage.TotalCost"/>): on the response, and on
+    /// a stream's usage update. With function invocation it is the last model call's; the usage counts are summed.
+    /// </summary>
+    public const string TotalCostUsd = "total_cost_usd";
+
+    /// <summary>In <c>UsageDetails.AdditionalCounts</c>: the prompt tokens' cost in nano-USD (10⁻⁹ USD, a <see cref="long"/>; see <see cref="FlockUsage.InputCost"/>).</summary>
+    public const string InputCostNanoUsd = "input_cost_nano_usd";
+
+    /// <summary>In <c>UsageDetails.AdditionalCounts</c>: the generated tokens' cost in nano-USD (10⁻⁹ USD; see <see cref="FlockUsage.OutputCost"/>).</summary>
+    public const string OutputCostNanoUsd = "output_cost_nano_usd";
+
+    /// <summary>In <c>UsageDetails.AdditionalCounts</c>: the call's cost in nano-USD (10⁻⁹ USD; see <see cref="FlockUsage.TotalCost"/>).</summary>
+    public const string TotalCostNanoUsd = "total_cost_nano_usd";
 }

@@ -17,4 +17,12 @@ public static class FlockTelemetry
 
     /// <summary>The provider name on spans and metrics (<c>gen_ai.provider.name</c>): <c>flock</c>.</summary>
     public const string ProviderName = "flock";
+
+    /// <summary>
+    /// The counter of what calls cost, in USD (<c>flock.client.cost</c>), on the meter <see cref="SourceName"/>: one measurement
+    /// per model call whose cost is known (<see cref="FlockUsage.TotalCost"/>), tagged with <c>gen_ai.request.model</c>,
+    /// <c>gen_ai.response.model</c> and <c>gen_ai.provider.name</c>. Recorded by <see cref="FlockChatClient"/> whether or not
+    /// MEAI's telemetry client is in the pipeline.
+    /// </summary>
+    public const string CostMetricName = "flock.client.cost";
 }

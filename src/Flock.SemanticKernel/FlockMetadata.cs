@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
 
 namespace Flock.SemanticKernel;
 
@@ -12,7 +11,9 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
 {
     private readonly Entries _keys;
 
-    internal FlockMetadata(Entries keys, string? id, DateTimeOffset? created, string? finishReason, FlockUsage? usage, string? systemFingerprint, JsonElement? logprobs)
+    internal FlockMetadata(
+        Entries keys, string? id, DateTimeOffset? created, string? finishReason, FlockUsage? usage, string? systemFingerprint, FlockLogprobs? logprobs,
+        decimal? cost = null)
     {
         _keys = keys;
         Id = id;
@@ -21,6 +22,7 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
         Usage = usage;
         SystemFingerprint = systemFingerprint;
         Logprobs = logprobs;
+        Cost = cost;
     }
 
     /// <summary>Which entries a metadata object exposes, in <see cref="FlockMetadataKeys"/> order.</summary>
@@ -34,6 +36,7 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
         Usage = 8,
         SystemFingerprint = 16,
         Logprobs = 32,
+        Cost = 64,
     }
 
     /// <summary>The completion id.</summary>
@@ -51,8 +54,14 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
     /// <summary>The server's system fingerprint.</summary>
     public string? SystemFingerprint { get; }
 
-    /// <summary>Log probabilities as the server sent them, when asked for.</summary>
-    public JsonElement? Logprobs { get; }
+    /// <summary>Log probabilities of the answer's tokens (of the piece's, on a streamed update), when asked for.</summary>
+    public FlockLogprobs? Logprobs { get; }
+
+    /// <summary>
+    /// What the call cost in USD, summed over every model call of a function-invocation loop; known when the proxy reports it
+    /// or the model catalogue lists the model's prices (see <see cref="FlockUsage.TotalCost"/>). Exact to the nano-USD.
+    /// </summary>
+    public decimal? Cost { get; }
 
     /// <inheritdoc/>
     public int Count => BitCount((int)_keys);
@@ -103,7 +112,7 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
     /// <inheritdoc/>
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
     {
-        for (var k = Entries.Id; k <= Entries.Logprobs; k = (Entries)((int)k << 1))
+        for (var k = Entries.Id; k <= Entries.Cost; k = (Entries)((int)k << 1))
         {
             if ((_keys & k) != 0)
             {
@@ -121,7 +130,8 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
         Entries.FinishReason => FinishReason,
         Entries.Usage => Usage,
         Entries.SystemFingerprint => SystemFingerprint,
-        _ => Logprobs,
+        Entries.Logprobs => Logprobs,
+        _ => Cost,
     };
 
     private static string Name(Entries key) => key switch
@@ -131,7 +141,8 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
         Entries.FinishReason => FlockMetadataKeys.FinishReason,
         Entries.Usage => FlockMetadataKeys.Usage,
         Entries.SystemFingerprint => FlockMetadataKeys.SystemFingerprint,
-        _ => FlockMetadataKeys.Logprobs,
+        Entries.Logprobs => FlockMetadataKeys.Logprobs,
+        _ => FlockMetadataKeys.Cost,
     };
 
     private static Entries KeyOf(string key) => key switch
@@ -142,6 +153,7 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
         FlockMetadataKeys.Usage => Entries.Usage,
         FlockMetadataKeys.SystemFingerprint => Entries.SystemFingerprint,
         FlockMetadataKeys.Logprobs => Entries.Logprobs,
+        FlockMetadataKeys.Cost => Entries.Cost,
         _ => Entries.None,
     };
 

@@ -18,6 +18,9 @@ public static class FlockMetadataKeys
     /// <summary>The server's system fingerprint, a <see cref="string"/>.</summary>
     public const string SystemFingerprint = "SystemFingerprint";
 
-    /// <summary>Log probabilities as the server sent them, a <see cref="System.Text.Json.JsonElement"/>.</summary>
+    /// <summary>Log probabilities of the answer's tokens (of the piece's, on a streamed update), a <see cref="FlockLogprobs"/>; when asked for.</summary>
     public const string Logprobs = "Logprobs";
+
+    /// <summary>What the call cost in USD, a <see cref="decimal"/>: on results and on the final usage update of a stream, when known.</summary>
+    public const string Cost = "Cost";
 }

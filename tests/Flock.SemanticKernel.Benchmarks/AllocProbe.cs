@@ -19,6 +19,13 @@ public static class AllocProbe
         Console.WriteLine("MEAI tool stream per call: " + MA(() => tool.Flock_MEAI()));
         var text = new TextStreamBenchmarks(); text.Setup();
         Console.WriteLine("SK text stream per call: " + MA(() => text.Flock_SK()));
+        Console.WriteLine("MEAI text stream per call: " + MA(() => text.Flock_MEAI()));
+        List<ChatMessage> count = [new(ChatRole.User, "Count.")];
+        var plainText = new Adapters(CannedBodies.TextStream(TextStreamBenchmarks.Chunks), "text/event-stream");
+        var tagsOff = new ChatOptions { AdditionalProperties = new() { ["think_tags"] = "Off" } };
+        Console.WriteLine("MEAI text stream per call, think tags Off: " + MA(() => Workloads.StreamMeaiAsync(plainText.FlockMeai, count, tagsOff)));
+        var thinking = new Adapters(CannedBodies.ThinkingStream(TextStreamBenchmarks.Chunks), "text/event-stream");
+        Console.WriteLine("MEAI <think> stream per call (split): " + MA(() => Workloads.StreamMeaiAsync(thinking.FlockMeai, count, null)));
         var (_, messages) = Workloads.Conversation(20);
         var (_, options) = Workloads.FiveTools();
         Console.WriteLine("ToRequest: " + M(() => MeaiToFlock.ToRequest(messages, options, "m", false)));

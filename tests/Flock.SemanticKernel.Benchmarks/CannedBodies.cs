@@ -31,6 +31,24 @@ public static class CannedBodies
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
+    /// <summary>A thinking model served without a reasoning parser: <c>&lt;think&gt;</c>, <paramref name="chunks"/> words of thinking, <c>&lt;/think&gt;</c>, an answer.</summary>
+    public static byte[] ThinkingStream(int chunks)
+    {
+        var sb = new StringBuilder();
+        Chunk(sb, """{"role":"assistant","content":"<think>\n"}""", null);
+        for (var i = 0; i < chunks; i++)
+        {
+            Chunk(sb, $$"""{"content":"{{Word(i)}}"}""", null);
+        }
+
+        Chunk(sb, """{"content":"\n</think>\n\n"}""", null);
+        Chunk(sb, """{"content":"Done."}""", null);
+        Chunk(sb, "{}", "stop");
+        Usage(sb, 42, chunks + 4);
+        sb.Append("data: [DONE]\n\n");
+        return Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
     /// <summary>One tool call whose arguments arrive in <paramref name="fragments"/> pieces.</summary>
     public static byte[] ToolStream(int fragments, out string arguments)
     {

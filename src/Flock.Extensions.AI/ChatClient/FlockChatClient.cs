@@ -12,8 +12,9 @@ namespace Flock.Extensions.AI;
 /// Options map to the API document's parameters; <see cref="ChatOptions.AdditionalProperties"/> may set the others by their
 /// JSON names (<c>n</c>, <c>best_of</c>, <c>logit_bias</c>, <c>logprobs</c>, <c>user</c>, <c>stream_options</c>), and any
 /// other key is sent as it is. With <c>n</c> &gt; 1 the response holds one message per choice. What MEAI's types have no
-/// member for (a choice's index, finish reason and log probabilities, the fingerprint) is in <c>AdditionalProperties</c>
-/// under the <see cref="FlockPropertyNames"/> keys.
+/// member for (a choice's index, finish reason and log probabilities, the fingerprint, the cost) is in <c>AdditionalProperties</c>
+/// under the <see cref="FlockPropertyNames"/> keys, and the cost also in the usage's <c>AdditionalCounts</c> (nano-USD).
+/// Thinking text a server leaves inside the answer is split from it as <see cref="FlockThinkTags"/> says.
 /// </remarks>
 public sealed class FlockChatClient : IChatClient
 {
@@ -49,7 +50,9 @@ public sealed class FlockChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: false, this);
         var completion = await _client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
-        var response = FlockToMeai.ToChatResponse(completion);
+        var cost = _client.CostOf(request.Model, completion.Model, completion.Usage, completion.ResponseCost);
+        CostTelemetry.Record(cost, request.Model, completion.Model);
+        var response = FlockToMeai.ToChatResponse(completion, _client.ThinkTagsFor(request), cost);
         if (options?.Reasoning?.Output == ReasoningOutput.None)
         {
             foreach (var message in response.Messages)
@@ -68,7 +71,7 @@ public sealed class FlockChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: true, this);
         var hideReasoning = options?.Reasoning?.Output == ReasoningOutput.None;
-        var state = new StreamingUpdates();
+        var state = new StreamingUpdates(_client.ThinkTagsFor(request));
         var pending = new List<ChatResponseUpdate>(2);
         await foreach (var chunk in _client.StreamAsync(request, cancellationToken).ConfigureAwait(false))
         {
@@ -86,7 +89,7 @@ public sealed class FlockChatClient : IChatClient
             pending.Clear();
         }
 
-        state.Complete(pending);
+        Complete(state, request, pending);
         foreach (var update in pending)
         {
             if (hideReasoning)
@@ -96,6 +99,15 @@ public sealed class FlockChatClient : IChatClient
 
             yield return update;
         }
+    }
+
+    /// <summary>The stream's last updates, priced (kept out of the iterator so its state stays small).</summary>
+    private void Complete(StreamingUpdates state, ChatRequest request, List<ChatResponseUpdate> pending)
+    {
+        var fold = state.Fold;
+        var cost = _client.CostOf(request.Model, fold.Model, fold.Usage, fold.ResponseCost);
+        CostTelemetry.Record(cost, request.Model, fold.Model);
+        state.Complete(pending, cost);
     }
 
     /// <summary>
@@ -114,18 +126,31 @@ public sealed class FlockChatClient : IChatClient
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Answers <see cref="ChatClientMetadata"/> (provider <c>flock</c>, the endpoint, the default model), the
+    /// <see cref="FlockClient"/> underneath, and <see cref="FlockModelInfo"/>: the cached catalogue's entry for the default
+    /// model, or null when the catalogue was not fetched yet (<see cref="ListModelInfoAsync"/>) or does not list it. It never fetches.
+    /// </remarks>
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(ChatClientMetadata) ? _metadata
             : serviceType == typeof(FlockClient) ? _client
+            : serviceType == typeof(FlockModelInfo) ? (_modelId is null ? null : _client.GetCachedModelInfo(_modelId))
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }
 
     /// <summary>Lists the models Flock serves.</summary>
     public Task<IReadOnlyList<FlockModel>> ListModelsAsync(CancellationToken cancellationToken = default) => _client.ListModelsAsync(cancellationToken);
+
+    /// <summary>Lists what the model catalogue says of each model (limits, prices, capabilities); cached on the transport (see <see cref="FlockClient.ListModelInfoAsync"/>).</summary>
+    /// <param name="refresh">Fetch again even when a cached catalogue exists.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="FlockException">Flock answered with an error other than 404 or 403.</exception>
+    public Task<IReadOnlyList<FlockModelInfo>> ListModelInfoAsync(bool refresh = false, CancellationToken cancellationToken = default) =>
+        _client.ListModelInfoAsync(refresh, cancellationToken);
 
     /// <summary>Nothing to release: the transport's <see cref="HttpClient"/> is either pooled or the caller's.</summary>
     public void Dispose()

@@ -6,19 +6,32 @@ namespace Flock.Extensions.AI.ChatClient;
 /// <summary>Maps Flock responses and chunks to Microsoft.Extensions.AI types.</summary>
 internal static class FlockToMeai
 {
-    public static ChatResponse ToChatResponse(ChatCompletion completion)
+    /// <summary>
+    /// A completion as MEAI's response: one message per choice, thinking text inside the answer split from it as
+    /// <paramref name="thinkTags"/> says (unless the server sent reasoning in its own field), and the call's cost.
+    /// </summary>
+    public static ChatResponse ToChatResponse(ChatCompletion completion, FlockThinkTags thinkTags = FlockThinkTags.Auto, CallCost cost = default)
     {
         var messages = new List<ChatMessage>(completion.Choices?.Count ?? 1);
         ChatFinishReason? finishReason = null;
+        FlockLogprobs? firstLogprobs = null;
         foreach (var choice in completion.Choices ?? [])
         {
             var contents = new List<AIContent>();
-            if (choice.Message?.ReasoningText is { Length: > 0 } reasoning)
+            var reasoning = choice.Message?.ReasoningText;
+            var text = choice.Message?.Content;
+            if (reasoning is not { Length: > 0 } && text is { Length: > 0 } && thinkTags != FlockThinkTags.Off)
+            {
+                // No reasoning field: the server has no reasoning parser, and the thinking may be inside the content.
+                (reasoning, text) = ThinkTagSplitter.Split(text, thinkTags);
+            }
+
+            if (reasoning is { Length: > 0 })
             {
                 contents.Add(new TextReasoningContent(reasoning));
             }
 
-            if (choice.Message?.Content is { Length: > 0 } text)
+            if (text is { Length: > 0 })
             {
                 contents.Add(new TextContent(text));
             }
@@ -32,6 +45,10 @@ internal static class FlockToMeai
             AddChoiceProperties(message, choice);
             messages.Add(message);
             finishReason ??= ToFinishReason(choice.FinishReason);
+            if (messages.Count == 1)
+            {
+                firstLogprobs = choice.Logprobs;
+            }
         }
 
         var response = new ChatResponse(messages)
@@ -40,13 +57,23 @@ internal static class FlockToMeai
             ModelId = completion.Model,
             CreatedAt = ToDate(completion.Created),
             FinishReason = finishReason,
-            Usage = ToUsage(completion.Usage),
+            Usage = ToUsage(completion.Usage, cost),
             RawRepresentation = completion,
         };
 
         if (completion.SystemFingerprint is { } fingerprint)
         {
             (response.AdditionalProperties ??= [])[FlockPropertyNames.SystemFingerprint] = fingerprint;
+        }
+
+        if (firstLogprobs is not null)
+        {
+            (response.AdditionalProperties ??= [])[FlockPropertyNames.Logprobs] = firstLogprobs;
+        }
+
+        if (cost.Total is { } total)
+        {
+            (response.AdditionalProperties ??= [])[FlockPropertyNames.TotalCostUsd] = total;
         }
 
         return response;
@@ -65,7 +92,7 @@ internal static class FlockToMeai
             (message.AdditionalProperties ??= [])[FlockPropertyNames.FinishReason] = reason;
         }
 
-        if (choice.Logprobs is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } logprobs)
+        if (choice.Logprobs is { } logprobs)
         {
             (message.AdditionalProperties ??= [])[FlockPropertyNames.Logprobs] = logprobs;
         }
@@ -94,14 +121,39 @@ internal static class FlockToMeai
         _ => new ChatFinishReason(reason),
     };
 
-    public static UsageDetails? ToUsage(Usage? usage) => usage is null ? null : new UsageDetails
+    /// <summary>
+    /// The usage as MEAI's, with the cost in <see cref="UsageDetails.AdditionalCounts"/> as whole nano-USD (MEAI's counts are
+    /// integers and summed by middleware); a cost with no usage reported still makes a usage of counts only.
+    /// </summary>
+    public static UsageDetails? ToUsage(Usage? usage, CallCost cost = default)
     {
-        InputTokenCount = usage.PromptTokens,
-        OutputTokenCount = usage.CompletionTokens,
-        TotalTokenCount = usage.TotalTokens ?? (usage.PromptTokens + usage.CompletionTokens),
-        ReasoningTokenCount = usage.CompletionTokensDetails?.ReasoningTokens,
-        CachedInputTokenCount = usage.PromptTokensDetails?.CachedTokens,
-    };
+        if (usage is null && !cost.IsKnown)
+        {
+            return null;
+        }
+
+        var details = usage is null ? new UsageDetails() : new UsageDetails
+        {
+            InputTokenCount = usage.PromptTokens,
+            OutputTokenCount = usage.CompletionTokens,
+            TotalTokenCount = usage.TotalTokens ?? (usage.PromptTokens + usage.CompletionTokens),
+            ReasoningTokenCount = usage.CompletionTokensDetails?.ReasoningTokens,
+            CachedInputTokenCount = usage.PromptTokensDetails?.CachedTokens,
+        };
+
+        AddCount(details, FlockPropertyNames.InputCostNanoUsd, cost.Input);
+        AddCount(details, FlockPropertyNames.OutputCostNanoUsd, cost.Output);
+        AddCount(details, FlockPropertyNames.TotalCostNanoUsd, cost.Total);
+        return details;
+    }
+
+    private static void AddCount(UsageDetails details, string key, decimal? usd)
+    {
+        if (CallCost.ToNanoUsd(usd) is { } nano)
+        {
+            (details.AdditionalCounts ??= [])[key] = nano;
+        }
+    }
 
     public static DateTimeOffset? ToDate(long? created) => UnixTime.ToDate(created);
 }

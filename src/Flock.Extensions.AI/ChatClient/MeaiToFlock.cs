@@ -39,6 +39,7 @@ internal static class MeaiToFlock
         }
 
         parameters.WriteTo(request, streaming);
+        request.ThinkTags = (FlockThinkTags?)parameters[ChatParameters.ThinkTags];
         if (options is not null)
         {
             ApplyTools(options, request);

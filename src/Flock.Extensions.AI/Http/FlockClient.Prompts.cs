@@ -6,7 +6,7 @@ namespace Flock.Extensions.AI;
 /// <summary>Raw prompts: <c>messages</c> as a string, strings, token ids or token-id arrays, as the API document allows.</summary>
 public sealed partial class FlockClient
 {
-    /// <summary>Sends a raw prompt (non-streaming) and returns the text of each choice, finish reasons and usage.</summary>
+    /// <summary>Sends a raw prompt (non-streaming) and returns the text of each choice, finish reasons, usage and cost.</summary>
     /// <param name="prompt">The prompt, e.g. <c>FlockPrompt.FromText("Once upon a time")</c>.</param>
     /// <param name="options">Sampling options (as for <see cref="FlockChatClient"/>); tools and instructions do not apply to raw prompts.</param>
     /// <param name="modelId">The model; default the options' <see cref="ChatOptions.ModelId"/>, then <see cref="DefaultModelId"/>.</param>
@@ -24,7 +24,9 @@ public sealed partial class FlockClient
             choices.Add(new FlockCompletionChoice(choice.Index, choice.Message?.Content ?? "", choice.FinishReason is { Length: > 0 } r ? r : null));
         }
 
-        return new FlockCompletion(completion.Id, completion.Model ?? request.Model, choices, FlockUsage.FromWire(completion.Usage));
+        var cost = CostOf(request.Model, completion.Model, completion.Usage, completion.ResponseCost);
+        CostTelemetry.Record(cost, request.Model, completion.Model);
+        return new FlockCompletion(completion.Id, completion.Model ?? request.Model, choices, FlockUsage.FromWire(completion.Usage, cost));
     }
 
     /// <summary>Streams the answer to a raw prompt: text pieces per choice, then usage on a final update.</summary>
@@ -52,7 +54,9 @@ public sealed partial class FlockClient
             pending.Clear();
         }
 
-        if (FlockUsage.FromWire(fold.Usage) is { } total)
+        var cost = CostOf(request.Model, fold.Model, fold.Usage, fold.ResponseCost);
+        CostTelemetry.Record(cost, request.Model, fold.Model);
+        if (FlockUsage.FromWire(fold.Usage, cost) is { } total)
         {
             yield return new FlockCompletionUpdate(0, "", null, total, fold.Id, fold.Model ?? request.Model);
         }

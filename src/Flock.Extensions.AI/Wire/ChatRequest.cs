@@ -41,6 +41,9 @@ internal sealed class ChatRequest
     /// <summary>Whether JSON schemas go out strict (the caller's strictness hint); not a body field.</summary>
     [JsonIgnore] public bool StrictSchemas { get; set; }
 
+    /// <summary>How the answer's thinking text is split from it, when the call says (<c>think_tags</c>); not a body field.</summary>
+    [JsonIgnore] public FlockThinkTags? ThinkTags { get; set; }
+
     /// <summary>Provider extras the settings do not model, written into the body as they are.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }

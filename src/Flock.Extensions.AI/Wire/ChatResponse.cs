@@ -25,7 +25,7 @@ internal sealed class Choice
     [JsonPropertyName("index")] public int Index { get; set; }
     [JsonPropertyName("message")] public ResponseMessage? Message { get; set; }
     [JsonPropertyName("finish_reason")] public string? FinishReason { get; set; }
-    [JsonPropertyName("logprobs")] public JsonElement? Logprobs { get; set; }
+    [JsonPropertyName("logprobs")][JsonConverter(typeof(LogprobsConverter))] public FlockLogprobs? Logprobs { get; set; }
 }
 
 /// <summary>The assistant message of a choice, or the delta of a chunk.</summary>

@@ -110,6 +110,9 @@ internal struct ChoiceDelta
     /// <summary>Null until the finishing chunk; an empty string from some servers also means "not yet".</summary>
     public string? FinishReason;
 
+    /// <summary>The log probabilities of this piece's tokens, when asked for (null when absent: nothing is allocated then).</summary>
+    public FlockLogprobs? Logprobs;
+
     /// <summary>Whether the choice carries anything (the proxy's usage chunk has an empty <c>delta</c>).</summary>
-    public readonly bool IsEmpty => Role is null && Content is null && Reasoning is null && ToolCallCount == 0 && FinishReason is null;
+    public readonly bool IsEmpty => Role is null && Content is null && Reasoning is null && ToolCallCount == 0 && FinishReason is null && Logprobs is null;
 }

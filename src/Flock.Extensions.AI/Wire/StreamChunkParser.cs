@@ -113,6 +113,11 @@ internal static class StreamChunkParser
             {
                 choice.FinishReason = ReadString(ref reader) is { Length: > 0 } reason ? reason : null;
             }
+            else if (reader.ValueTextEquals("logprobs"u8))
+            {
+                // vLLM sends "logprobs": null on every chunk when not asked: only a present value is read (and allocates).
+                choice.Logprobs = Next(ref reader) == JsonTokenType.Null ? null : LogprobsReader.Read(ref reader);
+            }
             else
             {
                 Next(ref reader);

@@ -49,7 +49,8 @@ internal sealed class ThinkTagSplitter
     /// <summary>Splits the whole content of a non-streamed answer.</summary>
     public static (string? Reasoning, string? Answer) Split(string content, FlockThinkTags mode)
     {
-        if (mode == FlockThinkTags.Off)
+        // Plain answers (the usual case) cost nothing: in Auto mode only content that opens with '<' can hold a tag.
+        if (mode == FlockThinkTags.Off || (mode == FlockThinkTags.Auto && content.AsSpan().TrimStart() is not ['<', ..]))
         {
             return (null, content.Length == 0 ? null : content);
         }

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Meai = Microsoft.Extensions.AI;
@@ -18,16 +17,20 @@ internal static class MeaiToSk
     public static ChatMessageContent ToResult(Meai.ChatMessage message, Meai.ChatResponse response, string? modelId, Kernel? kernel, CallNames? names)
     {
         var model = response.ModelId ?? modelId;
-        var logprobs = Property(message, FlockPropertyNames.Logprobs) is JsonElement l ? l : (JsonElement?)null;
+        var logprobs = Property(message, FlockPropertyNames.Logprobs) as FlockLogprobs;
+        var usage = ToUsage(response.Usage);
+        var cost = Cost(response.Usage);
         var metadata = new FlockMetadata(
             FlockMetadata.Entries.Id | FlockMetadata.Entries.Created | FlockMetadata.Entries.FinishReason | FlockMetadata.Entries.Usage
-                | FlockMetadata.Entries.SystemFingerprint | (logprobs is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Logprobs),
+                | FlockMetadata.Entries.SystemFingerprint | (logprobs is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Logprobs)
+                | (cost is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Cost),
             response.ResponseId ?? message.MessageId,
             response.CreatedAt,
             FinishReason(message, response),
-            ToUsage(response.Usage),
+            usage,
             response.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.SystemFingerprint) as string,
-            logprobs);
+            logprobs,
+            cost);
 
         return new ChatMessageContent(ToRole(message.Role), ToItems(message, model, kernel, names), model, response.RawRepresentation, Encoding.UTF8, metadata)
         {
@@ -50,13 +53,30 @@ internal static class MeaiToSk
         };
     }
 
-    /// <summary>MEAI's usage as <see cref="FlockUsage"/>.</summary>
-    public static FlockUsage? ToUsage(Meai.UsageDetails? usage) => usage is null ? null : new FlockUsage(
-        (int)(usage.InputTokenCount ?? 0),
-        (int)(usage.OutputTokenCount ?? 0),
-        (int)(usage.TotalTokenCount ?? ((usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0))),
-        (int?)usage.ReasoningTokenCount,
-        (int?)usage.CachedInputTokenCount);
+    /// <summary>
+    /// MEAI's usage as <see cref="FlockUsage"/>, costs included: read from the nano-USD counts, the form that survives MEAI's
+    /// summing over a function-invocation loop. Null when no token count was reported (a cost alone is <see cref="Cost"/>).
+    /// </summary>
+    public static FlockUsage? ToUsage(Meai.UsageDetails? usage) =>
+        usage is null || (usage.InputTokenCount is null && usage.OutputTokenCount is null && usage.TotalTokenCount is null) ? null
+        : new FlockUsage(
+            (int)(usage.InputTokenCount ?? 0),
+            (int)(usage.OutputTokenCount ?? 0),
+            (int)(usage.TotalTokenCount ?? ((usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0))),
+            (int?)usage.ReasoningTokenCount,
+            (int?)usage.CachedInputTokenCount)
+        {
+            Cost = new CallCost(
+                CallCost.FromNanoUsd(Count(usage, FlockPropertyNames.InputCostNanoUsd)),
+                CallCost.FromNanoUsd(Count(usage, FlockPropertyNames.OutputCostNanoUsd)),
+                CallCost.FromNanoUsd(Count(usage, FlockPropertyNames.TotalCostNanoUsd))),
+        };
+
+    /// <summary>The total cost in USD from MEAI's usage counts, or null when unknown.</summary>
+    public static decimal? Cost(Meai.UsageDetails? usage) => CallCost.FromNanoUsd(Count(usage, FlockPropertyNames.TotalCostNanoUsd));
+
+    private static long? Count(Meai.UsageDetails? usage, string key) =>
+        usage?.AdditionalCounts?.TryGetValue(key, out var value) is true ? value : null;
 
     /// <summary>The choice an update or message belongs to.</summary>
     public static int ChoiceIndex(Meai.AdditionalPropertiesDictionary? properties) =>

@@ -8,9 +8,10 @@ namespace Flock.SemanticKernel.Mapping;
 /// <summary>
 /// Turns one call's <see cref="Meai.ChatResponseUpdate"/>s into SK's <see cref="StreamingChatMessageContent"/>s: text as the
 /// content, reasoning as <see cref="StreamingReasoningContent"/> beside it, each call as one complete
-/// <see cref="StreamingFunctionCallUpdateContent"/>, the choice index, and metadata shared by the updates of one response.
-/// Usage is held back and reported once, on a final update of its own, summed over every model call of the loop when
-/// functions were invoked (MEAI's function invocation sums usage only without streaming).
+/// <see cref="StreamingFunctionCallUpdateContent"/>, the choice index, and metadata shared by the updates of one response
+/// (a piece's own log probabilities get metadata of their own). Usage and cost are held back and reported once, on a final
+/// update of their own, summed over every model call of the loop when functions were invoked (MEAI's function invocation
+/// sums usage only without streaming).
 /// </summary>
 internal sealed class StreamingResults(string? modelId, Kernel? kernel)
 {
@@ -84,22 +85,40 @@ internal sealed class StreamingResults(string? modelId, Kernel? kernel)
     /// <summary>A model call of the function-invocation loop ended; the next one's calls get a new request index.</summary>
     public void NextRequest() => _requestIndex++;
 
-    /// <summary>After the last update: the usage, on a final update of its own.</summary>
-    public StreamingChatMessageContent? Complete() =>
-        MeaiToSk.ToUsage(_usage) is { } usage
-            ? new StreamingChatMessageContent(AuthorRole.Assistant, null, null, 0, modelId, Encoding.UTF8,
-                new FlockMetadata(FlockMetadata.Entries.Id | FlockMetadata.Entries.Usage, _lastId, null, null, usage, null, null))
-            : null;
+    /// <summary>After the last update: the usage and cost (summed over the loop's model calls), on a final update of their own.</summary>
+    public StreamingChatMessageContent? Complete()
+    {
+        var usage = MeaiToSk.ToUsage(_usage);
+        var cost = MeaiToSk.Cost(_usage);
+        return usage is null && cost is null
+            ? null
+            : new StreamingChatMessageContent(AuthorRole.Assistant, null, null, 0, modelId, Encoding.UTF8,
+                new FlockMetadata(
+                    FlockMetadata.Entries.Id | (usage is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Usage)
+                        | (cost is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Cost),
+                    _lastId, null, null, usage, null, null, cost));
+    }
 
     private FlockMetadata Metadata(Meai.ChatResponseUpdate update)
     {
-        var fingerprint = update.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.SystemFingerprint) as string;
+        var properties = update.AdditionalProperties;
+        var fingerprint = properties?.GetValueOrDefault(FlockPropertyNames.SystemFingerprint) as string;
+        var logprobs = properties?.GetValueOrDefault(FlockPropertyNames.Logprobs) as FlockLogprobs;
         if (update.FinishReason is { } finishReason)
         {
             return new FlockMetadata(
                 FlockMetadata.Entries.Id | FlockMetadata.Entries.Created | FlockMetadata.Entries.FinishReason
-                    | (fingerprint is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.SystemFingerprint),
-                update.ResponseId, update.CreatedAt, finishReason.Value, null, fingerprint, null);
+                    | (fingerprint is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.SystemFingerprint)
+                    | (logprobs is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Logprobs),
+                update.ResponseId, update.CreatedAt, finishReason.Value, null, fingerprint, logprobs);
+        }
+
+        if (logprobs is not null)
+        {
+            // The piece's own tokens: metadata of its own.
+            return new FlockMetadata(
+                FlockMetadata.Entries.Id | FlockMetadata.Entries.Created | FlockMetadata.Entries.Logprobs,
+                update.ResponseId, update.CreatedAt, null, null, null, logprobs);
         }
 
         // The same for every update of a response: one object, shared.

@@ -107,6 +107,25 @@ public sealed class FlockChatCompletionService : IChatCompletionService, ITextGe
         }
     }
 
+    /// <summary>
+    /// Lists what the proxy's model catalogue (<c>GET /model/info</c>) says of each model: limits, prices, capabilities;
+    /// cached on the transport (see <see cref="FlockClient.ListModelInfoAsync"/>), which also prices each answer once fetched.
+    /// </summary>
+    /// <param name="refresh">Fetch again even when a cached catalogue exists.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="FlockHttpOperationException">Flock answered with an error other than 404 or 403.</exception>
+    public async Task<IReadOnlyList<FlockModelInfo>> ListModelInfoAsync(bool refresh = false, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _client.ListModelInfoAsync(refresh, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FlockException ex)
+        {
+            throw new FlockHttpOperationException(ex);
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"FlockChatCompletionService {{ Model = {_modelId}, Endpoint = {_client.Endpoint} }}";
 

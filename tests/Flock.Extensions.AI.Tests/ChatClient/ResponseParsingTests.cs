@@ -61,12 +61,17 @@ public sealed class ResponseParsingTests
     }
 
     [Fact]
-    public async Task Logprobs_are_on_their_choices_message()
+    public async Task Logprobs_are_typed_on_their_choices_message_and_on_the_response()
     {
         var response = await CompleteAsync("completion-logprobs.json");
 
-        var logprobs = Assert.IsType<JsonElement>(Assert.Single(response.Messages).AdditionalProperties![FlockPropertyNames.Logprobs]);
-        Assert.Equal("Yes", logprobs.GetProperty("content")[0].GetProperty("token").GetString());
+        var logprobs = Assert.IsType<FlockLogprobs>(Assert.Single(response.Messages).AdditionalProperties![FlockPropertyNames.Logprobs]);
+        var token = Assert.Single(logprobs.Tokens);
+        Assert.Equal(("Yes", -0.0123), (token.Token, token.Logprob));
+        Assert.Equal("Yes"u8.ToArray(), token.Bytes);
+        Assert.Equal([("Yes", -0.0123), ("No", -4.5)], token.TopLogprobs.Select(t => (t.Token, t.Logprob)));
+        Assert.Equal([.. "No"u8], token.TopLogprobs[1].Bytes!);
+        Assert.Same(logprobs, response.AdditionalProperties![FlockPropertyNames.Logprobs]);
     }
 
     [Fact]
@@ -84,9 +89,9 @@ public sealed class ResponseParsingTests
     {
         var response = await CompleteAsync("completion-logprobs.json");
 
-        var choice = Assert.IsType<Choice>(Assert.Single(response.Messages).RawRepresentation);
-        Assert.Equal(JsonValueKind.Object, choice.Logprobs!.Value.ValueKind);
-        Assert.Equal("Yes", choice.Logprobs.Value.GetProperty("content")[0].GetProperty("token").GetString());
+        var message = Assert.Single(response.Messages);
+        var choice = Assert.IsType<Choice>(message.RawRepresentation);
+        Assert.Same(choice.Logprobs, message.AdditionalProperties![FlockPropertyNames.Logprobs]);
     }
 
     [Theory]

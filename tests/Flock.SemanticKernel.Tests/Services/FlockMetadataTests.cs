@@ -43,12 +43,15 @@ public sealed class FlockMetadataTests
     [Fact]
     public void Typed_properties_carry_the_values_and_it_serializes_as_a_dictionary()
     {
-        using var logprobs = JsonDocument.Parse("""{"content":[]}""");
-        var metadata = new FlockMetadata(FlockMetadata.Entries.Id | FlockMetadata.Entries.Logprobs, "chatcmpl-3", null, null, null, null, logprobs.RootElement.Clone());
+        var logprobs = new FlockLogprobs([new FlockTokenLogprob("Hi", -0.5, "Hi"u8.ToArray(), [])]);
+        var metadata = new FlockMetadata(
+            FlockMetadata.Entries.Id | FlockMetadata.Entries.Logprobs | FlockMetadata.Entries.Cost, "chatcmpl-3", null, null, null, null, logprobs, 0.0000042m);
 
         Assert.Equal("chatcmpl-3", metadata.Id);
-        Assert.Equal(JsonValueKind.Object, metadata.Logprobs!.Value.ValueKind);
+        Assert.Same(logprobs, metadata.Logprobs);
+        Assert.Equal(0.0000042m, metadata.Cost);
+        Assert.Equal([FlockMetadataKeys.Id, FlockMetadataKeys.Logprobs, FlockMetadataKeys.Cost], metadata.Select(p => p.Key));
         var json = JsonSerializer.Serialize<IReadOnlyDictionary<string, object?>>(metadata, new JsonSerializerOptions(JsonSerializerOptions.Default));
-        Assert.Equal("""{"Id":"chatcmpl-3","Logprobs":{"content":[]}}""", json);
+        Assert.Equal("""{"Id":"chatcmpl-3","Logprobs":{"Tokens":[{"Token":"Hi","Logprob":-0.5,"Bytes":[72,105],"TopLogprobs":[]}]},"Cost":0.0000042}""", json);
     }
 }

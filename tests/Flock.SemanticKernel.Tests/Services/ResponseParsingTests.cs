@@ -51,11 +51,11 @@ public sealed class ResponseParsingTests
     {
         var result = Assert.Single(await CompleteAsync("completion-logprobs.json"));
 
-        var logprobs = Assert.IsType<JsonElement>(result.Metadata![FlockMetadataKeys.Logprobs]);
-        var first = logprobs.GetProperty("content")[0];
-        Assert.Equal("Yes", first.GetProperty("token").GetString());
-        Assert.Equal(-0.0123, first.GetProperty("logprob").GetDouble());
-        Assert.Equal("No", first.GetProperty("top_logprobs")[1].GetProperty("token").GetString());
+        var logprobs = Assert.IsType<FlockLogprobs>(result.Metadata![FlockMetadataKeys.Logprobs]);
+        Assert.Same(logprobs, ((FlockMetadata)result.Metadata).Logprobs);
+        var first = Assert.Single(logprobs.Tokens);
+        Assert.Equal(("Yes", -0.0123), (first.Token, first.Logprob));
+        Assert.Equal(["Yes", "No"], first.TopLogprobs.Select(t => t.Token));
     }
 
     [Theory]
