@@ -135,17 +135,21 @@ public sealed class ImageGenerationTests : EmulatorTest
     }
 
     [Fact]
-    public async Task Error400_IsAFlockExceptionWithTheProxysMessage_ThroughBothAdapters()
+    public async Task Error400_CarriesTheProxysMessage_ThroughBothAdapters_InEachStacksConvention()
     {
         Emulator.Enqueue(ScriptedReply.Error(400, "litellm.BadRequestError: image model not found", "invalid_request_error", "model"));
         Emulator.Enqueue(ScriptedReply.Error(400, "litellm.BadRequestError: prompt rejected", "invalid_request_error", "prompt"));
 
-        var sk = await Assert.ThrowsAsync<FlockException>(() => SkImages().GetImageContentsAsync(new TextContent("x")));
+        // SK's convention (HttpOperationException) with the core's exception inside; MEAI gets the core's exception.
+        var sk = await Assert.ThrowsAsync<FlockHttpOperationException>(() => SkImages().GetImageContentsAsync(new TextContent("x")));
         var meai = await Assert.ThrowsAsync<FlockException>(() => MeaiImages().GenerateImagesAsync("y"));
 
+        Assert.IsAssignableFrom<HttpOperationException>(sk);
+        Assert.Same(sk.Error, sk.InnerException);
         Assert.Equal(HttpStatusCode.BadRequest, sk.StatusCode);
         Assert.Contains("image model not found", sk.Message);
         Assert.Equal("model", sk.ErrorParam);
+        Assert.Equal("model", sk.Error.ErrorParam);
         Assert.Equal(HttpStatusCode.BadRequest, meai.StatusCode);
         Assert.Contains("prompt rejected", meai.Message);
         Assert.DoesNotContain(Emulator.ApiKey, sk.Message);
@@ -167,9 +171,10 @@ public sealed class ImageGenerationTests : EmulatorTest
     {
         var service = new FlockTextToImageService(ImageModel, "sk-wrong-key", Emulator.Endpoint);
 
-        var ex = await Assert.ThrowsAsync<FlockException>(() => service.GetImageContentsAsync(new TextContent("x")));
+        var ex = await Assert.ThrowsAsync<FlockHttpOperationException>(() => service.GetImageContentsAsync(new TextContent("x")));
 
         Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, ex.Error.StatusCode);
     }
 
     [Theory]

@@ -12,20 +12,24 @@ internal sealed class ToolCallAccumulator
     private readonly List<Entry> _calls = [];
 
     // Index → position in _calls: a lookup per fragment costs the same with one call or 100,000 (a list scan was quadratic).
-    private readonly Dictionary<int, int> _positions = [];
+    private readonly Dictionary<int, int> _positions;
     private int _current = -1;
 
-    public bool HasCalls => _calls.Count > 0;
+    public ToolCallAccumulator()
+        : this(null)
+    {
+    }
 
-    /// <summary>How many entries lookups have examined so far (for the linearity test: one per fragment).</summary>
-    internal long LookupSteps { get; private set; }
+    /// <summary>Creates an accumulator whose index lookups compare with <paramref name="indexComparer"/> (tests count its calls).</summary>
+    internal ToolCallAccumulator(IEqualityComparer<int>? indexComparer) => _positions = new Dictionary<int, int>(indexComparer);
+
+    public bool HasCalls => _calls.Count > 0;
 
     public void Add(ReadOnlySpan<ToolCall> fragments)
     {
         foreach (var fragment in fragments)
         {
             var index = fragment.Index ?? (_current >= 0 ? _calls[_current].Index : 0);
-            LookupSteps++;
             if (!_positions.TryGetValue(index, out var position))
             {
                 position = _calls.Count;

@@ -51,7 +51,8 @@ public sealed class FlockTextToImageService : ITextToImageService
     /// <remarks>
     /// Settings are read by <see cref="FlockTextToImageExecutionSettings.FromExecutionSettings"/>. Parameters that cannot be
     /// right (no prompt, <c>n</c> &lt; 1, a malformed size) throw an <see cref="ArgumentException"/> before anything is sent;
-    /// Flock's errors are <see cref="FlockException"/>s.
+    /// Flock's errors are <see cref="FlockHttpOperationException"/>s (SK's <see cref="HttpOperationException"/>) with the
+    /// <see cref="FlockException"/> inside, as the chat service reports them.
     /// </remarks>
     public async Task<IReadOnlyList<ImageContent>> GetImageContentsAsync(
         TextContent input, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default)
@@ -92,7 +93,16 @@ public sealed class FlockTextToImageService : ITextToImageService
             }
         }
 
-        var response = await _client.GenerateImagesAsync(request, cancellationToken).ConfigureAwait(false);
+        ImageResponse response;
+        try
+        {
+            response = await _client.GenerateImagesAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FlockException ex)
+        {
+            throw new FlockHttpOperationException(ex);
+        }
+
         var created = UnixTime.ToDate(response.Created);
         var images = new List<ImageContent>(response.Data!.Count);
         foreach (var data in response.Data)

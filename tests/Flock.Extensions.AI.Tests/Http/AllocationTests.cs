@@ -74,23 +74,52 @@ public sealed class AllocationTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
-    public void Tool_call_assembly_takes_one_lookup_per_fragment_for_100000_calls()
+    public void Tool_call_assembly_compares_indices_a_bounded_number_of_times_per_fragment_for_100000_calls()
     {
-        static long Steps(int calls)
+        static long Comparisons(int calls, bool fragmented)
         {
-            var accumulator = new ToolCallAccumulator();
-            var fragments = Enumerable.Range(0, calls).Select(i => new ToolCall { Index = i, Id = $"c{i}", Function = new FunctionCall { Name = "f", Arguments = "{}" } }).ToArray();
-            accumulator.Add(fragments);
-            Assert.Equal(calls, accumulator.Drain().Count);
-            return accumulator.LookupSteps;
+            var comparer = new CountingComparer();
+            var accumulator = new ToolCallAccumulator(comparer);
+            var fragments = Enumerable.Range(0, calls).Select(i => new ToolCall { Index = i, Id = $"c{i}", Function = new FunctionCall { Name = "f", Arguments = "{" } }).ToList();
+            if (fragmented)
+            {
+                // A second fragment per call, in reverse order, so each one is found among everything assembled so far.
+                fragments.AddRange(Enumerable.Range(0, calls).Reverse().Select(i => new ToolCall { Index = i, Function = new FunctionCall { Arguments = "}" } }));
+            }
+
+            accumulator.Add(fragments.ToArray());
+            var drained = accumulator.Drain();
+            Assert.Equal(calls, drained.Count);
+            Assert.All(drained, call => Assert.Equal("{}", call.Arguments));
+            return comparer.Calls;
         }
 
-        var n = Steps(10_000);
-        var tenN = Steps(100_000);
+        var n = Comparisons(10_000, fragmented: true);
+        var tenN = Comparisons(100_000, fragmented: true);
 
-        // Linear: ten times the calls, ten times the steps (a scan of the calls so far would be 100 times).
-        Assert.Equal(10_000, n);
-        Assert.Equal(100_000, tenN);
+        // Every key comparison and hash the lookups make goes through the comparer: linear work is a few per fragment, so ten
+        // times the calls costs ten times as many; a scan of the calls assembled so far would cost about a hundred times.
+        output.WriteLine($"10,000 calls: {n:N0} comparisons; 100,000 calls: {tenN:N0}");
+        Assert.InRange(n, 20_000, 4 * 20_000);
+        Assert.InRange((double)tenN / n, 8, 12);
+    }
+
+    /// <summary>The default comparison of ints, counting every call the lookups make.</summary>
+    private sealed class CountingComparer : IEqualityComparer<int>
+    {
+        public long Calls { get; private set; }
+
+        public bool Equals(int x, int y)
+        {
+            Calls++;
+            return x == y;
+        }
+
+        public int GetHashCode(int value)
+        {
+            Calls++;
+            return value;
+        }
     }
 
     [Fact]
