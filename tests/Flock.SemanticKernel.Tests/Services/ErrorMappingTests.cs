@@ -8,7 +8,7 @@ using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Moq;
 
-namespace Flock.SemanticKernel.Tests.Client;
+namespace Flock.SemanticKernel.Tests.Services;
 
 /// <summary>HTTP error answers become <see cref="FlockException"/>s carrying Flock's own fields, never the key.</summary>
 public sealed class ErrorMappingTests

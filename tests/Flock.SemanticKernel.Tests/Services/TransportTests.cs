@@ -5,7 +5,7 @@ using Flock.SemanticKernel.Tests.Support;
 using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 
-namespace Flock.SemanticKernel.Tests.Client;
+namespace Flock.SemanticKernel.Tests.Services;
 
 /// <summary>Auth header, addresses, the models list, endpoint safety, cancellation and timeouts.</summary>
 public sealed class TransportTests
