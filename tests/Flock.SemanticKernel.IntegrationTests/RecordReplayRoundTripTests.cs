@@ -196,7 +196,7 @@ public sealed class RecordReplayRoundTripTests : IDisposable
 
     private static async Task<Outcome> MeaiAsync(FlockEmulator emulator, Call call, string prompt)
     {
-        IChatClient client = emulator.CreateChatClient();
+        using IChatClient client = emulator.CreateChatClient();
         var options = call.Tool ? new ChatOptions { Tools = [AIFunctionFactory.Create((string city) => $"Sunny in {city}", "get_weather")] } : null;
         var response = call.Streaming
             ? await client.GetStreamingResponseAsync(prompt, options).ToChatResponseAsync()
