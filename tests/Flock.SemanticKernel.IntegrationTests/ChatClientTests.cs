@@ -68,7 +68,7 @@ public sealed class ChatClientTests : EmulatorTest
 
         Assert.Equal(2, texts.Count);
         Assert.NotEqual(texts[0], texts[1]);
-        Assert.Equal(2, SingleChatBody()["n"]!.GetValue<int>());
+        Emulator.AssertSingleChat().AssertParameter("n", "2");
     }
 
     [Theory]
@@ -79,7 +79,7 @@ public sealed class ChatClientTests : EmulatorTest
     public async Task HttpErrors_SurfaceAsFlockException(int status, string message)
     {
         Emulator.Enqueue(ScriptedReply.Error(status, message) with { Times = 5 });
-        IChatClient client = ChatClient(o => o.MaxRetries = 0);
+        IChatClient client = ChatClient();
 
         var ex = await Assert.ThrowsAsync<FlockException>(() => client.GetStreamingResponseAsync("Hi").ToListAsync().AsTask());
 

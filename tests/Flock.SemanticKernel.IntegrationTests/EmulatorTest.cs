@@ -1,35 +1,32 @@
+using System.Text.Json.Nodes;
 using Flock.Emulator;
+using Flock.Emulator.Xunit;
 
 namespace Flock.SemanticKernel.IntegrationTests;
 
-/// <summary>Starts a fresh emulator on loopback for each test, and stops it afterwards.</summary>
-public abstract class EmulatorTest : IAsyncLifetime
+/// <summary>
+/// A fresh emulator per test (the test kit's xUnit base) and clients set up by the kit: no retries and the kit's short
+/// timeouts, so a test that needs retries says so in its <c>configure</c>.
+/// </summary>
+public abstract class EmulatorTest : FlockEmulatorTest
 {
-    protected const string Model = "qwen3-30b-a3b-instruct-2507";
+    protected const string Model = FlockConnection.DefaultModelId;
 
-    protected FlockEmulator Emulator { get; private set; } = null!;
-
-    /// <summary>Options for the client under test: no retry waits unless a test asks for them.</summary>
+    /// <summary>The kit's options for <see cref="Model"/>, then <paramref name="configure"/>.</summary>
     protected FlockOptions Options(Action<FlockOptions>? configure = null)
     {
-        var options = new FlockOptions { ApiKey = Emulator.ApiKey, Endpoint = Emulator.Endpoint, ModelId = Model, RetryBaseDelay = TimeSpan.FromMilliseconds(5) };
+        var options = Emulator.ClientOptions(Model);
         configure?.Invoke(options);
         return options;
     }
 
+    /// <summary>The SK service over a kit transport; the kit itself knows nothing of Semantic Kernel.</summary>
     protected FlockChatCompletionService SkService(Action<FlockOptions>? configure = null) => new(new FlockClient(Options(configure)), Model);
 
-    protected FlockChatClient ChatClient(Action<FlockOptions>? configure = null) => new(new FlockClient(Options(configure)), Model);
+    /// <summary>The kit's chat client, or one over options changed by <paramref name="configure"/>.</summary>
+    protected FlockChatClient ChatClient(Action<FlockOptions>? configure = null) =>
+        configure is null ? Emulator.CreateChatClient(Model) : new(new FlockClient(Options(configure)), Model);
 
-    /// <summary>The body of the only chat request the emulator received.</summary>
-    protected System.Text.Json.Nodes.JsonObject SingleChatBody()
-    {
-        var chats = Emulator.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).ToList();
-        Assert.Single(chats);
-        return chats[0].Json!.AsObject();
-    }
-
-    public async Task InitializeAsync() => Emulator = await FlockEmulator.StartAsync();
-
-    public async Task DisposeAsync() => await Emulator.DisposeAsync();
+    /// <summary>The JSON body of the only chat request received (<see cref="FlockEmulator.AssertSingleChat"/>).</summary>
+    protected JsonObject SingleChatBody() => Emulator.AssertSingleChat().Json!.AsObject();
 }

@@ -2,6 +2,7 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
 using Flock.Emulator;
+using Flock.Emulator.Xunit;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
@@ -34,17 +35,12 @@ namespace Flock.SemanticKernel.IntegrationTests;
 /// names (SK reads answers case-sensitively), and SK's bridge leaked a non-standard <c>"condition"</c> keyword (a copy of the
 /// description) into every tool's parameters.
 /// </remarks>
-public sealed class OpenAIConnectorDifferentialTests : IAsyncLifetime
+public sealed class OpenAIConnectorDifferentialTests : FlockEmulatorTest
 {
     private const string Model = "qwen3-30b-a3b-instruct-2507";
 
-    private FlockEmulator _emulator = null!;
-
-    public async Task InitializeAsync() =>
-        // SK's OpenAI connector authenticates with "Authorization: Bearer"; the real proxy accepts that too.
-        _emulator = await FlockEmulator.StartAsync(new FlockEmulatorOptions { AcceptAuthorizationHeader = true });
-
-    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+    // SK's OpenAI connector authenticates with "Authorization: Bearer"; the real proxy accepts that too.
+    protected override FlockEmulatorOptions CreateOptions() => new() { AcceptAuthorizationHeader = true };
 
     public sealed record CityFact(string City, int Population, List<string> Districts);
 
@@ -104,18 +100,18 @@ public sealed class OpenAIConnectorDifferentialTests : IAsyncLifetime
     [MemberData(nameof(Scenarios))]
     public async Task SameHistoryPluginsAndSettings_SameRequestBody(string scenario, bool streaming)
     {
-        _emulator.Enqueue(ScriptedReply.Text("Fine.") with { Times = 2 });
+        Emulator.Enqueue(ScriptedReply.Text("Fine.") with { Times = 2 });
         var kernel = KernelWithPlugins();
         var (history, openAiSettings, flockSettings) = Scenario(scenario, kernel);
 
-        await Send(new OpenAIChatCompletionService(Model, _emulator.Endpoint, _emulator.ApiKey), history(), openAiSettings, kernel, streaming);
-        await Send(new FlockChatCompletionService(Model, _emulator.ApiKey, _emulator.Endpoint), history(), flockSettings, kernel, streaming);
+        await Send(new OpenAIChatCompletionService(Model, Emulator.Endpoint, Emulator.ApiKey), history(), openAiSettings, kernel, streaming);
+        await Send(new FlockChatCompletionService(Model, Emulator.ApiKey, Emulator.Endpoint), history(), flockSettings, kernel, streaming);
 
-        Assert.Equal(2, _emulator.Requests.Count);
-        Assert.Equal("Bearer " + _emulator.ApiKey, _emulator.Requests[0].Header("Authorization"));
-        Assert.Equal(_emulator.ApiKey, _emulator.Requests[1].Header("x-litellm-api-key"));
-        var theirs = Sorted(NormaliseOpenAI(_emulator.Requests[0].Json!.AsObject()));
-        var ours = Sorted(_emulator.Requests[1].Json!.AsObject());
+        Assert.Equal(2, Emulator.Requests.Count);
+        Assert.Equal("Bearer " + Emulator.ApiKey, Emulator.Requests[0].Header("Authorization"));
+        Assert.Equal(Emulator.ApiKey, Emulator.Requests[1].Header("x-litellm-api-key"));
+        var theirs = Sorted(NormaliseOpenAI(Emulator.Requests[0].Json!.AsObject()));
+        var ours = Sorted(Emulator.Requests[1].Json!.AsObject());
         Assert.True(JsonNode.DeepEquals(theirs, ours), $"\nOpenAI connector: {theirs.ToJsonString()}\nFlock connector:  {ours.ToJsonString()}");
 
         // The comparison is not vacuous: what each scenario is about is on the wire.

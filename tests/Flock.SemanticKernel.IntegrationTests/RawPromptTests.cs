@@ -43,8 +43,8 @@ public sealed class RawPromptTests : EmulatorTest
             updates.Add(update);
         }
 
-        Assert.Equal(wire, Emulator.Requests[^1].Json!["messages"]!.ToJsonString());
-        Assert.True(Emulator.Requests[^1].Json!["stream"]!.GetValue<bool>());
+        Assert.Equal(wire, Emulator.ChatRequests[^1].Json!["messages"]!.ToJsonString());
+        Emulator.ChatRequests[^1].AssertParameter("stream", "true");
         Assert.Contains(decoded, whole.Text);
         Assert.Equal(whole.Text, string.Concat(updates.Select(u => u.Text)));
         Assert.Equal("stop", updates.Single(u => u.FinishReason is not null).FinishReason);

@@ -33,7 +33,7 @@ public sealed class ReasoningTests : EmulatorTest
     }
 
     private List<JsonObject> ChatBodies() =>
-        [.. Emulator.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Select(r => r.Json!.AsObject())];
+        [.. Emulator.ChatRequests.Select(r => r.Json!.AsObject())];
 
     private static JsonObject LastAssistant(JsonObject body) =>
         body["messages"]!.AsArray().Select(m => m!.AsObject()).Last(m => m["role"]!.GetValue<string>() == "assistant");

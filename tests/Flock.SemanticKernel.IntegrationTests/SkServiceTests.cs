@@ -78,7 +78,7 @@ public sealed class SkServiceTests : EmulatorTest
         Assert.Equal(2, texts.Length);
         Assert.All(texts, t => Assert.False(string.IsNullOrWhiteSpace(t)));
         Assert.NotEqual(texts[0], texts[1]);
-        Assert.Equal(2, SingleChatBody()["n"]!.GetValue<int>());
+        Emulator.AssertSingleChat().AssertParameter("n", "2");
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class SkServiceTests : EmulatorTest
 
         Assert.Equal(first.Content, second.Content);
         Assert.NotEqual(first.Content, other.Content);
-        Assert.Equal(7, Emulator.Requests[0].Json!["seed"]!.GetValue<long>());
+        Emulator.ChatRequests[0].AssertParameter("seed", "7");
     }
 
     [Theory]
@@ -112,7 +112,7 @@ public sealed class SkServiceTests : EmulatorTest
     public async Task HttpErrors_SurfaceAsHttpOperationExceptionWithFlocksMessage_TheFlockExceptionInside(int status, string message)
     {
         Emulator.Enqueue(ScriptedReply.Error(status, message) with { Times = 5 });
-        var service = SkService(o => o.MaxRetries = 0);
+        var service = SkService();
 
         // SK's convention: catch (HttpOperationException) works, with Flock's fields on it and the core's exception inside.
         HttpOperationException? caught = null;

@@ -39,7 +39,7 @@ public sealed class TextGenerationTests : EmulatorTest
         Assert.True(pieces.Count > 2);
         Assert.Equal(whole, string.Concat(pieces.Select(p => p.Text)));
         Assert.IsType<FlockUsage>(pieces[^1].Metadata![FlockMetadataKeys.Usage]);
-        Assert.True(Emulator.Requests[^1].Json!["stream"]!.GetValue<bool>());
+        Emulator.ChatRequests[^1].AssertParameter("stream", "true");
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class ToolCallingTests : EmulatorTest
     }
 
     private List<JsonObject> ChatBodies() =>
-        [.. Emulator.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Select(r => r.Json!.AsObject())];
+        [.. Emulator.ChatRequests.Select(r => r.Json!.AsObject())];
 
     [Theory]
     [InlineData(false)]

@@ -33,7 +33,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
         var message = $"litellm error {status}: something went wrong upstream";
         Emulator.Enqueue(ScriptedReply.Error(status, message) with { Times = 5 });
 
-        var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options(o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(1))));
+        var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options(o => (o.MaxRetries, o.RetryBaseDelay) = (4, TimeSpan.FromMilliseconds(1)))));
 
         var ex = HostileServerTests.Flock<FlockException>(outcome.Error);
         Assert.Equal((HttpStatusCode)status, ex.StatusCode);
@@ -43,7 +43,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
         Assert.Empty(outcome.Texts);
         Assert.DoesNotContain(Emulator.ApiKey, ex.ToString());
         var transient = status is 408 or 429 or >= 500;
-        Assert.Equal(transient ? 5 : 1, Emulator.Requests.Count); // the default 4 retries
+        Assert.Equal(transient ? 5 : 1, Emulator.Requests.Count); // 4 retries, as set above
     }
 
     [Theory]
@@ -97,7 +97,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
     {
         Emulator.Enqueue(ScriptedReply.RawBody(502, "text/html", "<html><head><title>502</title></head><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>") with { Times = 3 });
 
-        var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options(o => o.MaxRetries = 0)));
+        var outcome = await Calls.RunAsync(adapter, streaming, new FlockClient(Options()));
 
         var ex = HostileServerTests.Flock<FlockException>(outcome.Error);
         Assert.Equal(HttpStatusCode.BadGateway, ex.StatusCode);
@@ -133,6 +133,7 @@ public sealed class PreResponseFaultTests : EmulatorTest
         var options = Options(o =>
         {
             o.Endpoint = new Uri($"http://127.0.0.1:{port}/v1");
+            o.MaxRetries = 4;
             o.RetryBaseDelay = TimeSpan.FromMilliseconds(1);
         });
 

@@ -15,8 +15,10 @@ namespace Flock.SemanticKernel.IntegrationTests.Reliability;
 /// </summary>
 public sealed class RetryTests : EmulatorTest
 {
+    /// <summary>The kit's clients do not retry; these tests need retries: the library's default 4, with a tiny backoff.</summary>
     private FlockClient Client(Action<FlockOptions>? configure = null) => new(Options(o =>
     {
+        o.MaxRetries = 4;
         o.RetryBaseDelay = TimeSpan.FromMilliseconds(1);
         configure?.Invoke(o);
     }));

@@ -3,7 +3,7 @@ using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
-namespace Flock.SemanticKernel.Tests.ChatClient;
+namespace Flock.SemanticKernel.Tests.Mapping;
 
 /// <summary>SK settings turned into MEAI options by SK itself reach the wire as the SK service sends them.</summary>
 public sealed class RoundTripTests

@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-namespace Flock.SemanticKernel.Tests.Client;
+namespace Flock.SemanticKernel.Tests.Settings;
 
 /// <summary>Out-of-range parameters fail before anything is sent, through both adapters.</summary>
 public sealed class ValidationTests

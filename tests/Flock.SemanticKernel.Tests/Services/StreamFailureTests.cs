@@ -5,7 +5,7 @@ using Flock.SemanticKernel.Tests.Support;
 using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 
-namespace Flock.SemanticKernel.Tests.Client;
+namespace Flock.SemanticKernel.Tests.Services;
 
 /// <summary>Every way a stream goes wrong ends in a <see cref="FlockException"/> after what did arrive, through both adapters.</summary>
 public sealed class StreamFailureTests
