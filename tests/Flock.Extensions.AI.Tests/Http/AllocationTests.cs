@@ -69,8 +69,11 @@ public sealed class AllocationTests(Xunit.Abstractions.ITestOutputHelper output)
             return (await Transport.CompleteAsync(Transport.Chat(handler, TimeProvider.System, o => o.MaxErrorBodyBytes = limit / 16))).Error;
         });
 
-        Assert.Equal(64 * 1024, Assert.IsType<FlockException>(error).ResponseContent!.Length);
-        Assert.InRange(allocated, 0, 2L * Limit);
+        // About 0.5 MB to keep 64 KiB (the kept text as a string, the read buffer, the exception), measured at 0.52 MB on
+        // .NET 10: the bound leaves about twice that, far below the 64 MiB a read-then-trim would cost.
+        const int kept = 64 * 1024;
+        Assert.Equal(kept, Assert.IsType<FlockException>(error).ResponseContent!.Length);
+        Assert.InRange(allocated, 0, 16L * kept);
     }
 
     [Fact]

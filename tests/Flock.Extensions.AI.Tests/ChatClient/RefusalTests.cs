@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Flock.Extensions.AI.Tests.ChatClient;
+
+/// <summary>
+/// Refusals and aliases the other MEAI tests leave out: a continuation token, non-image data on a streaming call, and
+/// <c>token_selection_biases</c> (SK's name) as an additional property.
+/// </summary>
+public sealed class RefusalTests
+{
+    private static async Task<Exception?> SendAsync(IChatClient client, IEnumerable<ChatMessage> messages, ChatOptions? options, bool streaming) =>
+        await Record.ExceptionAsync(async () =>
+        {
+            if (streaming)
+            {
+                await foreach (var _ in client.GetStreamingResponseAsync(messages, options))
+                {
+                }
+            }
+            else
+            {
+                await client.GetResponseAsync(messages, options);
+            }
+        });
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_continuation_token_is_refused_and_nothing_is_sent(bool streaming)
+    {
+        var handler = new RecordingHandler();
+        var options = new ChatOptions { ContinuationToken = ResponseContinuationToken.FromBytes(new byte[] { 1, 2, 3 }) };
+
+        var ex = await SendAsync(TestFlock.ChatClient(handler), Calls.Messages(), options, streaming);
+
+        Assert.Contains("ContinuationToken", Assert.IsType<NotSupportedException>(ex).Message);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Theory]
+    [InlineData("audio/wav")]
+    [InlineData("application/pdf")]
+    [InlineData("text/csv")]
+    public async Task Non_image_data_is_refused_naming_its_media_type_on_a_streaming_call_too(string mediaType)
+    {
+        var handler = new RecordingHandler();
+        var message = new ChatMessage(ChatRole.User, [new TextContent("Summarise this"), new DataContent(new byte[] { 1, 2, 3 }, mediaType)]);
+
+        var ex = await SendAsync(TestFlock.ChatClient(handler), [message], null, streaming: true);
+
+        Assert.Contains(mediaType, Assert.IsType<NotSupportedException>(ex).Message);
+        Assert.Empty(handler.Requests);
+    }
+
+    public static TheoryData<object, bool> Biases => new()
+    {
+        { new Dictionary<int, int> { [50256] = -100, [11] = 3 }, false },
+        { new Dictionary<int, int> { [50256] = -100, [11] = 3 }, true },
+        { JsonDocument.Parse("""{"50256": -100, "11": 3}""").RootElement, false },
+        { new Dictionary<string, object?> { ["50256"] = -100, ["11"] = 3 }, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Biases))]
+    public async Task Token_selection_biases_as_an_additional_property_is_sent_as_logit_bias(object biases, bool streaming)
+    {
+        var options = new ChatOptions { AdditionalProperties = new() { ["token_selection_biases"] = biases } };
+
+        var body = await Calls.MeaiBodyAsync(options, streaming);
+
+        var root = JsonDocument.Parse(body).RootElement;
+        Assert.False(root.TryGetProperty("token_selection_biases", out _), body);
+        JsonAssert.Equal("""{"50256": -100, "11": 3}""", root.GetProperty("logit_bias").GetRawText());
+    }
+
+    [Fact]
+    public async Task Logit_bias_under_its_own_name_wins_over_the_alias()
+    {
+        var options = new ChatOptions
+        {
+            AdditionalProperties = new()
+            {
+                ["token_selection_biases"] = new Dictionary<int, int> { [1] = 1 },
+                ["logit_bias"] = new Dictionary<int, int> { [2] = 2 },
+            },
+        };
+
+        var body = await Calls.MeaiBodyAsync(options, streaming: false);
+
+        JsonAssert.Equal("""{"2": 2}""", JsonDocument.Parse(body).RootElement.GetProperty("logit_bias").GetRawText());
+    }
+}
