@@ -2,22 +2,38 @@ namespace Flock.Extensions.AI.Http;
 
 /// <summary>
 /// The cancellation of one call: the caller's token, the overall request deadline and one phase timeout at a time (first
-/// stream event, between stream events, non-streaming body) share one <see cref="CancellationTokenSource"/>. Timers come
-/// from the client's <see cref="TimeProvider"/> and are re-armed, never re-created, so nothing is allocated per chunk.
+/// stream event, between stream events, non-streaming body) share one <see cref="CancellationTokenSource"/> and one timer
+/// from the client's <see cref="TimeProvider"/>.
 /// </summary>
+/// <remarks>
+/// A stream restarts its phase for every event, so restarting must be cheap: it only moves the deadline. The timer is
+/// re-armed only when the new deadline is earlier than the one it is armed for; when it fires before the deadline (the
+/// phase was restarted since), it re-arms for what is left. Re-arming a system timer per event took most of a stream's CPU.
+/// </remarks>
 internal sealed class CallScope : IDisposable
 {
+    private const long Never = long.MaxValue;
+    private const long Disposed = long.MinValue;
+
+    // The longest delay a timer takes; a later deadline is reached by re-arming when the timer fires.
+    private static readonly TimeSpan LongestTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly CancellationTokenSource _cts = new();
     private readonly CancellationToken _callerToken;
     private readonly CancellationTokenRegistration _callerRegistration;
     private readonly TimeProvider _time;
     private readonly TimeSpan _requestTimeout;
     private readonly long _startTimestamp;
-    private readonly ITimer? _deadline;
-    private ITimer? _phaseTimer;
+    private readonly object _gate = new();
+
+    // Deadlines and the timer's due time in ticks since the call started. The phase deadline is written without the lock
+    // (once per stream event); _gate guards arming the timer and what it records.
+    private readonly long _requestDeadline;
+    private long _phaseDeadline = Never;
+    private long _timerDue = Never;
+    private ITimer? _timer;
     private FlockTimeoutKind _phaseKind;
     private TimeSpan _phaseTimeout;
-    private volatile bool _phaseActive;
 
     // 0 while nothing fired, else 1 + the FlockTimeoutKind that fired first.
     private int _fired;
@@ -28,15 +44,16 @@ internal sealed class CallScope : IDisposable
         _callerToken = callerToken;
         _time = time;
         _requestTimeout = requestTimeout;
+        _requestDeadline = requestTimeout == Timeout.InfiniteTimeSpan ? Never : requestTimeout.Ticks;
         _startTimestamp = time.GetTimestamp();
         if (callerToken.CanBeCanceled)
         {
             _callerRegistration = callerToken.UnsafeRegister(static s => ((CallScope)s!).CancelQuietly(), this);
         }
 
-        if (requestTimeout != Timeout.InfiniteTimeSpan)
+        lock (_gate)
         {
-            _deadline = time.CreateTimer(static s => ((CallScope)s!).Fire(FlockTimeoutKind.Request, null), this, requestTimeout, Timeout.InfiniteTimeSpan);
+            ArmLocked(0);
         }
     }
 
@@ -57,35 +74,32 @@ internal sealed class CallScope : IDisposable
             return;
         }
 
+        var now = Elapsed.Ticks;
+        var deadline = timeout.Ticks >= Never - now ? Never : now + timeout.Ticks;
         _phaseKind = kind;
         _phaseTimeout = timeout;
-        _phaseActive = true;
-        if (_phaseTimer is null)
+
+        // A full fence: either this sees the timer's due time the callback cleared, or the callback sees this deadline.
+        Interlocked.Exchange(ref _phaseDeadline, deadline);
+        if (deadline < Volatile.Read(ref _timerDue))
         {
-            _phaseTimer = _time.CreateTimer(static s => ((CallScope)s!).FirePhase(), this, timeout, Timeout.InfiniteTimeSpan);
-        }
-        else
-        {
-            _phaseTimer.Change(timeout, Timeout.InfiniteTimeSpan);
+            lock (_gate)
+            {
+                ArmLocked(now);
+            }
         }
     }
 
     /// <summary>Stops the phase timeout (only the request deadline applies until the next phase).</summary>
-    public void StopPhase()
-    {
-        if (_phaseActive)
-        {
-            _phaseActive = false;
-            _phaseTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        }
-    }
+    /// <remarks>The timer stays armed: when it fires with no phase running it only re-arms for the request deadline.</remarks>
+    public void StopPhase() => Volatile.Write(ref _phaseDeadline, Never);
 
     /// <summary>When the token fired because of a timeout rather than the caller, the exception that says which one.</summary>
     public FlockTimeoutException? TimeoutFor(Exception cancellation)
     {
         int fired;
         TimeSpan timeout;
-        lock (_cts)
+        lock (_gate)
         {
             fired = _fired;
             timeout = _firedTimeout;
@@ -97,30 +111,66 @@ internal sealed class CallScope : IDisposable
     public void Dispose()
     {
         _callerRegistration.Dispose();
-        _deadline?.Dispose();
-        _phaseTimer?.Dispose();
+        lock (_gate)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            Volatile.Write(ref _timerDue, Disposed);
+        }
+
         _cts.Dispose();
     }
 
-    private void FirePhase()
+    /// <summary>Arms the timer for the earliest deadline, unless it is already armed to fire no later than that.</summary>
+    private void ArmLocked(long now)
     {
-        if (_phaseActive)
+        var phase = Volatile.Read(ref _phaseDeadline);
+        var due = phase < _requestDeadline ? phase : _requestDeadline;
+        if (due == Never || due >= _timerDue)
         {
-            Fire(_phaseKind, _phaseTimeout);
+            return;
+        }
+
+        Volatile.Write(ref _timerDue, due);
+        var delay = TimeSpan.FromTicks(Math.Max(due - now, 0));
+        delay = delay > LongestTimerDelay ? LongestTimerDelay : delay;
+        if (_timer is null)
+        {
+            _timer = _time.CreateTimer(static s => ((CallScope)s!).OnTimer(), this, delay, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _timer.Change(delay, Timeout.InfiniteTimeSpan);
         }
     }
 
-    private void Fire(FlockTimeoutKind kind, TimeSpan? timeout)
+    private void OnTimer()
     {
-        lock (_cts)
+        lock (_gate)
         {
-            if (_fired != 0)
+            if (_fired != 0 || _timerDue == Disposed)
             {
                 return;
             }
 
-            _firedTimeout = timeout ?? _requestTimeout;
-            _fired = (int)kind + 1;
+            Interlocked.Exchange(ref _timerDue, Never);
+            var now = Elapsed.Ticks;
+            if (now >= _requestDeadline)
+            {
+                _firedTimeout = _requestTimeout;
+                _fired = (int)FlockTimeoutKind.Request + 1;
+            }
+            else if (now >= Volatile.Read(ref _phaseDeadline))
+            {
+                _firedTimeout = _phaseTimeout;
+                _fired = (int)_phaseKind + 1;
+            }
+            else
+            {
+                // Fired for a deadline that has moved since (or was out of a timer's reach): wait for what is left.
+                ArmLocked(now);
+                return;
+            }
         }
 
         CancelQuietly();
