@@ -4,15 +4,11 @@ using Microsoft.Extensions.AI;
 
 namespace Flock.Extensions.AI.Tests.Http;
 
+/// <summary>The catalogue's pre-flight checks, streaming or not: refusals raised before a chat request is sent.</summary>
 public sealed class PreflightTests
 {
-    private const string Catalogue = """
-        {"data":[
-          {"model_name":"qwen3-30b-a3b-instruct-2507","model_info":{"max_output_tokens":100,"supports_vision":false,
-            "supports_function_calling":false,"supports_response_schema":false}},
-          {"model_name":"open-model","model_info":{"max_output_tokens":null}}
-        ]}
-        """;
+    // A model that rules everything out (output limit 100, no vision, tools or schemas) and one whose limits are unknown.
+    private static readonly string Catalogue = TestFiles.Read("model-info-preflight.json");
 
     public static TheoryData<string> Refusals => ["max_tokens", "image", "tools", "schema"];
 
@@ -78,6 +74,45 @@ public sealed class PreflightTests
         Assert.Equal(
             ["/v1/model/info", "/v1/chat/completions", "/v1/model/info", "/v1/chat/completions", "/v1/chat/completions"],
             handler.Requests.Select(r => r.Uri.AbsolutePath));
+    }
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task What_the_catalogue_rules_out_is_refused_before_a_stream_is_requested(string what)
+    {
+        var handler = new RecordingHandler().EnqueueJson(Catalogue);
+        IChatClient client = Client(handler, validate: true);
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(Messages(what), Options(what)))
+            {
+            }
+        });
+
+        Assert.Equal(what == "max_tokens" ? typeof(ArgumentOutOfRangeException) : typeof(NotSupportedException), ex.GetType());
+        Assert.Contains("qwen3-30b-a3b-instruct-2507", ex.Message);
+        Assert.Equal(["/v1/model/info"], handler.Requests.Select(r => r.Uri.AbsolutePath));
+        if (what == "max_tokens")
+        {
+            Assert.Equal("max_tokens", ((ArgumentException)ex).ParamName);
+            Assert.Contains("at most 100", ex.Message);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task A_model_whose_capabilities_are_unknown_streams_as_usual(string what)
+    {
+        var handler = new RecordingHandler().EnqueueJson(Catalogue).EnqueueSse(TestFiles.Read("stream-text.sse"));
+        IChatClient client = Client(handler, validate: true);
+        var options = Options(what);
+        options.ModelId = "open-model";
+
+        var updates = await client.GetStreamingResponseAsync(Messages(what), options).ToListAsync();
+
+        Assert.NotEmpty(updates.ToChatResponse().Text);
+        Assert.Equal(["/v1/model/info", "/v1/chat/completions"], handler.Requests.Select(r => r.Uri.AbsolutePath));
     }
 
     private static IChatClient Client(RecordingHandler handler, bool validate)

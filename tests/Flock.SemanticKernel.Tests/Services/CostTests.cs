@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -9,7 +10,7 @@ namespace Flock.SemanticKernel.Tests.Services;
 
 /// <summary>
 /// The SK service's cost per answer: typed on <see cref="FlockUsage"/> and under <see cref="FlockMetadataKeys.Cost"/>, streaming
-/// and not, and summed over the model calls of an auto-invoke loop.
+/// and not, summed over the model calls of an auto-invoke loop, and recorded once per model call on the cost counter.
 /// </summary>
 public sealed class CostTests
 {
@@ -112,16 +113,7 @@ public sealed class CostTests
     [MemberData(nameof(Streaming))]
     public async Task The_auto_invoke_loop_sums_the_cost_of_every_model_call(bool streaming)
     {
-        var kernel = new Kernel();
-        kernel.Plugins.AddFromFunctions("Clock", [KernelFunctionFactory.CreateFromMethod(() => "12:00", "now", "The time.")]);
-        const string call = """{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"Clock_now","arguments":"{}"}}]}""";
-        var handler = new RecordingHandler();
-        Enqueue(handler, streaming,
-            streaming
-                ? CannedAnswers.Chunk(call) + CannedAnswers.Chunk("{}", "tool_calls") + CannedAnswers.End("""{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}""")
-                : """{"id":"c1","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"Clock_now","arguments":"{}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}""",
-            cost: "0.0001");
-        Enqueue(handler, streaming, streaming ? CannedAnswers.Stream("It is noon.") : CannedAnswers.Completion("It is noon."), cost: "0.00025");
+        var (kernel, handler) = ClockLoop(streaming);
         var settings = new FlockPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
 
         var metadata = await AskAsync(TestSk.Service(handler), streaming, settings, kernel);
@@ -129,6 +121,22 @@ public sealed class CostTests
         Assert.Equal(2, handler.Requests.Count);
         Assert.Equal(0.00035m, metadata.Cost);
         Assert.Equal(new FlockUsage(17, 32, 49) { TotalCost = 0.00035m }, metadata.Usage);
+    }
+
+    [Theory]
+    [MemberData(nameof(Streaming))]
+    public async Task The_cost_counter_records_once_per_model_call_of_the_auto_invoke_loop(bool streaming)
+    {
+        var model = "sk-cost-meter-" + Guid.NewGuid().ToString("N");
+        var values = new List<double>();
+        using var listener = ListenToCost(model, values);
+        var (kernel, handler) = ClockLoop(streaming, model);
+        var settings = new FlockPromptExecutionSettings { ModelId = model, FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
+
+        await AskAsync(TestSk.Service(handler), streaming, settings, kernel);
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal([0.0001, 0.00025], values);
     }
 
     [Fact]
@@ -142,5 +150,51 @@ public sealed class CostTests
 
         Assert.Equal((TestFlock.Model, 0.00000015m), (model.Id, model.InputCostPerToken));
         Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
+    }
+
+    /// <summary>A kernel with one function and the two answers of a loop: a call of it (cost 0.0001), then text (0.00025).</summary>
+    private static (Kernel Kernel, RecordingHandler Handler) ClockLoop(bool streaming, string model = TestFlock.Model)
+    {
+        var kernel = new Kernel();
+        kernel.Plugins.AddFromFunctions("Clock", [KernelFunctionFactory.CreateFromMethod(() => "12:00", "now", "The time.")]);
+        const string call = """{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"Clock_now","arguments":"{}"}}]}""";
+        var handler = new RecordingHandler();
+        Enqueue(handler, streaming,
+            streaming
+                ? CannedAnswers.Chunk(call, model: model) + CannedAnswers.Chunk("{}", "tool_calls", model: model) + CannedAnswers.End("""{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}""", model: model)
+                : $$$"""{"id":"c1","model":"{{{model}}}","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"Clock_now","arguments":"{}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}""",
+            cost: "0.0001");
+        Enqueue(handler, streaming, streaming ? CannedAnswers.Stream("It is noon.", model: model) : CannedAnswers.Completion("It is noon.", model: model), cost: "0.00025");
+        return (kernel, handler);
+    }
+
+    /// <summary>Records the cost counter's values for <paramref name="model"/> only (other tests run beside this one).</summary>
+    private static MeterListener ListenToCost(string model, List<double> values)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == FlockTelemetry.SourceName && instrument.Name == FlockTelemetry.CostMetricName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "gen_ai.request.model" && Equals(tag.Value, model))
+                {
+                    lock (values)
+                    {
+                        values.Add(value);
+                    }
+                }
+            }
+        });
+        listener.Start();
+        return listener;
     }
 }

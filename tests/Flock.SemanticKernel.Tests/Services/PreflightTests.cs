@@ -11,13 +11,8 @@ namespace Flock.SemanticKernel.Tests.Services;
 /// </summary>
 public sealed class PreflightTests
 {
-    private const string Catalogue = """
-        {"data":[
-          {"model_name":"qwen3-30b-a3b-instruct-2507","model_info":{"max_output_tokens":100,"supports_vision":false,
-            "supports_function_calling":false,"supports_response_schema":false}},
-          {"model_name":"open-model","model_info":{"max_output_tokens":null}}
-        ]}
-        """;
+    // A model that rules everything out (output limit 100, no vision, tools or schemas) and one whose limits are unknown.
+    private static readonly string Catalogue = TestFiles.Read("model-info-preflight.json");
 
     private sealed record Weather(string City, double Celsius);
 
