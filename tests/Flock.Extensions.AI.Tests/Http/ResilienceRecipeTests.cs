@@ -6,10 +6,15 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Flock.Extensions.AI.Tests.Http;
 
+/// <summary>Alone in the process while it runs, so the fake clock's steps wait only for this call's continuations.</summary>
+[CollectionDefinition(nameof(ResilienceRecipeCollection), DisableParallelization = true)]
+public sealed class ResilienceRecipeCollection;
+
 /// <summary>
 /// The README's resilience recipe: the library's retries off, <c>AddStandardResilienceHandler()</c> on the DI client
 /// <c>"Flock"</c> with attempt and total timeouts long enough for a slow answer. Its timers run on the container's fake clock.
 /// </summary>
+[Collection(nameof(ResilienceRecipeCollection))]
 public sealed class ResilienceRecipeTests
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(250);
@@ -52,10 +57,20 @@ public sealed class ResilienceRecipeTests
     {
         public int Requests;
 
+        /// <summary>Requests the client gave up on before their answer.</summary>
+        public int Cut;
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref Requests);
-            await Task.Delay(delay, clock, cancellationToken);
+
+            // Counted the moment the client gives up (inside the clock's step that fires its timeout), not when this
+            // method's continuation gets a thread.
+            using (cancellationToken.Register(() => Interlocked.Increment(ref Cut)))
+            {
+                await Task.Delay(delay, clock, cancellationToken);
+            }
+
             return answer();
         }
     }
@@ -78,20 +93,42 @@ public sealed class ResilienceRecipeTests
     }
 
     [Fact]
-    public async Task Without_the_recipe_the_standard_handler_would_ask_for_a_long_answer_again_and_fail()
+    public async Task Without_the_recipe_the_standard_handler_would_cut_a_long_answer_at_10_seconds_ask_again_and_fail()
     {
-        // What the recipe is for: the standard handler's 10-second attempt timeout cuts the answer and retries it. (A
-        // 30-second answer, not 12: the margin over the timeout must outlast any lag between the fake clock's steps and
-        // the call's continuations on a loaded machine.)
+        // What the recipe is for: the standard handler's defaults (10-second attempts, 30 seconds in all) cut a 12-second
+        // answer and ask for it again. Its backoff is zero here so that the retry needs no virtual time: the test waits for it
+        // with the clock stopped, which a busy machine cannot outrun.
         var clock = FakeClock.Create();
-        var server = new SlowServer(clock, TimeSpan.FromSeconds(30), Ok);
-        var (chat, provider) = Build(clock, server, resilience: null);
+        var server = new SlowServer(clock, TimeSpan.FromSeconds(12), Ok);
+        var (chat, provider) = Build(clock, server, o => o.Retry.Delay = TimeSpan.Zero);
         await using var _ = provider;
+        var start = clock.GetUtcNow();
+        var call = Task.Run(() => Transport.CompleteAsync(chat));
 
-        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(chat), Step);
+        await Until(() => server.Requests == 1);
+        while (Volatile.Read(ref server.Cut) == 0 && clock.GetUtcNow() - start < TimeSpan.FromMinutes(1))
+        {
+            clock.Advance(Step);
+        }
 
-        Assert.True(server.Requests > 1, $"{server.Requests} request(s)");
+        Assert.Equal(TimeSpan.FromSeconds(10), clock.GetUtcNow() - start);
+        await Until(() => Volatile.Read(ref server.Requests) >= 2 || call.IsCompleted);
+        Assert.Equal(2, server.Requests);
+
+        var (_, error) = await clock.RunAsync(() => call, Step);
         Assert.IsType<FlockException>(error);
+        Assert.True(server.Requests >= 2);
+    }
+
+    /// <summary>Yields until <paramref name="condition"/> holds (a bounded number of times; the clock does not move meanwhile).</summary>
+    private static async Task Until(Func<bool> condition)
+    {
+        for (var i = 0; i < 1_000_000 && !condition(); i++)
+        {
+            await Task.Yield();
+        }
+
+        Assert.True(condition(), "the call did not get there without the clock moving");
     }
 
     [Fact]
