@@ -111,13 +111,16 @@ internal sealed class CallScope : IDisposable
     public void Dispose()
     {
         _callerRegistration.Dispose();
+        ITimer? timer;
         lock (_gate)
         {
-            _timer?.Dispose();
+            timer = _timer;
             _timer = null;
             Volatile.Write(ref _timerDue, Disposed);
         }
 
+        // Outside the lock: a TimeProvider may hold its own lock while it runs OnTimer, which takes ours.
+        timer?.Dispose();
         _cts.Dispose();
     }
 
