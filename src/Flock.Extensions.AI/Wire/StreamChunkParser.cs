@@ -29,60 +29,57 @@ internal static class StreamChunkParser
         Expect(ref reader, JsonTokenType.StartObject, "chunk");
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("choices"u8))
+            switch (FieldOf(ref reader))
             {
-                if (Next(ref reader) == JsonTokenType.StartArray)
-                {
-                    while (Next(ref reader) == JsonTokenType.StartObject)
+                case Field.Choices:
+                    if (Next(ref reader) == JsonTokenType.StartArray)
                     {
-                        ReadChoice(ref reader, chunk, ref chunk.AddChoice());
+                        while (Next(ref reader) == JsonTokenType.StartObject)
+                        {
+                            ReadChoice(ref reader, chunk, ref chunk.AddChoice());
+                        }
+
+                        ExpectCurrent(ref reader, JsonTokenType.EndArray, "choices");
+                    }
+                    else
+                    {
+                        ExpectCurrent(ref reader, JsonTokenType.Null, "choices");
                     }
 
-                    ExpectCurrent(ref reader, JsonTokenType.EndArray, "choices");
-                }
-                else
-                {
-                    ExpectCurrent(ref reader, JsonTokenType.Null, "choices");
-                }
-            }
-            else if (reader.ValueTextEquals("id"u8))
-            {
-                chunk.Id = ReadReusedString(ref reader, chunk.Id, ref chunk.IdUtf8);
-            }
-            else if (reader.ValueTextEquals("model"u8))
-            {
-                chunk.Model = ReadReusedString(ref reader, chunk.Model, ref chunk.ModelUtf8);
-            }
-            else if (reader.ValueTextEquals("created"u8))
-            {
-                // A timestamp never fails a stream: anything but a whole number is treated as absent.
-                chunk.Created = Next(ref reader) == JsonTokenType.Number && reader.TryGetInt64(out var created) ? created : null;
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("system_fingerprint"u8))
-            {
-                chunk.SystemFingerprint = ReadReusedString(ref reader, chunk.SystemFingerprint, ref chunk.SystemFingerprintUtf8);
-            }
-            else if (reader.ValueTextEquals("usage"u8))
-            {
-                Next(ref reader);
-                chunk.Usage = JsonSerializer.Deserialize(ref reader, StreamJsonContext.Default.Usage);
-            }
-            else if (reader.ValueTextEquals("error"u8))
-            {
-                Next(ref reader);
-                chunk.Error = reader.TokenType == JsonTokenType.StartObject
-                    ? JsonSerializer.Deserialize(ref reader, StreamJsonContext.Default.ErrorDetail)
-                    : new ErrorDetail { Message = reader.TokenType == JsonTokenType.String ? reader.GetString() : "unknown error" };
-                if (reader.TokenType is JsonTokenType.StartArray)
-                {
+                    break;
+                case Field.Id:
+                    chunk.Id = ReadReusedString(ref reader, chunk.Id, ref chunk.IdUtf8);
+                    break;
+                case Field.Model:
+                    chunk.Model = ReadReusedString(ref reader, chunk.Model, ref chunk.ModelUtf8);
+                    break;
+                case Field.Created:
+                    // A timestamp never fails a stream: anything but a whole number is treated as absent.
+                    chunk.Created = Next(ref reader) == JsonTokenType.Number && reader.TryGetInt64(out var created) ? created : null;
                     reader.Skip();
-                }
-            }
-            else
-            {
-                Next(ref reader);
-                reader.Skip();
+                    break;
+                case Field.SystemFingerprint:
+                    chunk.SystemFingerprint = ReadReusedString(ref reader, chunk.SystemFingerprint, ref chunk.SystemFingerprintUtf8);
+                    break;
+                case Field.Usage:
+                    Next(ref reader);
+                    chunk.Usage = JsonSerializer.Deserialize(ref reader, StreamJsonContext.Default.Usage);
+                    break;
+                case Field.Error:
+                    Next(ref reader);
+                    chunk.Error = reader.TokenType == JsonTokenType.StartObject
+                        ? JsonSerializer.Deserialize(ref reader, StreamJsonContext.Default.ErrorDetail)
+                        : new ErrorDetail { Message = reader.TokenType == JsonTokenType.String ? reader.GetString() : "unknown error" };
+                    if (reader.TokenType is JsonTokenType.StartArray)
+                    {
+                        reader.Skip();
+                    }
+
+                    break;
+                default:
+                    Next(ref reader);
+                    reader.Skip();
+                    break;
             }
         }
 
@@ -94,34 +91,34 @@ internal static class StreamChunkParser
     {
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("delta"u8) || reader.ValueTextEquals("message"u8))
+            switch (FieldOf(ref reader))
             {
-                if (Next(ref reader) == JsonTokenType.StartObject)
-                {
-                    ReadDelta(ref reader, chunk, ref choice);
-                }
-                else
-                {
-                    ExpectCurrent(ref reader, JsonTokenType.Null, "delta");
-                }
-            }
-            else if (reader.ValueTextEquals("index"u8))
-            {
-                choice.Index = Next(ref reader) == JsonTokenType.Null ? 0 : ReadIndex(ref reader, "choice");
-            }
-            else if (reader.ValueTextEquals("finish_reason"u8))
-            {
-                choice.FinishReason = ReadString(ref reader) is { Length: > 0 } reason ? reason : null;
-            }
-            else if (reader.ValueTextEquals("logprobs"u8))
-            {
-                // vLLM sends "logprobs": null on every chunk when not asked: only a present value is read (and allocates).
-                choice.Logprobs = Next(ref reader) == JsonTokenType.Null ? null : LogprobsReader.Read(ref reader);
-            }
-            else
-            {
-                Next(ref reader);
-                reader.Skip();
+                case Field.Delta:
+                case Field.Message:
+                    if (Next(ref reader) == JsonTokenType.StartObject)
+                    {
+                        ReadDelta(ref reader, chunk, ref choice);
+                    }
+                    else
+                    {
+                        ExpectCurrent(ref reader, JsonTokenType.Null, "delta");
+                    }
+
+                    break;
+                case Field.Index:
+                    choice.Index = Next(ref reader) == JsonTokenType.Null ? 0 : ReadIndex(ref reader, "choice");
+                    break;
+                case Field.FinishReason:
+                    choice.FinishReason = ReadString(ref reader) is { Length: > 0 } reason ? reason : null;
+                    break;
+                case Field.Logprobs:
+                    // vLLM sends "logprobs": null on every chunk when not asked: only a present value is read (and allocates).
+                    choice.Logprobs = Next(ref reader) == JsonTokenType.Null ? null : LogprobsReader.Read(ref reader);
+                    break;
+                default:
+                    Next(ref reader);
+                    reader.Skip();
+                    break;
             }
         }
 
@@ -133,35 +130,32 @@ internal static class StreamChunkParser
         string? reasoningAlternative = null;
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("content"u8))
+            switch (FieldOf(ref reader))
             {
-                choice.Content = ReadString(ref reader) is { Length: > 0 } text ? text : null;
-            }
-            else if (reader.ValueTextEquals("role"u8))
-            {
-                choice.Role = ReadString(ref reader) switch
-                {
-                    null or "" => null,
-                    "assistant" => "assistant",
-                    var other => other,
-                };
-            }
-            else if (reader.ValueTextEquals("reasoning_content"u8))
-            {
-                choice.Reasoning = ReadString(ref reader) is { Length: > 0 } reasoning ? reasoning : null;
-            }
-            else if (reader.ValueTextEquals("reasoning"u8))
-            {
-                reasoningAlternative = ReadString(ref reader);
-            }
-            else if (reader.ValueTextEquals("tool_calls"u8))
-            {
-                ReadToolCalls(ref reader, chunk, ref choice);
-            }
-            else
-            {
-                Next(ref reader);
-                reader.Skip();
+                case Field.Content:
+                    choice.Content = ReadString(ref reader) is { Length: > 0 } text ? text : null;
+                    break;
+                case Field.Role:
+                    choice.Role = ReadString(ref reader) switch
+                    {
+                        null or "" => null,
+                        "assistant" => "assistant",
+                        var other => other,
+                    };
+                    break;
+                case Field.ReasoningContent:
+                    choice.Reasoning = ReadString(ref reader) is { Length: > 0 } reasoning ? reasoning : null;
+                    break;
+                case Field.Reasoning:
+                    reasoningAlternative = ReadString(ref reader);
+                    break;
+                case Field.ToolCalls:
+                    ReadToolCalls(ref reader, chunk, ref choice);
+                    break;
+                default:
+                    Next(ref reader);
+                    reader.Skip();
+                    break;
             }
         }
 
@@ -195,55 +189,156 @@ internal static class StreamChunkParser
             choice.ToolCallCount++;
             while (Next(ref reader) == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("function"u8))
+                switch (FieldOf(ref reader))
                 {
-                    if (Next(ref reader) == JsonTokenType.Null)
-                    {
-                        continue;
-                    }
-
-                    ExpectCurrent(ref reader, JsonTokenType.StartObject, "function");
-                    while (Next(ref reader) == JsonTokenType.PropertyName)
-                    {
-                        if (reader.ValueTextEquals("arguments"u8))
-                        {
-                            call.Function!.Arguments = ReadString(ref reader);
-                        }
-                        else if (reader.ValueTextEquals("name"u8))
-                        {
-                            call.Function!.Name = ReadString(ref reader);
-                        }
-                        else
-                        {
-                            Next(ref reader);
-                            reader.Skip();
-                        }
-                    }
-
-                    ExpectCurrent(ref reader, JsonTokenType.EndObject, "function");
-                }
-                else if (reader.ValueTextEquals("index"u8))
-                {
-                    call.Index = Next(ref reader) == JsonTokenType.Null ? null : ReadIndex(ref reader, "tool call");
-                }
-                else if (reader.ValueTextEquals("id"u8))
-                {
-                    call.Id = ReadString(ref reader);
-                }
-                else if (reader.ValueTextEquals("type"u8))
-                {
-                    call.Type = ReadString(ref reader);
-                }
-                else
-                {
-                    Next(ref reader);
-                    reader.Skip();
+                    case Field.Function:
+                        ReadFunction(ref reader, call.Function!);
+                        break;
+                    case Field.Index:
+                        call.Index = Next(ref reader) == JsonTokenType.Null ? null : ReadIndex(ref reader, "tool call");
+                        break;
+                    case Field.Id:
+                        call.Id = ReadString(ref reader);
+                        break;
+                    case Field.Type:
+                        call.Type = ReadString(ref reader);
+                        break;
+                    default:
+                        Next(ref reader);
+                        reader.Skip();
+                        break;
                 }
             }
 
             ExpectCurrent(ref reader, JsonTokenType.EndObject, "tool call");
         }
     }
+
+    private static void ReadFunction(ref Utf8JsonReader reader, FunctionCall function)
+    {
+        if (Next(ref reader) == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        ExpectCurrent(ref reader, JsonTokenType.StartObject, "function");
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            switch (FieldOf(ref reader))
+            {
+                case Field.Arguments:
+                    function.Arguments = ReadString(ref reader);
+                    break;
+                case Field.Name:
+                    function.Name = ReadString(ref reader);
+                    break;
+                default:
+                    Next(ref reader);
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        ExpectCurrent(ref reader, JsonTokenType.EndObject, "function");
+    }
+
+    // The longest name read (18 bytes), every byte escaped as \uXXXX.
+    private const int MaxEscapedName = 18 * 6;
+
+    /// <summary>The property names the parser reads, at every level of a chunk.</summary>
+    private enum Field
+    {
+        Other,
+        Choices,
+        Id,
+        Model,
+        Created,
+        SystemFingerprint,
+        Usage,
+        Error,
+        Delta,
+        Message,
+        Index,
+        FinishReason,
+        Logprobs,
+        Content,
+        Role,
+        ReasoningContent,
+        Reasoning,
+        ToolCalls,
+        Function,
+        Arguments,
+        Name,
+        Type,
+    }
+
+    /// <summary>
+    /// The field the current property name spells: one length switch and one comparison per name, where a chain of
+    /// <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/> compared every unread name (such as <c>object</c>)
+    /// against each name read. An escaped name is unescaped first, as <c>ValueTextEquals</c> would.
+    /// </summary>
+    private static Field FieldOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+            if (length > MaxEscapedName)
+            {
+                return Field.Other;
+            }
+
+            Span<byte> unescaped = stackalloc byte[MaxEscapedName];
+            return FieldOf(unescaped[..reader.CopyString(unescaped)]);
+        }
+
+        return FieldOf(reader.ValueSpan);
+    }
+
+    private static Field FieldOf(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        2 when name.SequenceEqual("id"u8) => Field.Id,
+        4 => name[0] switch
+        {
+            (byte)'r' when name.SequenceEqual("role"u8) => Field.Role,
+            (byte)'n' when name.SequenceEqual("name"u8) => Field.Name,
+            (byte)'t' when name.SequenceEqual("type"u8) => Field.Type,
+            _ => Field.Other,
+        },
+        5 => name[0] switch
+        {
+            (byte)'m' when name.SequenceEqual("model"u8) => Field.Model,
+            (byte)'u' when name.SequenceEqual("usage"u8) => Field.Usage,
+            (byte)'e' when name.SequenceEqual("error"u8) => Field.Error,
+            (byte)'d' when name.SequenceEqual("delta"u8) => Field.Delta,
+            (byte)'i' when name.SequenceEqual("index"u8) => Field.Index,
+            _ => Field.Other,
+        },
+        7 => name[0] switch
+        {
+            (byte)'c' when name.SequenceEqual("choices"u8) => Field.Choices,
+            (byte)'c' when name.SequenceEqual("created"u8) => Field.Created,
+            (byte)'c' when name.SequenceEqual("content"u8) => Field.Content,
+            (byte)'m' when name.SequenceEqual("message"u8) => Field.Message,
+            _ => Field.Other,
+        },
+        8 => name[0] switch
+        {
+            (byte)'l' when name.SequenceEqual("logprobs"u8) => Field.Logprobs,
+            (byte)'f' when name.SequenceEqual("function"u8) => Field.Function,
+            _ => Field.Other,
+        },
+        9 => name[0] switch
+        {
+            (byte)'r' when name.SequenceEqual("reasoning"u8) => Field.Reasoning,
+            (byte)'a' when name.SequenceEqual("arguments"u8) => Field.Arguments,
+            _ => Field.Other,
+        },
+        10 when name.SequenceEqual("tool_calls"u8) => Field.ToolCalls,
+        13 when name.SequenceEqual("finish_reason"u8) => Field.FinishReason,
+        17 when name.SequenceEqual("reasoning_content"u8) => Field.ReasoningContent,
+        18 when name.SequenceEqual("system_fingerprint"u8) => Field.SystemFingerprint,
+        _ => Field.Other,
+    };
 
     /// <summary>Reads a string (or null); keeps <paramref name="previous"/> when the bytes spell the same text.</summary>
     private static string? ReadReusedString(ref Utf8JsonReader reader, string? previous, ref byte[]? previousUtf8)

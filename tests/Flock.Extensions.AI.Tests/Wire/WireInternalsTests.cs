@@ -46,6 +46,34 @@ public sealed class WireInternalsTests
     }
 
     [Fact]
+    public void A_chunk_reads_the_same_whether_its_property_names_are_escaped_or_not()
+    {
+        const string Plain = """
+            {"id":"c1","object":"chat.completion.chunk","created":7,"model":"m","system_fingerprint":"fp","choices":[{"index":1,"delta":{"role":"assistant","content":"hi","reasoning_content":"r","tool_calls":[{"index":0,"id":"t","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"stop"}],"usage":{"prompt_tokens":2,"completion_tokens":3}}
+            """;
+
+        // Every name spelled with \u escapes (JSON allows it; the reader unescapes before comparing).
+        var escaped = System.Text.RegularExpressions.Regex.Replace(Plain, "\"([a-z_]+)\":", m => "\"" + string.Concat(m.Groups[1].Value.Select(c => $"\\u{(int)c:x4}")) + "\":");
+        Assert.Contains("\\u0063\\u006f", escaped);
+
+        Assert.Equal(Read(Plain), Read(escaped));
+        Assert.Equal(("c1", "m", 7L, "fp", 1, "assistant", "hi", "r", "stop", 2, 3, "t", "function", "f", "{}"), Read(Plain));
+
+        // Names that only look like the ones read (another length, another letter, another case) are skipped.
+        var lookalikes = Read("""{"ids":"x","Model":"y","creates":1,"choices":[{"index":0,"delta":{"contents":"no","rolE":"x","content":"yes"}}]}""");
+        Assert.Equal((null, null, null, null, 0, null, "yes", null, null, null, null, null, null, null, null), lookalikes);
+
+        static (string?, string?, long?, string?, int, string?, string?, string?, string?, int?, int?, string?, string?, string?, string?) Read(string json)
+        {
+            var chunk = StreamChunkParser.Parse(System.Text.Encoding.UTF8.GetBytes(json), new StreamChunk());
+            var choice = chunk.Choices[0];
+            var call = choice.ToolCallCount > 0 ? chunk.ToolCallsOf(choice)[0] : null;
+            return (chunk.Id, chunk.Model, chunk.Created, chunk.SystemFingerprint, choice.Index, choice.Role, choice.Content, choice.Reasoning,
+                choice.FinishReason, chunk.Usage?.PromptTokens, chunk.Usage?.CompletionTokens, call?.Id, call?.Type, call?.Function?.Name, call?.Function?.Arguments);
+        }
+    }
+
+    [Fact]
     public void Stream_options_without_stream_are_refused()
     {
         var request = new ChatRequest
