@@ -5,8 +5,11 @@ using Flock.SemanticKernel.Benchmarks;
 
 // --verify: run each workload once on every path and check they agree (CI smoke mode, no timing).
 // --smoke: a few BenchmarkDotNet iterations of everything, so the harness never rots.
-// otherwise: the full comparison (pass BenchmarkDotNet arguments such as --filter *TextStream*).
+// --paired: interleaved Flock/OpenAI ratios; otherwise: the full comparison (pass BenchmarkDotNet arguments such as --filter *TextStream*).
 if (args.Contains("--alloc")) { AllocProbe.Run(); return; }
+
+// --paired: the Flock and OpenAI paths interleaved in one process, for ratios that hold on a noisy machine (see Paired).
+if (args.Contains("--paired")) { await Paired.RunAsync(); return; }
 
 if (args.Contains("--verify"))
 {

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Flock.SemanticKernel.Benchmarks;
+
+/// <summary>
+/// <c>-- --paired</c>: each Flock path and the OpenAI path it is compared with run in one process, interleaved, and each round's
+/// ratio is taken from two measurements made seconds apart. BenchmarkDotNet measures one path after the other, so on a shared
+/// VM whose speed shifts for seconds at a time its ratios move with the machine; paired rounds cancel most of that. This is a
+/// cross-check of the BenchmarkDotNet table (the same workloads, through the benchmark classes), not a replacement for it.
+/// </summary>
+public static class Paired
+{
+    private const int Rounds = 60;
+    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(100);
+
+    public static async Task RunAsync()
+    {
+        var text = new TextStreamBenchmarks();
+        text.Setup();
+        var tool = new ToolStreamBenchmarks();
+        tool.Setup();
+        var completion = new CompletionBenchmarks();
+        completion.Setup();
+        var request = new RequestBenchmarks();
+        request.Setup();
+
+        (string Workload, string Path, Func<Task<int>> Flock, Func<Task<int>> OpenAI, double Target)[] pairs =
+        [
+            ("text stream", "SK", text.Flock_SK, text.OpenAI_SK, 0.45),
+            ("text stream", "MEAI", text.Flock_MEAI, text.OpenAI_MEAI, 0.30),
+            ("tool stream", "SK", tool.Flock_SK, tool.OpenAI_SK, 0.45),
+            ("tool stream", "MEAI", tool.Flock_MEAI, tool.OpenAI_MEAI, 0.30),
+            ("500-token reply", "SK", completion.Flock_SK, completion.OpenAI_SK, 0.60),
+            ("500-token reply", "MEAI", completion.Flock_MEAI, completion.OpenAI_MEAI, 0.50),
+            ("20 messages + 5 tools", "SK", request.Flock_SK, request.OpenAI_SK, 0.45),
+            ("20 messages + 5 tools", "MEAI", request.Flock_MEAI, request.OpenAI_MEAI, 0.35),
+        ];
+
+        Console.WriteLine($"Paired CPU ratios, Flock / OpenAI: {Rounds} interleaved rounds of {Slice.TotalMilliseconds} ms a path.");
+        Console.WriteLine("| workload | path | median ratio | middle half of rounds | target |");
+        Console.WriteLine("|---|---|---:|---:|---:|");
+        // Warm every path first (tiered JIT and its profile-guided recompile, pools): a path measured while the JIT is still
+        // busy with the others reads slow.
+        var calls = new (int Flock, int OpenAI)[pairs.Length];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            calls[i] = (await CallsPerSliceAsync(pairs[i].Flock), await CallsPerSliceAsync(pairs[i].OpenAI));
+            for (var warm = 0; warm < 10; warm++)
+            {
+                await TimeAsync(pairs[i].Flock, calls[i].Flock);
+                await TimeAsync(pairs[i].OpenAI, calls[i].OpenAI);
+            }
+        }
+
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            var (workload, path, flock, openAI, target) = pairs[i];
+            var ratios = new double[Rounds];
+            for (var round = 0; round < Rounds; round++)
+            {
+                // Alternate which goes first, so neither always follows the other.
+                double flockTime, openAITime;
+                if (round % 2 == 0)
+                {
+                    flockTime = await TimeAsync(flock, calls[i].Flock);
+                    openAITime = await TimeAsync(openAI, calls[i].OpenAI);
+                }
+                else
+                {
+                    openAITime = await TimeAsync(openAI, calls[i].OpenAI);
+                    flockTime = await TimeAsync(flock, calls[i].Flock);
+                }
+
+                ratios[round] = flockTime / openAITime;
+            }
+
+            Array.Sort(ratios);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {workload} | {path} | {ratios[Rounds / 2]:F2} | {ratios[Rounds / 4]:F2}–{ratios[3 * Rounds / 4]:F2} | ≤ {target:F2} |"));
+        }
+    }
+
+    /// <summary>How many calls fill about one slice, found while warming up.</summary>
+    private static async Task<int> CallsPerSliceAsync(Func<Task<int>> path)
+    {
+        var calls = 1;
+        while (true)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            for (var i = 0; i < calls; i++)
+            {
+                await path().ConfigureAwait(false);
+            }
+
+            if (stopwatch.Elapsed >= Slice)
+            {
+                return calls;
+            }
+
+            calls *= 2;
+        }
+    }
+
+    /// <summary>Time per call over <paramref name="calls"/> calls.</summary>
+    private static async Task<double> TimeAsync(Func<Task<int>> path, int calls)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        for (var i = 0; i < calls; i++)
+        {
+            await path().ConfigureAwait(false);
+        }
+
+        return stopwatch.Elapsed.TotalNanoseconds / calls;
+    }
+}
