@@ -276,21 +276,23 @@ public sealed partial class FlockClient
             Usage? usage = null;
             string? model = null;
 
-            // The phase clock runs only while waiting for the server (the first-event wait started before the peek), never
-            // while the caller handles a chunk, and it restarts only on a complete data event: comments and empty events do not count.
-            var waiting = true;
+            // The phase clock runs only while waiting for the server, never while the caller handles a chunk. The first-event
+            // wait started before the peek; after each data event the idle clock starts when a read does not complete at once
+            // (events already received cost no clock reading), and comments and empty events on the way do not restart it.
+            var phaseRunning = true;
             while (true)
             {
-                if (!waiting)
-                {
-                    scope.StartPhase(FlockTimeoutKind.StreamIdle, _options.StreamIdleTimeout);
-                    waiting = true;
-                }
-
                 StreamChunk chunk;
                 try
                 {
-                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    var moved = enumerator.MoveNextAsync();
+                    if (!phaseRunning && !moved.IsCompleted)
+                    {
+                        scope.StartPhase(FlockTimeoutKind.StreamIdle, _options.StreamIdleTimeout);
+                        phaseRunning = true;
+                    }
+
+                    if (!await moved.ConfigureAwait(false))
                     {
                         throw new FlockException("The Flock stream ended before its [DONE] marker: the answer may be incomplete.", HttpStatusCode.OK) { DuringStream = true };
                     }
@@ -319,8 +321,12 @@ public sealed partial class FlockClient
                     continue;
                 }
 
-                scope.StopPhase();
-                waiting = false;
+                if (phaseRunning)
+                {
+                    scope.StopPhase();
+                    phaseRunning = false;
+                }
+
                 if (chunk.Kind == StreamEventKind.Done)
                 {
                     break;

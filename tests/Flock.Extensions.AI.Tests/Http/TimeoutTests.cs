@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flock.Extensions.AI.Tests.Http;
 
@@ -189,5 +190,49 @@ public sealed class TimeoutTests
         Assert.IsAssignableFrom<OperationCanceledException>(error);
         Assert.IsNotType<FlockTimeoutException>(error);
         Assert.Equal(["Cut"], texts);
+    }
+
+    [Fact]
+    public async Task Events_already_received_start_no_idle_clock_and_a_wait_after_them_still_times_out()
+    {
+        // 200 events in one read, then a stall: the idle clock is read when a read has to wait, not once per event.
+        var clock = new CountingClock(FakeClock.Create());
+        var burst = string.Concat(Enumerable.Range(0, 200).Select(_ => Transport.Event(".")));
+        var body = PacedStream.Of(clock.Inner, false, (TimeSpan.Zero, burst), (TimeSpan.FromMinutes(5), Transport.Done));
+        var handler = new RecordingHandler().EnqueueBody(body);
+        var start = clock.Inner.GetUtcNow();
+
+        var (text, error) = await clock.Inner.RunAsync(() => Transport.StreamAsync(Transport.Chat(handler, clock)), Second);
+
+        Assert.Equal(new string('.', 200), text);
+        var ex = Assert.IsType<FlockTimeoutException>(error);
+        Assert.Equal(FlockTimeoutKind.StreamIdle, ex.Kind);
+        Assert.InRange(body.CancelledAt!.Value - start, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1) + Second);
+        Assert.InRange(clock.Timestamps, 1, 20);
+    }
+
+    /// <summary>A fake clock that counts how often its time is read.</summary>
+    private sealed class CountingClock(FakeTimeProvider inner) : TimeProvider
+    {
+        private int _timestamps;
+
+        public FakeTimeProvider Inner => inner;
+
+        public int Timestamps => Volatile.Read(ref _timestamps);
+
+        public override long GetTimestamp()
+        {
+            Interlocked.Increment(ref _timestamps);
+            return inner.GetTimestamp();
+        }
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            inner.CreateTimer(callback, state, dueTime, period);
     }
 }
