@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -65,41 +64,9 @@ public sealed class FlockChatClient : IChatClient
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: true, this);
-        var hideReasoning = options?.Reasoning?.Output == ReasoningOutput.None;
-        var state = new StreamingUpdates(_client.ThinkTagsFor(request));
-        var pending = new List<ChatResponseUpdate>(2);
-        await foreach (var chunk in _client.StreamAsync(request, cancellationToken).ConfigureAwait(false))
-        {
-            state.Add(chunk, pending);
-            foreach (var update in pending)
-            {
-                if (hideReasoning)
-                {
-                    WithoutReasoning(update.Contents);
-                }
-
-                yield return update;
-            }
-
-            pending.Clear();
-        }
-
-        Complete(state, request, pending);
-        foreach (var update in pending)
-        {
-            if (hideReasoning)
-            {
-                WithoutReasoning(update.Contents);
-            }
-
-            yield return update;
-        }
-    }
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        new DeferredAsyncEnumerable<ChatResponseUpdate>(token => new StreamingResponse(this, messages, options, cancellationToken, token));
 
     /// <summary>The stream's last updates, priced (kept out of the iterator so its state stays small).</summary>
     private void Complete(StreamingUpdates state, ChatRequest request, List<ChatResponseUpdate> pending)
@@ -151,6 +118,51 @@ public sealed class FlockChatClient : IChatClient
     /// <exception cref="FlockException">Flock answered with an error other than 404 or 403.</exception>
     public Task<IReadOnlyList<FlockModelInfo>> ListModelInfoAsync(bool refresh = false, CancellationToken cancellationToken = default) =>
         _client.ListModelInfoAsync(refresh, cancellationToken);
+
+    /// <summary>
+    /// One streamed call: the transport's chunks as updates (see <see cref="StreamingUpdates"/>), then the usage and cost.
+    /// The request is built when the enumeration starts, so a bad option fails there, as it would in an async iterator.
+    /// </summary>
+    private sealed class StreamingResponse(
+        FlockChatClient owner, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken callToken, CancellationToken enumerationToken)
+        : MappedAsyncEnumerator<StreamChunk, ChatResponseUpdate>(callToken, enumerationToken)
+    {
+        private ChatRequest? _request;
+        private StreamingUpdates? _state;
+        private bool _hideReasoning;
+
+        protected override IAsyncEnumerator<StreamChunk> Open(CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(messages);
+            _request = MeaiToFlock.ToRequest(messages, options, owner._modelId, streaming: true, owner);
+            _hideReasoning = options?.Reasoning?.Output == ReasoningOutput.None;
+            _state = new StreamingUpdates(owner._client.ThinkTagsFor(_request));
+            return owner._client.StreamAsync(_request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+
+        protected override void Map(StreamChunk item, List<ChatResponseUpdate> results)
+        {
+            _state!.Add(item, results);
+            HideReasoning(results);
+        }
+
+        protected override void Complete(List<ChatResponseUpdate> results)
+        {
+            owner.Complete(_state!, _request!, results);
+            HideReasoning(results);
+        }
+
+        private void HideReasoning(List<ChatResponseUpdate> results)
+        {
+            if (_hideReasoning)
+            {
+                foreach (var update in results)
+                {
+                    WithoutReasoning(update.Contents);
+                }
+            }
+        }
+    }
 
     /// <summary>Nothing to release: the transport's <see cref="HttpClient"/> is either pooled or the caller's.</summary>
     public void Dispose()

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using Flock.Extensions.AI.ChatClient;
 using Flock.SemanticKernel.Mapping;
 using Flock.SemanticKernel.Telemetry;
 using Microsoft.Extensions.AI;
@@ -75,53 +75,9 @@ internal sealed class ChatBridge
         return results;
     }
 
-    public async IAsyncEnumerable<StreamingChatMessageContent> StreamAsync(
-        ChatHistory history, PromptExecutionSettings? executionSettings, Kernel? kernel, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var call = Prepare(history, executionSettings, kernel);
-        var results = new StreamingResults(_modelId, kernel);
-        var names = call.AutoInvoke ? new CallNames() : null;
-        var updates = call.Client.GetStreamingResponseAsync(call.Messages, call.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        try
-        {
-            while (true)
-            {
-                try
-                {
-                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (FlockException ex)
-                {
-                    throw new FlockHttpOperationException(ex);
-                }
-
-                var update = updates.Current;
-                if (names is not null && Record(update, history, kernel, names))
-                {
-                    // The function results of a round of the loop: they go to the history, not to the caller's stream.
-                    results.NextRequest();
-                    continue;
-                }
-
-                if (results.ToContent(update) is { } content)
-                {
-                    yield return content;
-                }
-            }
-        }
-        finally
-        {
-            await updates.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (results.Complete() is { } usage)
-        {
-            yield return usage;
-        }
-    }
+    public IAsyncEnumerable<StreamingChatMessageContent> StreamAsync(
+        ChatHistory history, PromptExecutionSettings? executionSettings, Kernel? kernel, CancellationToken cancellationToken) =>
+        new DeferredAsyncEnumerable<StreamingChatMessageContent>(token => new StreamingCall(this, history, executionSettings, kernel, cancellationToken, token));
 
     /// <summary>
     /// With auto-invocation, the calls and results the loop streams go to the caller's history, as SK's connectors do; returns
@@ -174,6 +130,50 @@ internal sealed class ChatBridge
             : concurrently ? LazyInitializer.EnsureInitialized(ref _invokingConcurrently, () => Invoking(_plain, _loggerFactory, concurrently: true))
             : _invoking;
         return new Call(client, SkToMeai.ToMessages(history), options, autoInvoke);
+    }
+
+    /// <summary>
+    /// One streamed call: the pipeline's updates as SK contents (see <see cref="StreamingResults"/>), then the usage. With
+    /// auto-invocation the loop's calls and results go to the history instead. The call is prepared when the enumeration starts.
+    /// </summary>
+    private sealed class StreamingCall(
+        ChatBridge bridge, ChatHistory history, PromptExecutionSettings? executionSettings, Kernel? kernel, CancellationToken callToken, CancellationToken enumerationToken)
+        : MappedAsyncEnumerator<ChatResponseUpdate, StreamingChatMessageContent>(callToken, enumerationToken)
+    {
+        private StreamingResults? _results;
+        private CallNames? _names;
+
+        protected override IAsyncEnumerator<ChatResponseUpdate> Open(CancellationToken cancellationToken)
+        {
+            var call = bridge.Prepare(history, executionSettings, kernel);
+            _results = new StreamingResults(bridge._modelId, kernel);
+            _names = call.AutoInvoke ? new CallNames() : null;
+            return call.Client.GetStreamingResponseAsync(call.Messages, call.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+
+        protected override void Map(ChatResponseUpdate item, List<StreamingChatMessageContent> results)
+        {
+            if (_names is not null && bridge.Record(item, history, kernel, _names))
+            {
+                // The function results of a round of the loop: they go to the history, not to the caller's stream.
+                _results!.NextRequest();
+            }
+            else if (_results!.ToContent(item) is { } content)
+            {
+                results.Add(content);
+            }
+        }
+
+        protected override void Complete(List<StreamingChatMessageContent> results)
+        {
+            if (_results!.Complete() is { } usage)
+            {
+                results.Add(usage);
+            }
+        }
+
+        protected override Exception Translate(Exception exception) =>
+            exception is FlockException flock ? new FlockHttpOperationException(flock) : exception;
     }
 
     private Pipelines Observed() => LazyInitializer.EnsureInitialized(ref _observed, ref _observedLock, () =>
