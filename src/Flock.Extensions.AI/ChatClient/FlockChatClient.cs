@@ -68,7 +68,7 @@ public sealed class FlockChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         new DeferredAsyncEnumerable<ChatResponseUpdate>(token => new StreamingResponse(this, messages, options, cancellationToken, token));
 
-    /// <summary>The stream's last updates, priced (kept out of the iterator so its state stays small).</summary>
+    /// <summary>The stream's last updates: text still held back, calls, then the usage, priced.</summary>
     private void Complete(StreamingUpdates state, ChatRequest request, List<ChatResponseUpdate> pending)
     {
         var fold = state.Fold;

@@ -294,45 +294,26 @@ internal static class StreamChunkParser
         return FieldOf(reader.ValueSpan);
     }
 
+    // The arms are grouped by length, so a name is compared only with the (at most five) names of its own length.
     private static Field FieldOf(ReadOnlySpan<byte> name) => name.Length switch
     {
         2 when name.SequenceEqual("id"u8) => Field.Id,
-        4 => name[0] switch
-        {
-            (byte)'r' when name.SequenceEqual("role"u8) => Field.Role,
-            (byte)'n' when name.SequenceEqual("name"u8) => Field.Name,
-            (byte)'t' when name.SequenceEqual("type"u8) => Field.Type,
-            _ => Field.Other,
-        },
-        5 => name[0] switch
-        {
-            (byte)'m' when name.SequenceEqual("model"u8) => Field.Model,
-            (byte)'u' when name.SequenceEqual("usage"u8) => Field.Usage,
-            (byte)'e' when name.SequenceEqual("error"u8) => Field.Error,
-            (byte)'d' when name.SequenceEqual("delta"u8) => Field.Delta,
-            (byte)'i' when name.SequenceEqual("index"u8) => Field.Index,
-            _ => Field.Other,
-        },
-        7 => name[0] switch
-        {
-            (byte)'c' when name.SequenceEqual("choices"u8) => Field.Choices,
-            (byte)'c' when name.SequenceEqual("created"u8) => Field.Created,
-            (byte)'c' when name.SequenceEqual("content"u8) => Field.Content,
-            (byte)'m' when name.SequenceEqual("message"u8) => Field.Message,
-            _ => Field.Other,
-        },
-        8 => name[0] switch
-        {
-            (byte)'l' when name.SequenceEqual("logprobs"u8) => Field.Logprobs,
-            (byte)'f' when name.SequenceEqual("function"u8) => Field.Function,
-            _ => Field.Other,
-        },
-        9 => name[0] switch
-        {
-            (byte)'r' when name.SequenceEqual("reasoning"u8) => Field.Reasoning,
-            (byte)'a' when name.SequenceEqual("arguments"u8) => Field.Arguments,
-            _ => Field.Other,
-        },
+        4 when name.SequenceEqual("role"u8) => Field.Role,
+        4 when name.SequenceEqual("name"u8) => Field.Name,
+        4 when name.SequenceEqual("type"u8) => Field.Type,
+        5 when name.SequenceEqual("model"u8) => Field.Model,
+        5 when name.SequenceEqual("usage"u8) => Field.Usage,
+        5 when name.SequenceEqual("error"u8) => Field.Error,
+        5 when name.SequenceEqual("delta"u8) => Field.Delta,
+        5 when name.SequenceEqual("index"u8) => Field.Index,
+        7 when name.SequenceEqual("choices"u8) => Field.Choices,
+        7 when name.SequenceEqual("created"u8) => Field.Created,
+        7 when name.SequenceEqual("content"u8) => Field.Content,
+        7 when name.SequenceEqual("message"u8) => Field.Message,
+        8 when name.SequenceEqual("logprobs"u8) => Field.Logprobs,
+        8 when name.SequenceEqual("function"u8) => Field.Function,
+        9 when name.SequenceEqual("reasoning"u8) => Field.Reasoning,
+        9 when name.SequenceEqual("arguments"u8) => Field.Arguments,
         10 when name.SequenceEqual("tool_calls"u8) => Field.ToolCalls,
         13 when name.SequenceEqual("finish_reason"u8) => Field.FinishReason,
         17 when name.SequenceEqual("reasoning_content"u8) => Field.ReasoningContent,
