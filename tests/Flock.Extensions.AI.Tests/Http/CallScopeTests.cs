@@ -29,10 +29,7 @@ public sealed class CallScopeTests
         Assert.False(scope.Token.IsCancellationRequested);
         clock.Advance(TimeSpan.FromTicks(1));
 
-        Assert.True(scope.Token.IsCancellationRequested);
-        var timeout = scope.TimeoutFor(new OperationCanceledException());
-        Assert.Equal(FlockTimeoutKind.StreamIdle, timeout?.Kind);
-        Assert.Equal(5 * Second, timeout?.Timeout);
+        AssertFired(scope, FlockTimeoutKind.StreamIdle, 5 * Second);
     }
 
     [Fact]
@@ -47,8 +44,7 @@ public sealed class CallScopeTests
         scope.StartPhase(FlockTimeoutKind.StreamIdle, 2 * Second);
         clock.Advance(2 * Second);
 
-        Assert.True(scope.Token.IsCancellationRequested);
-        Assert.Equal(FlockTimeoutKind.StreamIdle, scope.TimeoutFor(new OperationCanceledException())?.Kind);
+        AssertFired(scope, FlockTimeoutKind.StreamIdle, 2 * Second);
     }
 
     [Fact]
@@ -64,10 +60,7 @@ public sealed class CallScopeTests
         Assert.False(scope.Token.IsCancellationRequested);
         clock.Advance(Second);
 
-        Assert.True(scope.Token.IsCancellationRequested);
-        var timeout = scope.TimeoutFor(new OperationCanceledException());
-        Assert.Equal(FlockTimeoutKind.Request, timeout?.Kind);
-        Assert.Equal(30 * Second, timeout?.Timeout);
+        AssertFired(scope, FlockTimeoutKind.Request, 30 * Second);
     }
 
     [Fact]
@@ -81,8 +74,7 @@ public sealed class CallScopeTests
         Assert.False(scope.Token.IsCancellationRequested);
         clock.Advance(TimeSpan.FromDays(10));
 
-        Assert.True(scope.Token.IsCancellationRequested);
-        Assert.Equal(FlockTimeoutKind.Request, scope.TimeoutFor(new OperationCanceledException())?.Kind);
+        AssertFired(scope, FlockTimeoutKind.Request, sixtyDays);
     }
 
     [Fact]
@@ -97,5 +89,13 @@ public sealed class CallScopeTests
 
         Assert.True(scope.Token.IsCancellationRequested);
         Assert.Null(scope.TimeoutFor(new OperationCanceledException()));
+    }
+
+    /// <summary>The call's token fired, for <paramref name="kind"/> after <paramref name="timeout"/>, not for the caller.</summary>
+    private static void AssertFired(CallScope scope, FlockTimeoutKind kind, TimeSpan timeout)
+    {
+        Assert.True(scope.Token.IsCancellationRequested);
+        var fired = scope.TimeoutFor(new OperationCanceledException());
+        Assert.Equal((kind, timeout), (fired?.Kind, fired?.Timeout));
     }
 }
