@@ -273,7 +273,7 @@ internal static class StreamChunkParser
     }
 
     /// <summary>
-    /// The field the current property name spells: one length switch and one comparison per name, where a chain of
+    /// The field the current property name spells, compared only with the known names of its length, where a chain of
     /// <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/> compared every unread name (such as <c>object</c>)
     /// against each name read. An escaped name is unescaped first, as <c>ValueTextEquals</c> would.
     /// </summary>
