@@ -53,14 +53,20 @@ internal sealed class StreamingResults(string? modelId, Kernel? kernel)
             return null;
         }
 
+        // The text item is added here rather than through the constructor's content argument: SK's Content setter builds the
+        // same StreamingTextContent but first searches the items twice more (a LINQ OfType each, two allocations a search).
         var content = new StreamingChatMessageContent(
             update.Role is { } role ? MeaiToSk.ToRole(role) : AuthorRole.Assistant,
-            text,
+            null,
             null,
             MeaiToSk.ChoiceIndex(update.AdditionalProperties),
             update.ModelId ?? modelId,
             Encoding.UTF8,
             Metadata(update));
+        if (text is not null)
+        {
+            content.Items.Add(new StreamingTextContent(text, content.ChoiceIndex, content.ModelId, null, Encoding.UTF8, content.Metadata));
+        }
 
         if (others)
         {
