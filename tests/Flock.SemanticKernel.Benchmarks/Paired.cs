@@ -25,21 +25,21 @@ public static class Paired
         var request = new RequestBenchmarks();
         request.Setup();
 
-        (string Workload, string Path, Func<Task<int>> Flock, Func<Task<int>> OpenAI, double Target)[] pairs =
+        (string Workload, string Path, Func<Task<int>> Flock, Func<Task<int>> OpenAI, double Target, double? AllocTarget)[] pairs =
         [
-            ("text stream", "SK", text.Flock_SK, text.OpenAI_SK, 0.45),
-            ("text stream", "MEAI", text.Flock_MEAI, text.OpenAI_MEAI, 0.30),
-            ("tool stream", "SK", tool.Flock_SK, tool.OpenAI_SK, 0.45),
-            ("tool stream", "MEAI", tool.Flock_MEAI, tool.OpenAI_MEAI, 0.30),
-            ("500-token reply", "SK", completion.Flock_SK, completion.OpenAI_SK, 0.60),
-            ("500-token reply", "MEAI", completion.Flock_MEAI, completion.OpenAI_MEAI, 0.50),
-            ("20 messages + 5 tools", "SK", request.Flock_SK, request.OpenAI_SK, 0.45),
-            ("20 messages + 5 tools", "MEAI", request.Flock_MEAI, request.OpenAI_MEAI, 0.35),
+            ("text stream", "SK", text.Flock_SK, text.OpenAI_SK, 0.45, 0.30),
+            ("text stream", "MEAI", text.Flock_MEAI, text.OpenAI_MEAI, 0.30, 0.20),
+            ("tool stream", "SK", tool.Flock_SK, tool.OpenAI_SK, 0.45, 0.30),
+            ("tool stream", "MEAI", tool.Flock_MEAI, tool.OpenAI_MEAI, 0.30, 0.20),
+            ("500-token reply", "SK", completion.Flock_SK, completion.OpenAI_SK, 0.60, null),
+            ("500-token reply", "MEAI", completion.Flock_MEAI, completion.OpenAI_MEAI, 0.50, null),
+            ("20 messages + 5 tools", "SK", request.Flock_SK, request.OpenAI_SK, 0.45, 0.35),
+            ("20 messages + 5 tools", "MEAI", request.Flock_MEAI, request.OpenAI_MEAI, 0.35, 0.25),
         ];
 
-        Console.WriteLine($"Paired CPU ratios, Flock / OpenAI: {Rounds} interleaved rounds of {Slice.TotalMilliseconds} ms a path.");
-        Console.WriteLine("| workload | path | median ratio | middle half of rounds | target |");
-        Console.WriteLine("|---|---|---:|---:|---:|");
+        Console.WriteLine($"Paired ratios, Flock / OpenAI: CPU over {Rounds} interleaved rounds of {Slice.TotalMilliseconds} ms a path; bytes allocated per call.");
+        Console.WriteLine("| workload | path | median CPU ratio | middle half of rounds | CPU target | alloc ratio | alloc target |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
         // Warm every path first (tiered JIT and its profile-guided recompile, pools): a path measured while the JIT is still
         // busy with the others reads slow.
         var calls = new (int Flock, int OpenAI)[pairs.Length];
@@ -55,7 +55,7 @@ public static class Paired
 
         for (var i = 0; i < pairs.Length; i++)
         {
-            var (workload, path, flock, openAI, target) = pairs[i];
+            var (workload, path, flock, openAI, target, allocTarget) = pairs[i];
             var ratios = new double[Rounds];
             for (var round = 0; round < Rounds; round++)
             {
@@ -76,8 +76,10 @@ public static class Paired
             }
 
             Array.Sort(ratios);
+            var allocRatio = await AllocatedPerCallAsync(flock) / await AllocatedPerCallAsync(openAI);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {workload} | {path} | {ratios[Rounds / 2]:F2} | {ratios[Rounds / 4]:F2}–{ratios[3 * Rounds / 4]:F2} | ≤ {target:F2} |"));
+                $"| {workload} | {path} | {ratios[Rounds / 2]:F2} | {ratios[Rounds / 4]:F2}–{ratios[3 * Rounds / 4]:F2} | ≤ {target:F2} " +
+                $"| {allocRatio:F2} | {(allocTarget is { } a ? $"≤ {a:F2}" : "–")} |"));
         }
     }
 
@@ -100,6 +102,19 @@ public static class Paired
 
             calls *= 2;
         }
+    }
+
+    /// <summary>Bytes allocated per call, counted on every thread over 100 warm calls.</summary>
+    private static async Task<double> AllocatedPerCallAsync(Func<Task<int>> path)
+    {
+        const int Calls = 100;
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < Calls; i++)
+        {
+            await path().ConfigureAwait(false);
+        }
+
+        return (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / Calls;
     }
 
     /// <summary>Time per call over <paramref name="calls"/> calls.</summary>
