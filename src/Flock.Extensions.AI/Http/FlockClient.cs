@@ -121,7 +121,7 @@ public sealed partial class FlockClient
     {
         Prepare(request, stream: false);
         await PreflightAsync(request, cancellationToken).ConfigureAwait(false);
-        using var body = PooledJsonBody.Create(request, FlockJsonContext.Default.ChatRequest);
+        using var body = PooledJsonBody.Create(request);
         LogRequest(request, body, stream: false);
         var (completion, status, elapsed) = await SendJsonAsync(
             HttpMethod.Post, _chatUri, body, FlockJsonContext.Default.ChatCompletion, cancellationToken,
@@ -216,7 +216,7 @@ public sealed partial class FlockClient
         await PreflightAsync(request, cancellationToken).ConfigureAwait(false);
         using var scope = new CallScope(_options.RequestTimeout, _time, cancellationToken);
         // The pooled body lives as long as the response: the handler may still be sending it when headers arrive.
-        using var body = PooledJsonBody.Create(request, FlockJsonContext.Default.ChatRequest);
+        using var body = PooledJsonBody.Create(request);
         HttpResponseMessage response;
         SseLimitStream stream;
         {

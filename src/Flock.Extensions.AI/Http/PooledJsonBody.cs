@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Flock.Extensions.AI.Wire;
 
 namespace Flock.Extensions.AI.Http;
 
@@ -19,13 +20,24 @@ internal sealed class PooledJsonBody : IBufferWriter<byte>, IDisposable
     /// <summary>The serialized UTF-8 JSON.</summary>
     public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, _written);
 
+    // Relaxed escaping: the body is JSON for an API, never HTML, so quotes inside tool arguments stay readable.
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Serializes <paramref name="value"/> with its source-generated metadata.</summary>
     public static PooledJsonBody Create<T>(T value, JsonTypeInfo<T> typeInfo)
     {
         var body = new PooledJsonBody(4096);
-        // Relaxed escaping: the body is JSON for an API, never HTML, so quotes inside tool arguments stay readable.
-        using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var writer = new Utf8JsonWriter(body, WriterOptions);
         JsonSerializer.Serialize(writer, value, typeInfo);
+        return body;
+    }
+
+    /// <summary>A chat request's body, written by <see cref="ChatRequestWriter"/> (the same bytes as the serializer's, faster).</summary>
+    public static PooledJsonBody Create(ChatRequest request)
+    {
+        var body = new PooledJsonBody(4096);
+        using var writer = new Utf8JsonWriter(body, WriterOptions);
+        ChatRequestWriter.Write(writer, request);
         return body;
     }
 
