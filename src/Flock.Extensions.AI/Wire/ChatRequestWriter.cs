@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Flock.Extensions.AI.Wire;
 
@@ -14,24 +15,10 @@ internal static class ChatRequestWriter
     {
         var context = FlockJsonContext.Default;
         writer.WriteStartObject();
-        if (request.Model is { } model)
-        {
-            writer.WriteString("model"u8, model);
-        }
-
-        if (request.Messages is { } messages)
-        {
-            writer.WritePropertyName("messages"u8);
-            JsonSerializer.Serialize(writer, messages, context.ListRequestMessage);
-        }
-
+        Write(writer, "model"u8, request.Model);
+        Write(writer, "messages"u8, request.Messages, context.ListRequestMessage);
         Write(writer, "stream"u8, request.Stream);
-        if (request.StreamOptions is { } streamOptions)
-        {
-            writer.WritePropertyName("stream_options"u8);
-            JsonSerializer.Serialize(writer, streamOptions, context.StreamOptions);
-        }
-
+        Write(writer, "stream_options"u8, request.StreamOptions, context.StreamOptions);
         Write(writer, "temperature"u8, request.Temperature);
         Write(writer, "top_p"u8, request.TopP);
         Write(writer, "max_tokens"u8, request.MaxTokens);
@@ -39,12 +26,7 @@ internal static class ChatRequestWriter
         Write(writer, "best_of"u8, request.BestOf);
         Write(writer, "frequency_penalty"u8, request.FrequencyPenalty);
         Write(writer, "presence_penalty"u8, request.PresencePenalty);
-        if (request.LogitBias is { } logitBias)
-        {
-            writer.WritePropertyName("logit_bias"u8);
-            JsonSerializer.Serialize(writer, logitBias, context.IDictionaryStringInt32);
-        }
-
+        Write(writer, "logit_bias"u8, request.LogitBias, context.IDictionaryStringInt32);
         Write(writer, "logprobs"u8, request.Logprobs);
         Write(writer, "top_logprobs"u8, request.TopLogprobs);
         if (request.Seed is { } seed)
@@ -52,40 +34,17 @@ internal static class ChatRequestWriter
             writer.WriteNumber("seed"u8, seed);
         }
 
-        if (request.Stop is { } stop)
-        {
-            writer.WritePropertyName("stop"u8);
-            JsonSerializer.Serialize(writer, stop, context.IListString);
-        }
-
-        if (request.User is { } user)
-        {
-            writer.WriteString("user"u8, user);
-        }
-
-        if (request.Tools is { } tools)
-        {
-            writer.WritePropertyName("tools"u8);
-            JsonSerializer.Serialize(writer, tools, context.ListRequestTool);
-        }
-
+        Write(writer, "stop"u8, request.Stop, context.IListString);
+        Write(writer, "user"u8, request.User);
+        Write(writer, "tools"u8, request.Tools, context.ListRequestTool);
         Write(writer, "tool_choice"u8, request.ToolChoice);
         Write(writer, "parallel_tool_calls"u8, request.ParallelToolCalls);
         Write(writer, "response_format"u8, request.ResponseFormat);
         Write(writer, "top_k"u8, request.TopK);
         Write(writer, "min_p"u8, request.MinP);
         Write(writer, "repetition_penalty"u8, request.RepetitionPenalty);
-        if (request.ReasoningEffort is { } effort)
-        {
-            writer.WriteString("reasoning_effort"u8, effort);
-        }
-
-        if (request.ChatTemplateKwargs is { } kwargs)
-        {
-            writer.WritePropertyName("chat_template_kwargs"u8);
-            JsonSerializer.Serialize(writer, kwargs, context.DictionaryStringJsonElement);
-        }
-
+        Write(writer, "reasoning_effort"u8, request.ReasoningEffort);
+        Write(writer, "chat_template_kwargs"u8, request.ChatTemplateKwargs, context.DictionaryStringJsonElement);
         if (request.Extra is { } extra)
         {
             foreach (var (name, value) in extra)
@@ -96,6 +55,25 @@ internal static class ChatRequestWriter
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>A nested value, through its source-generated fast path.</summary>
+    private static void Write<T>(Utf8JsonWriter writer, ReadOnlySpan<byte> name, T? value, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (value is not null)
+        {
+            writer.WritePropertyName(name);
+            JsonSerializer.Serialize(writer, value, typeInfo);
+        }
+    }
+
+    private static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
     }
 
     private static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> name, bool? value)
