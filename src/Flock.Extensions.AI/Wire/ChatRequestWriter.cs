@@ -29,11 +29,7 @@ internal static class ChatRequestWriter
         Write(writer, "logit_bias"u8, request.LogitBias, context.IDictionaryStringInt32);
         Write(writer, "logprobs"u8, request.Logprobs);
         Write(writer, "top_logprobs"u8, request.TopLogprobs);
-        if (request.Seed is { } seed)
-        {
-            writer.WriteNumber("seed"u8, seed);
-        }
-
+        Write(writer, "seed"u8, request.Seed);
         Write(writer, "stop"u8, request.Stop, context.IListString);
         Write(writer, "user"u8, request.User);
         Write(writer, "tools"u8, request.Tools, context.ListRequestTool);
@@ -85,6 +81,14 @@ internal static class ChatRequestWriter
     }
 
     private static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> name, int? value)
+    {
+        if (value is { } present)
+        {
+            writer.WriteNumber(name, present);
+        }
+    }
+
+    private static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> name, long? value)
     {
         if (value is { } present)
         {
