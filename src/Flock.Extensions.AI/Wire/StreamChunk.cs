@@ -25,6 +25,9 @@ internal sealed class StreamChunk
     private int _toolCallCount;
 
     public StreamEventKind Kind { get; set; }
+
+    /// <summary>The envelope the stream's chunks repeat, for the parser to read past (see <see cref="ChunkEnvelope"/>).</summary>
+    public ChunkEnvelope Envelope { get; } = new();
     public string? Id { get; set; }
     public string? Model { get; set; }
     public long? Created { get; set; }

@@ -25,27 +25,45 @@ internal static class StreamChunkParser
         }
 
         chunk.Reset(StreamEventKind.Chunk);
-        var reader = new Utf8JsonReader(data);
-        Expect(ref reader, JsonTokenType.StartObject, "chunk");
+        var envelope = chunk.Envelope;
+        var afterChoices = envelope.TryResume(data, out var reader, out var choiceIndex);
+        if (afterChoices)
+        {
+            // The same envelope as an earlier chunk: read on from the first choice's delta value.
+            ref var first = ref chunk.AddChoice();
+            first.Index = choiceIndex;
+            ReadDeltaValue(ref reader, chunk, ref first);
+            ReadChoice(ref reader, chunk, ref first);
+            ReadChoices(ref reader, chunk);
+        }
+        else
+        {
+            reader = new Utf8JsonReader(data);
+            Expect(ref reader, JsonTokenType.StartObject, "chunk");
+        }
+
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
-            switch (FieldOf(ref reader))
+            var field = FieldOf(ref reader);
+            if (afterChoices && field is Field.Id or Field.Model or Field.Created or Field.SystemFingerprint)
+            {
+                // A value the envelope carries, set again after it: the next chunk's envelope would not tell it.
+                envelope.Drop();
+            }
+
+            switch (field)
             {
                 case Field.Choices:
                     if (Next(ref reader) == JsonTokenType.StartArray)
                     {
-                        while (Next(ref reader) == JsonTokenType.StartObject)
-                        {
-                            ReadChoice(ref reader, chunk, ref chunk.AddChoice());
-                        }
-
-                        ExpectCurrent(ref reader, JsonTokenType.EndArray, "choices");
+                        ReadChoices(ref reader, chunk);
                     }
                     else
                     {
                         ExpectCurrent(ref reader, JsonTokenType.Null, "choices");
                     }
 
+                    afterChoices = true;
                     break;
                 case Field.Id:
                     chunk.Id = ReadReusedString(ref reader, chunk.Id, ref chunk.IdUtf8);
@@ -84,7 +102,19 @@ internal static class StreamChunkParser
         }
 
         ExpectCurrent(ref reader, JsonTokenType.EndObject, "chunk");
+        envelope.Keep(data);
         return chunk;
+    }
+
+    /// <summary>The rest of a <c>choices</c> array, after its opening bracket or after the choice a resumed chunk began in.</summary>
+    private static void ReadChoices(ref Utf8JsonReader reader, StreamChunk chunk)
+    {
+        while (Next(ref reader) == JsonTokenType.StartObject)
+        {
+            ReadChoice(ref reader, chunk, ref chunk.AddChoice());
+        }
+
+        ExpectCurrent(ref reader, JsonTokenType.EndArray, "choices");
     }
 
     private static void ReadChoice(ref Utf8JsonReader reader, StreamChunk chunk, ref ChoiceDelta choice)
@@ -94,16 +124,11 @@ internal static class StreamChunkParser
             switch (FieldOf(ref reader))
             {
                 case Field.Delta:
+                    chunk.Envelope.Mark(reader, chunk, choice);
+                    ReadDeltaValue(ref reader, chunk, ref choice);
+                    break;
                 case Field.Message:
-                    if (Next(ref reader) == JsonTokenType.StartObject)
-                    {
-                        ReadDelta(ref reader, chunk, ref choice);
-                    }
-                    else
-                    {
-                        ExpectCurrent(ref reader, JsonTokenType.Null, "delta");
-                    }
-
+                    ReadDeltaValue(ref reader, chunk, ref choice);
                     break;
                 case Field.Index:
                     choice.Index = Next(ref reader) == JsonTokenType.Null ? 0 : ReadIndex(ref reader, "choice");
@@ -123,6 +148,18 @@ internal static class StreamChunkParser
         }
 
         ExpectCurrent(ref reader, JsonTokenType.EndObject, "choice");
+    }
+
+    private static void ReadDeltaValue(ref Utf8JsonReader reader, StreamChunk chunk, ref ChoiceDelta choice)
+    {
+        if (Next(ref reader) == JsonTokenType.StartObject)
+        {
+            ReadDelta(ref reader, chunk, ref choice);
+        }
+        else
+        {
+            ExpectCurrent(ref reader, JsonTokenType.Null, "delta");
+        }
     }
 
     private static void ReadDelta(ref Utf8JsonReader reader, StreamChunk chunk, ref ChoiceDelta choice)
