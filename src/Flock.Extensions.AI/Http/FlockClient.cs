@@ -124,7 +124,7 @@ public sealed partial class FlockClient
         using var body = PooledJsonBody.Create(request);
         LogRequest(request, body, stream: false);
         var (completion, status, elapsed) = await SendJsonAsync(
-            HttpMethod.Post, _chatUri, body, FlockJsonContext.Default.ChatCompletion, cancellationToken,
+            HttpMethod.Post, _chatUri, body, ChatCompletionReader.Read, cancellationToken,
             static (response, answer) => answer.ResponseCost = ResponseCost.From(response)).ConfigureAwait(false);
         if (completion.Error is { } error)
         {
@@ -149,8 +149,15 @@ public sealed partial class FlockClient
     /// Sends a request and parses Flock's JSON answer from a pooled buffer. Retries, timeouts, limits and errors are
     /// handled, and failures logged, here once for every non-streaming call.
     /// </summary>
-    internal async Task<(T Value, HttpStatusCode Status, TimeSpan Elapsed)> SendJsonAsync<T>(
+    internal Task<(T Value, HttpStatusCode Status, TimeSpan Elapsed)> SendJsonAsync<T>(
         HttpMethod method, Uri uri, PooledJsonBody? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken,
+        Action<HttpResponseMessage, T>? readHeaders = null)
+        where T : class =>
+        SendJsonAsync(method, uri, body, json => JsonSerializer.Deserialize(json, typeInfo), cancellationToken, readHeaders);
+
+    /// <inheritdoc cref="SendJsonAsync{T}(HttpMethod, Uri, PooledJsonBody?, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, CancellationToken, Action{HttpResponseMessage, T}?)"/>
+    internal async Task<(T Value, HttpStatusCode Status, TimeSpan Elapsed)> SendJsonAsync<T>(
+        HttpMethod method, Uri uri, PooledJsonBody? body, BodyReader<T> read, CancellationToken cancellationToken,
         Action<HttpResponseMessage, T>? readHeaders = null)
         where T : class
     {
@@ -180,7 +187,7 @@ public sealed partial class FlockClient
                     Log.ResponseBody(_logger, Redaction.Redact(Encoding.UTF8.GetString(bytes.Span), _options.ApiKey));
                 }
 
-                var value = Parse(bytes.Span, typeInfo, response.StatusCode)
+                var value = Parse(bytes.Span, read, response.StatusCode)
                     ?? throw new FlockException("Flock answered with an empty JSON document.", response.StatusCode);
                 readHeaders?.Invoke(response, value);
                 return (value, response.StatusCode, scope.Elapsed);
@@ -422,11 +429,12 @@ public sealed partial class FlockClient
         }
     }
 
-    private T? Parse<T>(ReadOnlySpan<byte> bytes, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, HttpStatusCode status)
+    private T? Parse<T>(ReadOnlySpan<byte> bytes, BodyReader<T> read, HttpStatusCode status)
+        where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize(bytes, typeInfo);
+            return read(bytes);
         }
         catch (JsonException ex)
         {

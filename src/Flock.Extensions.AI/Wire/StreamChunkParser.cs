@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Flock.Extensions.AI.Wire.WireReading;
 
 namespace Flock.Extensions.AI.Wire;
 
@@ -45,7 +46,7 @@ internal static class StreamChunkParser
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
             var field = FieldOf(ref reader);
-            if (afterChoices && field is Field.Id or Field.Model or Field.Created or Field.SystemFingerprint)
+            if (afterChoices && field is WireField.Id or WireField.Model or WireField.Created or WireField.SystemFingerprint)
             {
                 // A value the envelope carries, set again after it: the next chunk's envelope would not tell it.
                 envelope.Drop();
@@ -53,7 +54,7 @@ internal static class StreamChunkParser
 
             switch (field)
             {
-                case Field.Choices:
+                case WireField.Choices:
                     if (Next(ref reader) == JsonTokenType.StartArray)
                     {
                         ReadChoices(ref reader, chunk);
@@ -65,25 +66,25 @@ internal static class StreamChunkParser
 
                     afterChoices = true;
                     break;
-                case Field.Id:
+                case WireField.Id:
                     chunk.Id = ReadReusedString(ref reader, chunk.Id, ref chunk.IdUtf8);
                     break;
-                case Field.Model:
+                case WireField.Model:
                     chunk.Model = ReadReusedString(ref reader, chunk.Model, ref chunk.ModelUtf8);
                     break;
-                case Field.Created:
+                case WireField.Created:
                     // A timestamp never fails a stream: anything but a whole number is treated as absent.
                     chunk.Created = Next(ref reader) == JsonTokenType.Number && reader.TryGetInt64(out var created) ? created : null;
                     reader.Skip();
                     break;
-                case Field.SystemFingerprint:
+                case WireField.SystemFingerprint:
                     chunk.SystemFingerprint = ReadReusedString(ref reader, chunk.SystemFingerprint, ref chunk.SystemFingerprintUtf8);
                     break;
-                case Field.Usage:
+                case WireField.Usage:
                     Next(ref reader);
                     chunk.Usage = JsonSerializer.Deserialize(ref reader, StreamJsonContext.Default.Usage);
                     break;
-                case Field.Error:
+                case WireField.Error:
                     Next(ref reader);
                     chunk.Error = reader.TokenType == JsonTokenType.StartObject
                         ? JsonSerializer.Deserialize(ref reader, StreamJsonContext.Default.ErrorDetail)
@@ -123,20 +124,20 @@ internal static class StreamChunkParser
         {
             switch (FieldOf(ref reader))
             {
-                case Field.Delta:
+                case WireField.Delta:
                     chunk.Envelope.Mark(reader, chunk, choice);
                     ReadDeltaValue(ref reader, chunk, ref choice);
                     break;
-                case Field.Message:
+                case WireField.Message:
                     ReadDeltaValue(ref reader, chunk, ref choice);
                     break;
-                case Field.Index:
+                case WireField.Index:
                     choice.Index = Next(ref reader) == JsonTokenType.Null ? 0 : ReadIndex(ref reader, "choice");
                     break;
-                case Field.FinishReason:
+                case WireField.FinishReason:
                     choice.FinishReason = ReadString(ref reader) is { Length: > 0 } reason ? reason : null;
                     break;
-                case Field.Logprobs:
+                case WireField.Logprobs:
                     // vLLM sends "logprobs": null on every chunk when not asked: only a present value is read (and allocates).
                     choice.Logprobs = Next(ref reader) == JsonTokenType.Null ? null : LogprobsReader.Read(ref reader);
                     break;
@@ -169,10 +170,10 @@ internal static class StreamChunkParser
         {
             switch (FieldOf(ref reader))
             {
-                case Field.Content:
+                case WireField.Content:
                     choice.Content = ReadString(ref reader) is { Length: > 0 } text ? text : null;
                     break;
-                case Field.Role:
+                case WireField.Role:
                     choice.Role = ReadString(ref reader) switch
                     {
                         null or "" => null,
@@ -180,13 +181,13 @@ internal static class StreamChunkParser
                         var other => other,
                     };
                     break;
-                case Field.ReasoningContent:
+                case WireField.ReasoningContent:
                     choice.Reasoning = ReadString(ref reader) is { Length: > 0 } reasoning ? reasoning : null;
                     break;
-                case Field.Reasoning:
+                case WireField.Reasoning:
                     reasoningAlternative = ReadString(ref reader);
                     break;
-                case Field.ToolCalls:
+                case WireField.ToolCalls:
                     ReadToolCalls(ref reader, chunk, ref choice);
                     break;
                 default:
@@ -228,16 +229,16 @@ internal static class StreamChunkParser
             {
                 switch (FieldOf(ref reader))
                 {
-                    case Field.Function:
+                    case WireField.Function:
                         ReadFunction(ref reader, call.Function!);
                         break;
-                    case Field.Index:
+                    case WireField.Index:
                         call.Index = Next(ref reader) == JsonTokenType.Null ? null : ReadIndex(ref reader, "tool call");
                         break;
-                    case Field.Id:
+                    case WireField.Id:
                         call.Id = ReadString(ref reader);
                         break;
-                    case Field.Type:
+                    case WireField.Type:
                         call.Type = ReadString(ref reader);
                         break;
                     default:
@@ -263,10 +264,10 @@ internal static class StreamChunkParser
         {
             switch (FieldOf(ref reader))
             {
-                case Field.Arguments:
+                case WireField.Arguments:
                     function.Arguments = ReadString(ref reader);
                     break;
-                case Field.Name:
+                case WireField.Name:
                     function.Name = ReadString(ref reader);
                     break;
                 default:
@@ -278,85 +279,6 @@ internal static class StreamChunkParser
 
         ExpectCurrent(ref reader, JsonTokenType.EndObject, "function");
     }
-
-    // The longest name read (18 bytes), every byte escaped as \uXXXX.
-    private const int MaxEscapedName = 18 * 6;
-
-    /// <summary>The property names the parser reads, at every level of a chunk.</summary>
-    private enum Field
-    {
-        Other,
-        Choices,
-        Id,
-        Model,
-        Created,
-        SystemFingerprint,
-        Usage,
-        Error,
-        Delta,
-        Message,
-        Index,
-        FinishReason,
-        Logprobs,
-        Content,
-        Role,
-        ReasoningContent,
-        Reasoning,
-        ToolCalls,
-        Function,
-        Arguments,
-        Name,
-        Type,
-    }
-
-    /// <summary>
-    /// The field the current property name spells, compared only with the known names of its length, where a chain of
-    /// <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/> compared every unread name (such as <c>object</c>)
-    /// against each name read. An escaped name is unescaped first, as <c>ValueTextEquals</c> would.
-    /// </summary>
-    private static Field FieldOf(ref Utf8JsonReader reader)
-    {
-        if (reader.ValueIsEscaped || reader.HasValueSequence)
-        {
-            var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-            if (length > MaxEscapedName)
-            {
-                return Field.Other;
-            }
-
-            Span<byte> unescaped = stackalloc byte[MaxEscapedName];
-            return FieldOf(unescaped[..reader.CopyString(unescaped)]);
-        }
-
-        return FieldOf(reader.ValueSpan);
-    }
-
-    // The arms are grouped by length, so a name is compared only with the (at most five) names of its own length.
-    private static Field FieldOf(ReadOnlySpan<byte> name) => name.Length switch
-    {
-        2 when name.SequenceEqual("id"u8) => Field.Id,
-        4 when name.SequenceEqual("role"u8) => Field.Role,
-        4 when name.SequenceEqual("name"u8) => Field.Name,
-        4 when name.SequenceEqual("type"u8) => Field.Type,
-        5 when name.SequenceEqual("model"u8) => Field.Model,
-        5 when name.SequenceEqual("usage"u8) => Field.Usage,
-        5 when name.SequenceEqual("error"u8) => Field.Error,
-        5 when name.SequenceEqual("delta"u8) => Field.Delta,
-        5 when name.SequenceEqual("index"u8) => Field.Index,
-        7 when name.SequenceEqual("choices"u8) => Field.Choices,
-        7 when name.SequenceEqual("created"u8) => Field.Created,
-        7 when name.SequenceEqual("content"u8) => Field.Content,
-        7 when name.SequenceEqual("message"u8) => Field.Message,
-        8 when name.SequenceEqual("logprobs"u8) => Field.Logprobs,
-        8 when name.SequenceEqual("function"u8) => Field.Function,
-        9 when name.SequenceEqual("reasoning"u8) => Field.Reasoning,
-        9 when name.SequenceEqual("arguments"u8) => Field.Arguments,
-        10 when name.SequenceEqual("tool_calls"u8) => Field.ToolCalls,
-        13 when name.SequenceEqual("finish_reason"u8) => Field.FinishReason,
-        17 when name.SequenceEqual("reasoning_content"u8) => Field.ReasoningContent,
-        18 when name.SequenceEqual("system_fingerprint"u8) => Field.SystemFingerprint,
-        _ => Field.Other,
-    };
 
     /// <summary>Reads a string (or null); keeps <paramref name="previous"/> when the bytes spell the same text.</summary>
     private static string? ReadReusedString(ref Utf8JsonReader reader, string? previous, ref byte[]? previousUtf8)
@@ -384,17 +306,6 @@ internal static class StreamChunkParser
         return reader.GetString();
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader)
-    {
-        var token = Next(ref reader);
-        return token switch
-        {
-            JsonTokenType.Null => null,
-            JsonTokenType.String => reader.GetString(),
-            _ => throw new JsonException($"Expected a string, got {token}."),
-        };
-    }
-
     /// <summary>An index: a whole number from 0 to <see cref="int.MaxValue"/>; anything else would merge into another entry.</summary>
     private static int ReadIndex(ref Utf8JsonReader reader, string what)
     {
@@ -406,29 +317,5 @@ internal static class StreamChunkParser
         return value is >= 0 and <= int.MaxValue
             ? (int)value
             : throw new JsonException($"The {what} index {value} is out of range (0 to {int.MaxValue}).");
-    }
-
-    private static JsonTokenType Next(ref Utf8JsonReader reader)
-    {
-        if (!reader.Read())
-        {
-            throw new JsonException("The chunk's JSON ended early.");
-        }
-
-        return reader.TokenType;
-    }
-
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType expected, string what)
-    {
-        Next(ref reader);
-        ExpectCurrent(ref reader, expected, what);
-    }
-
-    private static void ExpectCurrent(ref Utf8JsonReader reader, JsonTokenType expected, string what)
-    {
-        if (reader.TokenType != expected)
-        {
-            throw new JsonException($"Malformed {what}: expected {expected}, got {reader.TokenType}.");
-        }
     }
 }

@@ -1,0 +1,124 @@
+using System.Text.Json;
+
+namespace Flock.Extensions.AI.Wire;
+
+/// <summary>The property names the wire readers read, at every level of a chunk or a completion.</summary>
+internal enum WireField
+{
+    Other,
+    Choices,
+    Id,
+    Object,
+    Model,
+    Created,
+    SystemFingerprint,
+    Usage,
+    Error,
+    Delta,
+    Message,
+    Index,
+    FinishReason,
+    Logprobs,
+    Content,
+    Role,
+    ReasoningContent,
+    Reasoning,
+    ToolCalls,
+    Function,
+    Arguments,
+    Name,
+    Type,
+}
+
+/// <summary>The reading steps <see cref="StreamChunkParser"/> and <see cref="ChatCompletionReader"/> share.</summary>
+internal static class WireReading
+{
+    // The longest name read (18 bytes), every byte escaped as \uXXXX.
+    private const int MaxEscapedName = 18 * 6;
+
+
+    /// <summary>
+    /// The field the current property name spells, compared only with the known names of its length, where a chain of
+    /// <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/> compared every unread name (such as <c>object</c>)
+    /// against each name read. An escaped name is unescaped first, as <c>ValueTextEquals</c> would.
+    /// </summary>
+    public static WireField FieldOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+            if (length > MaxEscapedName)
+            {
+                return WireField.Other;
+            }
+
+            Span<byte> unescaped = stackalloc byte[MaxEscapedName];
+            return FieldOf(unescaped[..reader.CopyString(unescaped)]);
+        }
+
+        return FieldOf(reader.ValueSpan);
+    }
+
+    // The arms are grouped by length, so a name is compared only with the (at most five) names of its own length.
+    public static WireField FieldOf(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        2 when name.SequenceEqual("id"u8) => WireField.Id,
+        4 when name.SequenceEqual("role"u8) => WireField.Role,
+        4 when name.SequenceEqual("name"u8) => WireField.Name,
+        4 when name.SequenceEqual("type"u8) => WireField.Type,
+        5 when name.SequenceEqual("model"u8) => WireField.Model,
+        5 when name.SequenceEqual("usage"u8) => WireField.Usage,
+        5 when name.SequenceEqual("error"u8) => WireField.Error,
+        5 when name.SequenceEqual("delta"u8) => WireField.Delta,
+        5 when name.SequenceEqual("index"u8) => WireField.Index,
+        6 when name.SequenceEqual("object"u8) => WireField.Object,
+        7 when name.SequenceEqual("choices"u8) => WireField.Choices,
+        7 when name.SequenceEqual("created"u8) => WireField.Created,
+        7 when name.SequenceEqual("content"u8) => WireField.Content,
+        7 when name.SequenceEqual("message"u8) => WireField.Message,
+        8 when name.SequenceEqual("logprobs"u8) => WireField.Logprobs,
+        8 when name.SequenceEqual("function"u8) => WireField.Function,
+        9 when name.SequenceEqual("reasoning"u8) => WireField.Reasoning,
+        9 when name.SequenceEqual("arguments"u8) => WireField.Arguments,
+        10 when name.SequenceEqual("tool_calls"u8) => WireField.ToolCalls,
+        13 when name.SequenceEqual("finish_reason"u8) => WireField.FinishReason,
+        17 when name.SequenceEqual("reasoning_content"u8) => WireField.ReasoningContent,
+        18 when name.SequenceEqual("system_fingerprint"u8) => WireField.SystemFingerprint,
+        _ => WireField.Other,
+    };
+
+    public static string? ReadString(ref Utf8JsonReader reader)
+    {
+        var token = Next(ref reader);
+        return token switch
+        {
+            JsonTokenType.Null => null,
+            JsonTokenType.String => reader.GetString(),
+            _ => throw new JsonException($"Expected a string, got {token}."),
+        };
+    }
+
+    public static JsonTokenType Next(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            throw new JsonException("The JSON ended early.");
+        }
+
+        return reader.TokenType;
+    }
+
+    public static void Expect(ref Utf8JsonReader reader, JsonTokenType expected, string what)
+    {
+        Next(ref reader);
+        ExpectCurrent(ref reader, expected, what);
+    }
+
+    public static void ExpectCurrent(ref Utf8JsonReader reader, JsonTokenType expected, string what)
+    {
+        if (reader.TokenType != expected)
+        {
+            throw new JsonException($"Malformed {what}: expected {expected}, got {reader.TokenType}.");
+        }
+    }
+}
