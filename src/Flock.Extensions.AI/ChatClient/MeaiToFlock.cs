@@ -291,7 +291,7 @@ internal static class MeaiToFlock
         if (schema.ValueKind == JsonValueKind.Object && HasSkConditionKeyword(schema, function.Description))
         {
             // A Semantic Kernel kernel function: its definition is fixed, and the kernel offers the same object on every call.
-            var kernelTool = Tool(function.Name, function.Description, WithoutSkConditionKeyword(schema));
+            var kernelTool = Tool(function.Name, function.Description, WithoutSkConditionKeyword(schema)).Freeze();
             KernelFunctionTools.AddOrUpdate(function, kernelTool);
             return kernelTool;
         }

@@ -20,8 +20,7 @@ internal sealed class PooledJsonBody : IBufferWriter<byte>, IDisposable
     /// <summary>The serialized UTF-8 JSON.</summary>
     public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, _written);
 
-    // Relaxed escaping: the body is JSON for an API, never HTML, so quotes inside tool arguments stay readable.
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions WriterOptions = ChatRequestWriter.Options;
 
     /// <summary>Serializes <paramref name="value"/> with its source-generated metadata.</summary>
     public static PooledJsonBody Create<T>(T value, JsonTypeInfo<T> typeInfo)

@@ -104,6 +104,19 @@ internal sealed class RequestTool
 {
     [JsonPropertyName("type")] public string Type { get; set; } = "function";
     [JsonPropertyName("function")] public FunctionDefinition Function { get; set; } = new();
+
+    /// <summary>The tool as the request writer writes it, once <see cref="Freeze"/> made it final; then copied, never serialized again.</summary>
+    [JsonIgnore] public byte[]? Json { get; private set; }
+
+    /// <summary>
+    /// For a tool offered on call after call (a kernel function's): writes it once, so each request copies its bytes instead
+    /// of walking its schema again. Nothing may change the tool after.
+    /// </summary>
+    public RequestTool Freeze()
+    {
+        Json = ChatRequestWriter.ToJson(this);
+        return this;
+    }
 }
 
 /// <summary>A function's name, description and JSON schema.</summary>

@@ -11,6 +11,9 @@ namespace Flock.Extensions.AI.Wire;
 /// </summary>
 internal static class ChatRequestWriter
 {
+    /// <summary>How request bodies are written: compact, and relaxed escaping (the body is JSON for an API, never HTML, so quotes inside tool arguments stay readable).</summary>
+    public static readonly JsonWriterOptions Options = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void Write(Utf8JsonWriter writer, ChatRequest request)
     {
         var context = FlockJsonContext.Default;
@@ -32,7 +35,7 @@ internal static class ChatRequestWriter
         Write(writer, "seed"u8, request.Seed);
         Write(writer, "stop"u8, request.Stop, context.IListString);
         Write(writer, "user"u8, request.User);
-        Write(writer, "tools"u8, request.Tools, context.ListRequestTool);
+        WriteTools(writer, request.Tools);
         Write(writer, "tool_choice"u8, request.ToolChoice);
         Write(writer, "parallel_tool_calls"u8, request.ParallelToolCalls);
         Write(writer, "response_format"u8, request.ResponseFormat);
@@ -51,6 +54,43 @@ internal static class ChatRequestWriter
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>The tool's JSON as a request body holds it (see <see cref="RequestTool.Freeze"/>).</summary>
+    public static byte[] ToJson(RequestTool tool)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            JsonSerializer.Serialize(writer, tool, FlockJsonContext.Default.RequestTool);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The tools: a frozen tool's bytes copied, any other through its generated fast path.</summary>
+    private static void WriteTools(Utf8JsonWriter writer, List<RequestTool>? tools)
+    {
+        if (tools is null)
+        {
+            return;
+        }
+
+        writer.WritePropertyName("tools"u8);
+        writer.WriteStartArray();
+        foreach (var tool in tools)
+        {
+            if (tool.Json is { } json)
+            {
+                writer.WriteRawValue(json, skipInputValidation: true);
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, tool, FlockJsonContext.Default.RequestTool);
+            }
+        }
+
+        writer.WriteEndArray();
     }
 
     /// <summary>A nested value, through its source-generated fast path.</summary>

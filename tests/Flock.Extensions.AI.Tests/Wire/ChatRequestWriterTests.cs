@@ -78,7 +78,13 @@ public sealed class ChatRequestWriterTests
         _ when type == typeof(Dictionary<string, JsonElement>) => new Dictionary<string, JsonElement> { ["enable_thinking"] = Json("false") },
         _ when type == typeof(StreamOptions) => new StreamOptions { IncludeUsage = true, Extra = new() { ["continuous_usage_stats"] = Json("true") } },
         _ when type == typeof(List<RequestTool>) =>
-            new List<RequestTool> { new() { Function = new() { Name = "get_weather", Description = Awkward, Parameters = Json("""{"type":"object"}"""), Strict = true } } },
+            new List<RequestTool>
+            {
+                new() { Function = new() { Name = "get_weather", Description = Awkward, Parameters = Json("""{"type":"object"}"""), Strict = true } },
+
+                // A frozen tool (a kernel function's) is copied as the bytes it was written to once.
+                new RequestTool { Function = new() { Name = "Clock-Now", Description = Awkward, Parameters = Json("""{"type":"object","properties":{"tz":{"type":"string","description":"é \u2028"}}}""") } }.Freeze(),
+            },
         _ when type == typeof(List<RequestMessage>) => new List<RequestMessage>
         {
             new() { Role = "system", Content = MessageContent.FromText(Awkward) },
