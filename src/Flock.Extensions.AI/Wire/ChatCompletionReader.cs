@@ -8,7 +8,7 @@ namespace Flock.Extensions.AI.Wire;
 /// <see cref="ChatCompletion"/> the source-generated metadata would (the serializer has no fast path for reading, and its
 /// property-by-property metadata path was most of a long answer's cost beyond the content itself). The same rules: unknown
 /// fields skipped, a repeated field's last value kept, <c>created</c> lenient, a value of the wrong type a
-/// <see cref="JsonException"/>; usage, error and tool calls go to their generated metadata.
+/// <see cref="JsonException"/>; usage is read by <see cref="UsageReader"/>, error and tool calls by their generated metadata.
 /// </summary>
 internal static class ChatCompletionReader
 {
@@ -61,7 +61,7 @@ internal static class ChatCompletionReader
                     break;
                 case WireField.Usage:
                     Next(ref reader);
-                    completion.Usage = JsonSerializer.Deserialize(ref reader, FlockJsonContext.Default.Usage);
+                    completion.Usage = UsageReader.Read(ref reader);
                     break;
                 case WireField.Error:
                     Next(ref reader);

@@ -82,7 +82,7 @@ internal static class StreamChunkParser
                     break;
                 case WireField.Usage:
                     Next(ref reader);
-                    chunk.Usage = JsonSerializer.Deserialize(ref reader, StreamJsonContext.Default.Usage);
+                    chunk.Usage = UsageReader.Read(ref reader);
                     break;
                 case WireField.Error:
                     Next(ref reader);

@@ -28,13 +28,20 @@ internal enum WireField
     Arguments,
     Name,
     Type,
+    PromptTokens,
+    CompletionTokens,
+    TotalTokens,
+    CompletionTokensDetails,
+    PromptTokensDetails,
+    ReasoningTokens,
+    CachedTokens,
 }
 
 /// <summary>The reading steps <see cref="StreamChunkParser"/> and <see cref="ChatCompletionReader"/> share.</summary>
 internal static class WireReading
 {
-    // The longest name read (18 bytes), every byte escaped as \uXXXX.
-    private const int MaxEscapedName = 18 * 6;
+    // The longest name read (25 bytes), every byte escaped as \uXXXX.
+    private const int MaxEscapedName = 25 * 6;
 
 
     /// <summary>
@@ -81,9 +88,16 @@ internal static class WireReading
         9 when name.SequenceEqual("reasoning"u8) => WireField.Reasoning,
         9 when name.SequenceEqual("arguments"u8) => WireField.Arguments,
         10 when name.SequenceEqual("tool_calls"u8) => WireField.ToolCalls,
+        12 when name.SequenceEqual("total_tokens"u8) => WireField.TotalTokens,
         13 when name.SequenceEqual("finish_reason"u8) => WireField.FinishReason,
+        13 when name.SequenceEqual("prompt_tokens"u8) => WireField.PromptTokens,
+        13 when name.SequenceEqual("cached_tokens"u8) => WireField.CachedTokens,
+        16 when name.SequenceEqual("reasoning_tokens"u8) => WireField.ReasoningTokens,
         17 when name.SequenceEqual("reasoning_content"u8) => WireField.ReasoningContent,
+        17 when name.SequenceEqual("completion_tokens"u8) => WireField.CompletionTokens,
         18 when name.SequenceEqual("system_fingerprint"u8) => WireField.SystemFingerprint,
+        21 when name.SequenceEqual("prompt_tokens_details"u8) => WireField.PromptTokensDetails,
+        25 when name.SequenceEqual("completion_tokens_details"u8) => WireField.CompletionTokensDetails,
         _ => WireField.Other,
     };
 

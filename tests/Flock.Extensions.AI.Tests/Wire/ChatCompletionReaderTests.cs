@@ -29,7 +29,7 @@ public sealed class ChatCompletionReaderTests
     public void A_completion_with_every_field_reads_as_the_serializer_reads_it()
     {
         // Every field the wire records declare is in the document, so a field added later without a line in the reader fails here.
-        foreach (var type in new[] { typeof(ChatCompletion), typeof(Choice), typeof(ResponseMessage) })
+        foreach (var type in new[] { typeof(ChatCompletion), typeof(Choice), typeof(ResponseMessage), typeof(Usage), typeof(CompletionTokensDetails), typeof(PromptTokensDetails) })
         {
             foreach (var name in type.GetProperties().Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name).OfType<string>())
             {
@@ -121,6 +121,8 @@ public sealed class ChatCompletionReaderTests
             return "{" + string.Join(",", chosen.OrderBy(_ => random.Next()).Select(f => $"\"{f.Name}\":{f.Value()}")) + "}";
         }
 
+        string Count() => Pick("0", "42", "null", Rarely(Pick("1.5", "\"7\"", "2147483648", "-2147483649", "true", "{}"), "2147483647"));
+
         string Text() => Pick("null", "\"\"", "\"plain\"", "\"caf\\u00e9 \\\"q\\\"\\n\"", "\"\u4e2d\u6587\"", Rarely("5", "\"x\""), Rarely("{}", "\"y\""));
 
         string Message() => Rarely(Pick("\"text\"", "[]"), Pick("null", Fields(
@@ -137,7 +139,10 @@ public sealed class ChatCompletionReaderTests
             ("id", Text), ("object", Text), ("model", Text), ("system_fingerprint", Text),
             ("created", () => Pick("1764000000", "1764000000123", "-5", "1.5", "\"soon\"", "null", "{\"a\":[1]}", "99999999999999999999")),
             ("choices", () => Rarely(Pick("{}", "\"c\""), Pick("null", "[]", "[" + string.Join(",", Enumerable.Range(0, random.Next(1, 4)).Select(_ => Choice())) + "]"))),
-            ("usage", () => Pick("null", "{\"prompt_tokens\":1,\"completion_tokens\":2,\"completion_tokens_details\":{\"reasoning_tokens\":1}}", Rarely("{\"prompt_tokens\":\"1\"}", "{}"))),
+            ("usage", () => Rarely(Pick("[]", "5"), Pick("null", Fields(
+                ("prompt_tokens", Count), ("completion_tokens", Count), ("total_tokens", Count),
+                ("completion_tokens_details", () => Rarely("[1]", Pick("null", Fields(("reasoning_tokens", Count), ("cached_tokens", Count))))),
+                ("prompt_tokens_details", () => Rarely("\"x\"", Pick("null", Fields(("cached_tokens", Count), ("reasoning_tokens", Count))))))))),
             ("error", () => Pick("null", "{\"message\":\"m\",\"type\":\"None\",\"code\":\"500\"}", Rarely("\"boom\"", "{\"code\":429}"))));
 
         return random.Next(60) switch
