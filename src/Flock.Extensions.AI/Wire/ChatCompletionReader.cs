@@ -68,8 +68,7 @@ internal static class ChatCompletionReader
                     completion.Error = JsonSerializer.Deserialize(ref reader, FlockJsonContext.Default.ErrorDetail);
                     break;
                 default:
-                    Next(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                     break;
             }
         }
@@ -123,8 +122,7 @@ internal static class ChatCompletionReader
                     choice.Logprobs = Next(ref reader) == JsonTokenType.Null ? null : LogprobsReader.Read(ref reader);
                     break;
                 default:
-                    Next(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                     break;
             }
         }
@@ -163,8 +161,7 @@ internal static class ChatCompletionReader
                     message.ToolCalls = JsonSerializer.Deserialize(ref reader, FlockJsonContext.Default.ListToolCall);
                     break;
                 default:
-                    Next(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                     break;
             }
         }

@@ -96,8 +96,7 @@ internal static class StreamChunkParser
 
                     break;
                 default:
-                    Next(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                     break;
             }
         }
@@ -142,8 +141,7 @@ internal static class StreamChunkParser
                     choice.Logprobs = Next(ref reader) == JsonTokenType.Null ? null : LogprobsReader.Read(ref reader);
                     break;
                 default:
-                    Next(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                     break;
             }
         }
@@ -191,8 +189,7 @@ internal static class StreamChunkParser
                     ReadToolCalls(ref reader, chunk, ref choice);
                     break;
                 default:
-                    Next(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                     break;
             }
         }
@@ -242,8 +239,7 @@ internal static class StreamChunkParser
                         call.Type = ReadString(ref reader);
                         break;
                     default:
-                        Next(ref reader);
-                        reader.Skip();
+                        SkipValue(ref reader);
                         break;
                 }
             }
@@ -271,8 +267,7 @@ internal static class StreamChunkParser
                     function.Name = ReadString(ref reader);
                     break;
                 default:
-                    Next(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                     break;
             }
         }

@@ -43,8 +43,7 @@ internal static class UsageReader
                         : null;
                     break;
                 default:
-                    Next(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                     break;
             }
         }
@@ -71,8 +70,7 @@ internal static class UsageReader
             }
             else
             {
-                Next(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 

@@ -112,6 +112,13 @@ internal static class WireReading
         };
     }
 
+    /// <summary>Skips the value of the property name the reader is on: a field the reader does not know.</summary>
+    public static void SkipValue(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        reader.Skip();
+    }
+
     public static JsonTokenType Next(ref Utf8JsonReader reader)
     {
         if (!reader.Read())
