@@ -277,7 +277,7 @@ public sealed partial class FlockClient
         {
             await using var _ = stream.ConfigureAwait(false);
             var current = new StreamChunk { ResponseCost = ResponseCost.From(response) };
-            var events = SseParser.Create(stream, (_, data) => ParseChunk(data, current)).EnumerateAsync(scope.Token);
+            var events = SseParser.Create(stream, (_, data) => StreamChunkParser.Parse(data, current)).EnumerateAsync(scope.Token);
             await using var enumerator = events.GetAsyncEnumerator(scope.Token);
             var chunks = 0;
             Usage? usage = null;
@@ -388,20 +388,6 @@ public sealed partial class FlockClient
     /// </summary>
     private static bool IsReadFailure(Exception ex) =>
         ex is IOException or HttpRequestException or InvalidDataException or InvalidOperationException or ObjectDisposedException or NotSupportedException;
-
-    /// <summary>Parses an event into the stream's chunk; any malformation surfaces as a <see cref="JsonException"/>.</summary>
-    private static StreamChunk ParseChunk(ReadOnlySpan<byte> data, StreamChunk chunk)
-    {
-        try
-        {
-            return StreamChunkParser.Parse(data, chunk);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
-        {
-            // e.g. invalid UTF-8 inside a string, or a number out of range.
-            throw new JsonException(ex.Message, ex);
-        }
-    }
 
     private void Prepare(ChatRequest request, bool stream)
     {

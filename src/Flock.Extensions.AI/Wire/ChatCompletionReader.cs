@@ -18,9 +18,8 @@ internal static class ChatCompletionReader
         {
             return ReadDocument(json);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception ex) when (IsMalformed(ex))
         {
-            // e.g. invalid UTF-8 inside a string: malformed JSON, as the serializer reports it.
             throw new JsonException(ex.Message, ex);
         }
     }
@@ -119,7 +118,8 @@ internal static class ChatCompletionReader
                     choice.FinishReason = ReadString(ref reader);
                     break;
                 case WireField.Logprobs:
-                    choice.Logprobs = Next(ref reader) == JsonTokenType.Null ? null : LogprobsReader.Read(ref reader);
+                    Next(ref reader);
+                    choice.Logprobs = LogprobsReader.Read(ref reader);
                     break;
                 default:
                     SkipValue(ref reader);

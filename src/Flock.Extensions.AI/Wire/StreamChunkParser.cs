@@ -10,7 +10,20 @@ namespace Flock.Extensions.AI.Wire;
 /// </summary>
 internal static class StreamChunkParser
 {
+    /// <summary>Parses an event into the stream's chunk; any malformation surfaces as a <see cref="JsonException"/>.</summary>
     public static StreamChunk Parse(ReadOnlySpan<byte> data, StreamChunk chunk)
+    {
+        try
+        {
+            return ParseEvent(data, chunk);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw new JsonException(ex.Message, ex);
+        }
+    }
+
+    private static StreamChunk ParseEvent(ReadOnlySpan<byte> data, StreamChunk chunk)
     {
         data = data.Trim(" \t\r\n"u8);
         if (data.IsEmpty)
@@ -87,7 +100,7 @@ internal static class StreamChunkParser
                 case WireField.Error:
                     Next(ref reader);
                     chunk.Error = reader.TokenType == JsonTokenType.StartObject
-                        ? JsonSerializer.Deserialize(ref reader, StreamJsonContext.Default.ErrorDetail)
+                        ? JsonSerializer.Deserialize(ref reader, FlockJsonContext.Default.ErrorDetail)
                         : new ErrorDetail { Message = reader.TokenType == JsonTokenType.String ? reader.GetString() : "unknown error" };
                     if (reader.TokenType is JsonTokenType.StartArray)
                     {
@@ -137,8 +150,9 @@ internal static class StreamChunkParser
                     choice.FinishReason = ReadString(ref reader) is { Length: > 0 } reason ? reason : null;
                     break;
                 case WireField.Logprobs:
-                    // vLLM sends "logprobs": null on every chunk when not asked: only a present value is read (and allocates).
-                    choice.Logprobs = Next(ref reader) == JsonTokenType.Null ? null : LogprobsReader.Read(ref reader);
+                    // vLLM sends "logprobs": null on every chunk when not asked: that reads as null and allocates nothing.
+                    Next(ref reader);
+                    choice.Logprobs = LogprobsReader.Read(ref reader);
                     break;
                 default:
                     SkipValue(ref reader);

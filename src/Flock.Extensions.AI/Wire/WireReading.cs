@@ -112,6 +112,12 @@ internal static class WireReading
         };
     }
 
+    /// <summary>
+    /// Whether a failure inside a reader means the JSON is malformed (invalid UTF-8 inside a string, a number out of range);
+    /// the readers report it as a <see cref="JsonException"/>, as the serializer does.
+    /// </summary>
+    public static bool IsMalformed(Exception ex) => ex is InvalidOperationException or FormatException or ArgumentException;
+
     /// <summary>Skips the value of the property name the reader is on: a field the reader does not know.</summary>
     public static void SkipValue(ref Utf8JsonReader reader)
     {

@@ -45,6 +45,24 @@ public sealed class ChunkEnvelopeTests
         Assert.Equal(0, chunk.Envelope.Resumed);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Invalid_utf8_inside_a_string_is_malformed_json_whether_parsed_in_full_or_read_on(bool afterAnEnvelope)
+    {
+        var chunk = new StreamChunk();
+        if (afterAnEnvelope)
+        {
+            Parse(chunk, Envelope + """{"content":"ok"}}]}""");
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(Envelope + """{"content":"a?b"}}]}""");
+        bytes[Array.LastIndexOf(bytes, (byte)'?')] = 0xFF;
+
+        Assert.Throws<JsonException>(() => StreamChunkParser.Parse(bytes, chunk));
+        Assert.Equal(afterAnEnvelope ? 1 : 0, chunk.Envelope.Resumed);
+    }
+
     [Fact]
     public void A_chunk_with_another_envelope_in_between_is_not_read_on_from_the_old_one()
     {
