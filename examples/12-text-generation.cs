@@ -30,25 +30,26 @@ await foreach (var piece in generator.GetStreamingTextContentsAsync("Now one abo
 Console.WriteLine();
 
 // Step 3: raw prompts. The API document lets "messages" be a string, strings, token ids or token-id arrays
-// ("<|endoftext|>" separates documents); FlockClient sends them in that form.
-var client = new FlockClient(flock.ApiKey, flock.Endpoint);
+// ("<|endoftext|>" separates documents); FlockChatClient sends them in that form and answers as for a chat.
+var client = new FlockChatClient(flock.ModelId, flock.ApiKey, flock.Endpoint);
 var settings = new Microsoft.Extensions.AI.ChatOptions { MaxOutputTokens = 60 };
-var fromText = await client.CompletePromptAsync(FlockPrompt.FromText("Once upon a time"), settings, flock.ModelId);
-Console.WriteLine($"Raw text prompt:   {fromText.Text} (finish: {fromText.FinishReason}, {fromText.Usage?.TotalTokens} tokens)");
-var fromTexts = await client.CompletePromptAsync(FlockPrompt.FromTexts("First document.", "Second document."), settings, flock.ModelId);
+var fromText = await client.CompletePromptAsync(FlockPrompt.FromText("Once upon a time"), settings);
+Console.WriteLine($"Raw text prompt:   {fromText.Text} (finish: {fromText.FinishReason}, {fromText.Usage?.TotalTokenCount} tokens)");
+var fromTexts = await client.CompletePromptAsync(FlockPrompt.FromTexts("First document.", "Second document."), settings);
 Console.WriteLine($"Raw strings:       {fromTexts.Text}");
 
 // Token ids belong to the model's tokenizer; the emulator reads ids below 256 as UTF-8 bytes ("Hi!").
-var fromTokens = await client.CompletePromptAsync(FlockPrompt.FromTokens(72, 105, 33), settings, flock.ModelId);
+var fromTokens = await client.CompletePromptAsync(FlockPrompt.FromTokens(72, 105, 33), settings);
 Console.WriteLine($"Raw tokens:        {fromTokens.Text}");
-var fromArrays = await client.CompletePromptAsync(FlockPrompt.FromTokenArrays([72, 105], [79, 107]), settings, flock.ModelId);
+var fromArrays = await client.CompletePromptAsync(FlockPrompt.FromTokenArrays([72, 105], [79, 107]), settings);
 Console.WriteLine($"Raw token arrays:  {fromArrays.Text}");
 
 // Step 4: a raw prompt streamed, usage on the last update.
 Console.Write("Raw streamed:      ");
-await foreach (var update in client.StreamPromptAsync(FlockPrompt.FromText("The sea at night"), settings, flock.ModelId))
+await foreach (var update in client.StreamPromptAsync(FlockPrompt.FromText("The sea at night"), settings))
 {
-    Console.Write(update.Usage is { } usage ? $" [{usage.TotalTokens} tokens]" : update.Text);
+    var usage = update.Contents.OfType<Microsoft.Extensions.AI.UsageContent>().FirstOrDefault();
+    Console.Write(usage is not null ? $" [{usage.Details.TotalTokenCount} tokens]" : update.Text);
 }
 
 Console.WriteLine();

@@ -3,7 +3,7 @@ namespace Flock.Extensions.AI;
 /// <summary>
 /// Keys under which <see cref="FlockChatClient"/> puts Flock's per-choice data in <c>AdditionalProperties</c> of the
 /// <c>ChatMessage</c>s and <c>ChatResponseUpdate</c>s it returns (and of the <c>ChatResponse</c> for the fingerprint,
-/// logprobs and cost), and its cost counts in <c>UsageDetails.AdditionalCounts</c>.
+/// logprobs and cost), its cost counts in <c>UsageDetails.AdditionalCounts</c>, and the image data <see cref="FlockImageGenerator"/> adds.
 /// </summary>
 /// <remarks>A streamed response's tool calls are whole (<c>FunctionCallContent</c>), with the arguments' JSON text as Flock sent it as their <c>RawRepresentation</c>.</remarks>
 public static class FlockPropertyNames
@@ -37,4 +37,10 @@ public static class FlockPropertyNames
 
     /// <summary>In <c>UsageDetails.AdditionalCounts</c>: the call's cost in nano-USD (10⁻⁹ USD; see <see cref="FlockUsage.TotalCost"/>).</summary>
     public const string TotalCostNanoUsd = "total_cost_nano_usd";
+
+    /// <summary>On each image <see cref="FlockImageGenerator"/> returns: the prompt as the model rewrote it (a <see cref="string"/>), when the server says.</summary>
+    public const string RevisedPrompt = "revised_prompt";
+
+    /// <summary>On each image <see cref="FlockImageGenerator"/> returns: when the server created it (a <see cref="DateTimeOffset"/>), when it says.</summary>
+    public const string Created = "created";
 }

@@ -1,51 +1,76 @@
+using Microsoft.Extensions.AI;
+
 namespace Flock.Extensions.AI;
 
 /// <summary>Token usage of one completion, and what it cost when that is known.</summary>
-/// <param name="PromptTokens">Tokens in the prompt.</param>
-/// <param name="CompletionTokens">Tokens generated.</param>
-/// <param name="TotalTokens">Prompt plus completion tokens.</param>
-/// <param name="ReasoningTokens">Generated tokens spent on reasoning, when the server reports them.</param>
-/// <param name="CachedPromptTokens">Prompt tokens served from cache, when the server reports them.</param>
 /// <remarks>
 /// Costs are in USD. <see cref="TotalCost"/> is the proxy's own figure when it sends one (<c>x-litellm-response-cost</c>),
 /// else input plus output cost; <see cref="InputCost"/> and <see cref="OutputCost"/> come from the model catalogue's prices
 /// per token (<see cref="FlockClient.ListModelInfoAsync"/>, cached on the client), so they are known only once the catalogue
 /// was fetched and lists prices for the model.
 /// </remarks>
-public sealed record FlockUsage(int PromptTokens, int CompletionTokens, int TotalTokens, int? ReasoningTokens = null, int? CachedPromptTokens = null)
+public sealed record FlockUsage
 {
-    // Costs in one object made only when one is known: a usage without them stays as small as before, and equal to one
-    // whose costs were set to null.
-    private Costs? _costs;
+    /// <summary>Tokens in the prompt.</summary>
+    public int PromptTokens { get; init; }
+
+    /// <summary>Tokens generated.</summary>
+    public int CompletionTokens { get; init; }
+
+    /// <summary>Prompt plus completion tokens.</summary>
+    public int TotalTokens { get; init; }
+
+    /// <summary>Generated tokens spent on reasoning, when the server reports them.</summary>
+    public int? ReasoningTokens { get; init; }
+
+    /// <summary>Prompt tokens served from cache, when the server reports them.</summary>
+    public int? CachedPromptTokens { get; init; }
 
     /// <summary>What the prompt tokens cost, in USD: prompt tokens times the catalogue's input price.</summary>
-    public decimal? InputCost { get => _costs?.Input; init => _costs = Costs.Of(value, OutputCost, TotalCost); }
+    public decimal? InputCost { get; init; }
 
     /// <summary>What the generated tokens (reasoning included) cost, in USD: completion tokens times the catalogue's output price.</summary>
-    public decimal? OutputCost { get => _costs?.Output; init => _costs = Costs.Of(InputCost, value, TotalCost); }
+    public decimal? OutputCost { get; init; }
 
     /// <summary>What the call cost, in USD: the proxy's figure when it sent one, else <see cref="InputCost"/> plus <see cref="OutputCost"/>.</summary>
-    public decimal? TotalCost { get => _costs?.Total; init => _costs = Costs.Of(InputCost, OutputCost, value); }
+    public decimal? TotalCost { get; init; }
 
-    /// <summary>All three costs at once.</summary>
-    internal CallCost Cost { init => _costs = Costs.Of(value.Input, value.Output, value.Total); }
-
-    private sealed record Costs(decimal? Input, decimal? Output, decimal? Total)
+    /// <summary>
+    /// MEAI's usage as <see cref="FlockUsage"/>, its costs read from the nano-USD counts <see cref="FlockChatClient"/> puts in
+    /// <see cref="UsageDetails.AdditionalCounts"/> (<see cref="FlockPropertyNames.TotalCostNanoUsd"/> and the parts): the form
+    /// that survives MEAI summing usage over a function-invocation loop. Null when it reports no token count and no cost.
+    /// </summary>
+    /// <param name="usage">The usage, e.g. <c>ChatResponse.Usage</c>.</param>
+    public static FlockUsage? FromUsageDetails(UsageDetails? usage)
     {
-        public static Costs? Of(decimal? input, decimal? output, decimal? total) =>
-            input is null && output is null && total is null ? null : new Costs(input, output, total);
+        if (usage is null)
+        {
+            return null;
+        }
+
+        var input = CallCost.FromNanoUsd(Count(usage, FlockPropertyNames.InputCostNanoUsd));
+        var output = CallCost.FromNanoUsd(Count(usage, FlockPropertyNames.OutputCostNanoUsd));
+        var total = CallCost.FromNanoUsd(Count(usage, FlockPropertyNames.TotalCostNanoUsd));
+        if (usage.InputTokenCount is null && usage.OutputTokenCount is null && usage.TotalTokenCount is null && input is null && output is null && total is null)
+        {
+            return null;
+        }
+
+        return new FlockUsage
+        {
+            PromptTokens = (int)(usage.InputTokenCount ?? 0),
+            CompletionTokens = (int)(usage.OutputTokenCount ?? 0),
+            TotalTokens = (int)(usage.TotalTokenCount ?? ((usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0))),
+            ReasoningTokens = (int?)usage.ReasoningTokenCount,
+            CachedPromptTokens = (int?)usage.CachedInputTokenCount,
+            InputCost = input,
+            OutputCost = output,
+            TotalCost = total,
+        };
     }
 
-    /// <summary>The usage the server reported, or null when it reported none.</summary>
-    internal static FlockUsage? FromWire(Wire.Usage? usage, CallCost cost = default) => usage is null ? null : new FlockUsage(
-        usage.PromptTokens ?? 0,
-        usage.CompletionTokens ?? 0,
-        usage.TotalTokens ?? ((usage.PromptTokens ?? 0) + (usage.CompletionTokens ?? 0)),
-        usage.CompletionTokensDetails?.ReasoningTokens,
-        usage.PromptTokensDetails?.CachedTokens)
-    {
-        Cost = cost,
-    };
+    private static long? Count(UsageDetails usage, string key) =>
+        usage.AdditionalCounts?.TryGetValue(key, out var value) is true ? value : null;
 }
 
 /// <summary>What one model call cost, in USD; each part null when unknown.</summary>

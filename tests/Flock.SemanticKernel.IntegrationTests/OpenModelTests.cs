@@ -102,8 +102,7 @@ public sealed class OpenModelTests : EmulatorTest
     private static FlockUsage ToUsage(UsageDetails? usage)
     {
         decimal? Usd(string key) => usage!.AdditionalCounts?.TryGetValue(key, out var nano) is true ? nano / 1_000_000_000m : null;
-        return new FlockUsage((int)usage!.InputTokenCount!.Value, (int)usage.OutputTokenCount!.Value, (int)usage.TotalTokenCount!.Value)
-        {
+        return new FlockUsage { PromptTokens = (int)usage!.InputTokenCount!.Value, CompletionTokens = (int)usage.OutputTokenCount!.Value, TotalTokens = (int)usage.TotalTokenCount!.Value,
             InputCost = Usd(FlockPropertyNames.InputCostNanoUsd),
             OutputCost = Usd(FlockPropertyNames.OutputCostNanoUsd),
             TotalCost = Usd(FlockPropertyNames.TotalCostNanoUsd),

@@ -25,11 +25,11 @@ public sealed class RawPromptTests : EmulatorTest
         Assert.Equal(Model, body["model"]!.GetValue<string>());
         Assert.Equal("0.5", body["temperature"]!.ToJsonString());
         Assert.Contains(decoded, completion.Text);
-        Assert.Equal("stop", completion.FinishReason);
+        Assert.Equal(Microsoft.Extensions.AI.ChatFinishReason.Stop, completion.FinishReason);
         Assert.Equal(Model, completion.ModelId);
-        Assert.StartsWith("chatcmpl-", completion.Id);
-        Assert.True(completion.Usage!.PromptTokens > 0);
-        Assert.True(completion.Usage.CompletionTokens > 0);
+        Assert.StartsWith("chatcmpl-", completion.ResponseId);
+        Assert.True(completion.Usage!.InputTokenCount > 0);
+        Assert.True(completion.Usage.OutputTokenCount > 0);
     }
 
     [Theory]
@@ -37,7 +37,7 @@ public sealed class RawPromptTests : EmulatorTest
     public async Task Each_form_streams_the_same_answer(string form, string wire, string decoded)
     {
         var whole = await Client().CompletePromptAsync(Prompt(form));
-        var updates = new List<FlockCompletionUpdate>();
+        var updates = new List<Microsoft.Extensions.AI.ChatResponseUpdate>();
         await foreach (var update in Client().StreamPromptAsync(Prompt(form)))
         {
             updates.Add(update);
@@ -47,8 +47,9 @@ public sealed class RawPromptTests : EmulatorTest
         Emulator.ChatRequests[^1].AssertParameter("stream", "true");
         Assert.Contains(decoded, whole.Text);
         Assert.Equal(whole.Text, string.Concat(updates.Select(u => u.Text)));
-        Assert.Equal("stop", updates.Single(u => u.FinishReason is not null).FinishReason);
-        Assert.Equal(whole.Usage, updates[^1].Usage);
+        Assert.Equal(Microsoft.Extensions.AI.ChatFinishReason.Stop, updates.Single(u => u.FinishReason is not null).FinishReason);
+        var usage = updates.SelectMany(u => u.Contents).OfType<Microsoft.Extensions.AI.UsageContent>().Single().Details;
+        Assert.Equal((whole.Usage!.InputTokenCount, whole.Usage.OutputTokenCount), (usage.InputTokenCount, usage.OutputTokenCount));
     }
 
     [Fact]
@@ -56,12 +57,21 @@ public sealed class RawPromptTests : EmulatorTest
     {
         var completion = await Client().CompletePromptAsync(FlockPrompt.FromText("Tell me a long story"), new Microsoft.Extensions.AI.ChatOptions { MaxOutputTokens = 3, AdditionalProperties = new() { ["n"] = 2 } });
 
-        Assert.Equal(2, completion.Choices.Count);
-        Assert.All(completion.Choices, c => Assert.Equal("length", c.FinishReason));
-        Assert.Equal([0, 1], completion.Choices.Select(c => c.Index));
+        Assert.Equal(2, completion.Messages.Count);
+        Assert.All(completion.Messages, c => Assert.Equal("length", c.AdditionalProperties![FlockPropertyNames.FinishReason]));
+        Assert.Equal([null, 1], completion.Messages.Select(c => c.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.ChoiceIndex)));
         var body = SingleChatBody();
         Assert.Equal(2, body["n"]!.GetValue<int>());
         Assert.Equal(3, body["max_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Tools_and_instructions_are_refused_with_a_raw_prompt()
+    {
+        var tool = Microsoft.Extensions.AI.AIFunctionFactory.Create(() => 1, "one");
+        await Assert.ThrowsAsync<ArgumentException>(() => Client().CompletePromptAsync(FlockPrompt.FromText("x"), new Microsoft.Extensions.AI.ChatOptions { Tools = [tool] }));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await Client().StreamPromptAsync(FlockPrompt.FromText("x"), new Microsoft.Extensions.AI.ChatOptions { Instructions = "Be brief." }).ToListAsync());
+        Assert.Empty(Emulator.Requests);
     }
 
     [Fact]
@@ -81,7 +91,7 @@ public sealed class RawPromptTests : EmulatorTest
         Assert.Equal("\"<|endoftext|>\"", FlockPrompt.FromText(FlockPrompt.EndOfText).ToString());
     }
 
-    private FlockClient Client() => new(Options());
+    private FlockChatClient Client() => new(new FlockClient(Options()));
 
     private static FlockPrompt Prompt(string form) => form switch
     {

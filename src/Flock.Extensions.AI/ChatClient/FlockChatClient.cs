@@ -44,14 +44,51 @@ public sealed class FlockChatClient : IChatClient
     }
 
     /// <inheritdoc/>
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var request = MeaiToFlock.ToRequest(messages, options, _modelId, streaming: false, this);
+        return CompleteAsync(request, options, OpenModelPolicy.ThinkTagsFor(request, _client), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        new DeferredAsyncEnumerable<ChatResponseUpdate>(token => new StreamingResponse(this, messages, null, options, cancellationToken, token));
+
+    /// <summary>
+    /// Sends a raw prompt (<c>messages</c> as a string, strings, token ids or token-id arrays, as the API document allows):
+    /// the answer is a response with one message of text per choice, with usage and cost as for a chat.
+    /// </summary>
+    /// <param name="prompt">The prompt, e.g. <c>FlockPrompt.FromText("Once upon a time")</c>.</param>
+    /// <param name="options">Sampling options, as for a chat; a raw prompt takes no tools and no instructions.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">Tools or instructions were given, a setting is out of its documented range, or no model is known.</exception>
+    /// <exception cref="FlockException">Flock answered with an error.</exception>
+    public Task<ChatResponse> CompletePromptAsync(FlockPrompt prompt, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var request = MeaiToFlock.ToPromptRequest(prompt, options, _modelId, streaming: false);
+        return CompleteAsync(request, options, FlockThinkTags.Off, cancellationToken);
+    }
+
+    /// <summary>Streams the answer to a raw prompt: text pieces per choice, then the usage and cost, as for a chat.</summary>
+    /// <param name="prompt">The prompt, e.g. <c>FlockPrompt.FromTokens(…)</c>.</param>
+    /// <param name="options">Sampling options; usage is asked for unless <c>stream_options</c> says otherwise.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">Tools or instructions were given, a setting is out of its documented range, or no model is known.</exception>
+    /// <exception cref="FlockException">Flock answered with an error, or the stream failed (<see cref="FlockException.DuringStream"/>).</exception>
+    public IAsyncEnumerable<ChatResponseUpdate> StreamPromptAsync(FlockPrompt prompt, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        return new DeferredAsyncEnumerable<ChatResponseUpdate>(token => new StreamingResponse(this, [], prompt, options, cancellationToken, token));
+    }
+
+    private async Task<ChatResponse> CompleteAsync(ChatRequest request, ChatOptions? options, FlockThinkTags thinkTags, CancellationToken cancellationToken)
+    {
         var completion = await _client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
-        var cost = _client.CostOf(request.Model, completion.Model, completion.Usage, completion.ResponseCost);
+        var cost = OpenModelPolicy.CostOf(_client, request.Model, completion.Model, completion.Usage, completion.ResponseCost);
         CostTelemetry.Record(cost, request.Model, completion.Model);
-        var response = FlockToMeai.ToChatResponse(completion, _client.ThinkTagsFor(request), cost);
+        var response = FlockToMeai.ToChatResponse(completion, thinkTags, cost);
         if (options?.Reasoning?.Output == ReasoningOutput.None)
         {
             foreach (var message in response.Messages)
@@ -63,16 +100,11 @@ public sealed class FlockChatClient : IChatClient
         return response;
     }
 
-    /// <inheritdoc/>
-    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        new DeferredAsyncEnumerable<ChatResponseUpdate>(token => new StreamingResponse(this, messages, options, cancellationToken, token));
-
     /// <summary>The stream's last updates: text still held back, calls, then the usage, priced.</summary>
     private void Complete(StreamingUpdates state, ChatRequest request, List<ChatResponseUpdate> pending)
     {
         var fold = state.Fold;
-        var cost = _client.CostOf(request.Model, fold.Model, fold.Usage, fold.ResponseCost);
+        var cost = OpenModelPolicy.CostOf(_client, request.Model, fold.Model, fold.Usage, fold.ResponseCost);
         CostTelemetry.Record(cost, request.Model, fold.Model);
         state.Complete(pending, cost);
     }
@@ -124,7 +156,7 @@ public sealed class FlockChatClient : IChatClient
     /// The request is built when the enumeration starts, so a bad option fails there, as it would in an async iterator.
     /// </summary>
     private sealed class StreamingResponse(
-        FlockChatClient owner, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken callToken, CancellationToken enumerationToken)
+        FlockChatClient owner, IEnumerable<ChatMessage> messages, FlockPrompt? prompt, ChatOptions? options, CancellationToken callToken, CancellationToken enumerationToken)
         : MappedAsyncEnumerator<StreamChunk, ChatResponseUpdate>(callToken, enumerationToken)
     {
         private ChatRequest? _request;
@@ -134,9 +166,11 @@ public sealed class FlockChatClient : IChatClient
         protected override IAsyncEnumerator<StreamChunk> Open(CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(messages);
-            _request = MeaiToFlock.ToRequest(messages, options, owner._modelId, streaming: true, owner);
+            _request = prompt is null
+                ? MeaiToFlock.ToRequest(messages, options, owner._modelId, streaming: true, owner)
+                : MeaiToFlock.ToPromptRequest(prompt, options, owner._modelId, streaming: true);
             _hideReasoning = options?.Reasoning?.Output == ReasoningOutput.None;
-            _state = new StreamingUpdates(owner._client.ThinkTagsFor(_request));
+            _state = new StreamingUpdates(prompt is null ? OpenModelPolicy.ThinkTagsFor(_request, owner._client) : FlockThinkTags.Off);
             return owner._client.StreamAsync(_request, cancellationToken).GetAsyncEnumerator(cancellationToken);
         }
 

@@ -11,7 +11,9 @@ namespace Flock.Extensions.AI;
 /// </summary>
 /// <remarks>
 /// MEAI marks its image generation API experimental (<c>MEAI001</c>), and so is this type.
-/// <see cref="ImageGenerationOptions.AdditionalProperties"/> are sent by their JSON names (<c>user</c>, <c>quality</c>, <c>style</c>…).
+/// <see cref="ImageGenerationOptions.AdditionalProperties"/> are sent by their JSON names (<c>size</c> such as <c>"auto"</c>,
+/// <c>user</c>, <c>quality</c>, <c>style</c>…). Each image carries the prompt as the model rewrote it and when it was created,
+/// when the server says, under <see cref="FlockPropertyNames.RevisedPrompt"/> and <see cref="FlockPropertyNames.Created"/>.
 /// </remarks>
 [Experimental("MEAI001")]
 public sealed class FlockImageGenerator : IImageGenerator
@@ -59,10 +61,11 @@ public sealed class FlockImageGenerator : IImageGenerator
             Model = options?.ModelId ?? _modelId,
             Prompt = request.Prompt,
             N = options?.Count,
-            Size = options?.ImageSize is { } size ? FlockClient.ImageSize(size.Width, size.Height) : null,
+            Size = options?.ImageSize is { } size ? ImageSize(size.Width, size.Height) : null,
             ResponseFormat = options?.ResponseFormat switch
             {
-                null or ImageGenerationResponseFormat.Data => "b64_json",
+                null => null,
+                ImageGenerationResponseFormat.Data => "b64_json",
                 ImageGenerationResponseFormat.Uri => "url",
                 _ => throw new NotSupportedException($"Flock returns images as data or links, not as {options.ResponseFormat}."),
             },
@@ -72,12 +75,14 @@ public sealed class FlockImageGenerator : IImageGenerator
         {
             foreach (var (key, value) in extra)
             {
-                wire.Extra ??= [];
-                wire.Extra[key] = SettingValues.ToJsonElement(key, value);
+                AddProperty(wire, key, value);
             }
         }
 
+        // The bytes come back in the answer unless a link is asked for.
+        wire.ResponseFormat ??= "b64_json";
         var response = await _client.GenerateImagesAsync(wire, cancellationToken).ConfigureAwait(false);
+        var created = UnixTime.ToDate(response.Created);
         var contents = new List<AIContent>(response.Data!.Count);
         foreach (var data in response.Data)
         {
@@ -87,13 +92,64 @@ public sealed class FlockImageGenerator : IImageGenerator
                 : new UriContent(image.Link!, image.MediaType);
             if (image.RevisedPrompt is not null)
             {
-                content.AdditionalProperties = new AdditionalPropertiesDictionary { ["revised_prompt"] = image.RevisedPrompt };
+                (content.AdditionalProperties ??= [])[FlockPropertyNames.RevisedPrompt] = image.RevisedPrompt;
+            }
+
+            if (created is not null)
+            {
+                (content.AdditionalProperties ??= [])[FlockPropertyNames.Created] = created;
             }
 
             contents.Add(content);
         }
 
-        return new ImageGenerationResponse(contents);
+        return new ImageGenerationResponse(contents) { RawRepresentation = response };
+    }
+
+    /// <summary>
+    /// An additional property: the request fields by their JSON names (<c>size</c> as <c>"1024x1024"</c> or <c>"auto"</c>,
+    /// <c>n</c>, <c>response_format</c>, <c>user</c>) where the options leave them unset, any other key as it is.
+    /// </summary>
+    private static void AddProperty(ImageRequest wire, string key, object? value)
+    {
+        switch (key)
+        {
+            case "size":
+                wire.Size = wire.Size is null ? SettingValues.ToText(key, value) : throw Twice(key, nameof(ImageGenerationOptions.ImageSize));
+                break;
+            case "n":
+                wire.N = wire.N is null ? SettingValues.ToInt32(key, value) : throw Twice(key, nameof(ImageGenerationOptions.Count));
+                break;
+            case "response_format":
+                wire.ResponseFormat = wire.ResponseFormat is null ? SettingValues.ToText(key, value) : throw Twice(key, nameof(ImageGenerationOptions.ResponseFormat));
+                break;
+            case "user":
+                wire.User = SettingValues.ToText(key, value);
+                break;
+            case "model" or "prompt":
+                throw new ArgumentException($"'{key}' cannot come from AdditionalProperties: it is the request's own ({(key == "model" ? "ModelId" : "the prompt")}).", key);
+            default:
+                if (value is not null)
+                {
+                    (wire.Extra ??= [])[key] = SettingValues.ToJsonElement(key, value);
+                }
+
+                break;
+        }
+    }
+
+    private static ArgumentException Twice(string key, string member) =>
+        new($"'{key}' is given both as ImageGenerationOptions.{member} and in AdditionalProperties; give it once.", key);
+
+    /// <summary>The wire form of a size: <c>"{width}x{height}"</c>.</summary>
+    private static string ImageSize(int width, int height)
+    {
+        if (width < 1 || height < 1)
+        {
+            throw new ArgumentOutOfRangeException("size", $"{width}x{height}", "The image width and height must be at least 1 pixel.");
+        }
+
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{width}x{height}");
     }
 
     /// <inheritdoc/>

@@ -28,14 +28,10 @@ internal static class MeaiToFlock
             Messages = ToMessages(messages, includeReasoning),
         };
 
-        // Leading system messages, in this order: SK's system and developer prompts (template keys), MEAI's per-call instructions.
-        var leading = 0;
-        foreach (var prompt in (ReadOnlySpan<string?>)[parameters[ChatParameters.ChatSystemPrompt] as string, parameters[ChatParameters.ChatDeveloperPrompt] as string, options?.Instructions])
+        // MEAI's per-call instructions lead the conversation as a system message.
+        if (options?.Instructions is { Length: > 0 } instructions)
         {
-            if (prompt is { Length: > 0 })
-            {
-                request.Messages.Insert(leading++, new RequestMessage { Role = "system", Content = MessageContent.FromText(prompt) });
-            }
+            request.Messages.Insert(0, new RequestMessage { Role = "system", Content = MessageContent.FromText(instructions) });
         }
 
         parameters.WriteTo(request, streaming);
@@ -49,9 +45,31 @@ internal static class MeaiToFlock
     }
 
     /// <summary>
-    /// Typed options, then additional properties by their JSON names: template keys, which never replace a typed value with
-    /// another (one rule for both stacks) but may refine one a typed member cannot hold exactly (a <see cref="double"/> a
-    /// <see cref="float"/> rounds: SK's bridge passes both). Unknown keys become provider extras.
+    /// A raw prompt's request: the prompt as <c>messages</c>, and the options' sampling parameters (a raw prompt takes no tools
+    /// and no instructions).
+    /// </summary>
+    public static ChatRequest ToPromptRequest(FlockPrompt prompt, ChatOptions? options, string? defaultModelId, bool streaming)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        if (options is { Tools.Count: > 0 } or { Instructions: not null })
+        {
+            throw new ArgumentException("A raw prompt is not a conversation: ChatOptions.Tools and Instructions cannot be sent with it.", nameof(options));
+        }
+
+        RefuseWhatFlockCannotDo(options);
+        var request = new ChatRequest { Model = options?.ModelId ?? defaultModelId ?? "" };
+        ToParameters(options).WriteTo(request, streaming);
+
+        // The raw forms are not chat messages: they travel as they are under "messages", which the wire record leaves null.
+        request.Extra ??= [];
+        request.Extra["messages"] = prompt.Json;
+        return request;
+    }
+
+    /// <summary>
+    /// Typed options, then additional properties by their JSON names, which never replace a typed value with another but may
+    /// refine one a typed member cannot hold exactly (a <see cref="double"/> a <see cref="float"/> rounds; see
+    /// <see cref="FlockParameters"/>). Unknown keys become provider extras.
     /// </summary>
     public static ChatParameterValues ToParameters(ChatOptions? options)
     {
@@ -270,40 +288,70 @@ internal static class MeaiToFlock
     }
 
     /// <summary>A function offered as a tool under its name.</summary>
-    /// <remarks>A strict tool (<paramref name="strict"/>) says <c>strict: true</c> and has its schema made strict (not cached here: MEAI caches the transform).</remarks>
+    /// <remarks>
+    /// A strict tool (<paramref name="strict"/>) says <c>strict: true</c> and has its schema made strict (not cached here: MEAI
+    /// caches the transform). Any other tool is written once and its bytes reused while the function still offers the same
+    /// definition: the same name and description, and its schema from the same JSON document (an <c>AIFunction</c>'s schema
+    /// is computed once, and a function that computes it anew gets it written anew).
+    /// </remarks>
     public static RequestTool ToTool(AIFunctionDeclaration function, bool strict = false)
     {
         if (strict)
         {
-            var strictSchema = StrictSchemas.FunctionSchema(function);
-            var tool = Tool(function.Name, function.Description,
-                HasSkConditionKeyword(strictSchema, function.Description) ? WithoutSkConditionKeyword(strictSchema) : strictSchema);
+            var tool = Tool(function.Name, function.Description, StrictSchemas.FunctionSchema(function));
             tool.Function.Strict = true;
             return tool;
         }
 
-        if (KernelFunctionTools.TryGetValue(function, out var cached))
-        {
-            return cached;
-        }
-
+        var name = function.Name;
+        var description = function.Description;
         var schema = function.JsonSchema;
-        if (schema.ValueKind == JsonValueKind.Object && HasSkConditionKeyword(schema, function.Description))
+        if (WrittenTools.TryGetValue(function, out var written) && written.IsFor(name, description, schema))
         {
-            // A Semantic Kernel kernel function: its definition is fixed, and the kernel offers the same object on every call.
-            var kernelTool = Tool(function.Name, function.Description, WithoutSkConditionKeyword(schema)).Freeze();
-            KernelFunctionTools.AddOrUpdate(function, kernelTool);
-            return kernelTool;
+            return written.Tool;
         }
 
-        return Tool(function.Name, function.Description, schema.ValueKind == JsonValueKind.Object ? schema : EmptyObjectSchema);
+        var frozen = Tool(name, description, schema.ValueKind == JsonValueKind.Object ? schema : EmptyObjectSchema).Freeze();
+        WrittenTools.AddOrUpdate(function, new WrittenTool(frozen, name, description, schema));
+        return frozen;
     }
 
-    /// <summary>
-    /// Tools of Semantic Kernel's kernel functions, by function: cleaning a schema costs a parse and SK builds the name anew on
-    /// every read. Only these are cached (a kernel function's name, description and schema never change).
-    /// </summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AIFunctionDeclaration, RequestTool> KernelFunctionTools = [];
+    /// <summary>Tools written before, by function: offered on call after call, a tool's schema need not be walked each time.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AIFunctionDeclaration, WrittenTool> WrittenTools = [];
+
+    /// <summary>A written tool and the definition it was written from.</summary>
+    private sealed class WrittenTool(RequestTool tool, string name, string? description, JsonElement schema)
+    {
+        public RequestTool Tool { get; } = tool;
+
+        /// <summary>Whether the definition is still the same: equal texts, and the schema read from the same bytes of the same document.</summary>
+        public bool IsFor(string name2, string? description2, JsonElement schema2)
+        {
+            if (name2 != name || description2 != description || schema2.ValueKind != schema.ValueKind)
+            {
+                return false;
+            }
+
+            if (schema.ValueKind != JsonValueKind.Object)
+            {
+                return true;
+            }
+
+            try
+            {
+                var before = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(schema);
+                var now = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(schema2);
+                return before.Length == now.Length
+                    && System.Runtime.CompilerServices.Unsafe.AreSame(
+                        ref System.Runtime.InteropServices.MemoryMarshal.GetReference(before), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(now));
+            }
+            catch (ObjectDisposedException)
+            {
+                // A schema whose document was disposed: written anew (and the write reports it, if it is the new one).
+                return false;
+            }
+        }
+    }
 
     private static RequestTool Tool(string name, string? description, JsonElement schema) => new()
     {
@@ -314,39 +362,6 @@ internal static class MeaiToFlock
             Parameters = schema,
         },
     };
-
-    /// <summary>
-    /// SK 1.82 writes a kernel function's description into its AIFunction schema a second time, under a top-level
-    /// <c>"condition"</c> key (its internal <c>KernelFunctionSchemaModel.Description</c> is declared with <c>[JsonPropertyName("condition")]</c>). It is no
-    /// JSON Schema keyword and SK's OpenAI connector never sends it; the model would read it in every tool. That exact artefact,
-    /// and nothing else, is left out.
-    /// </summary>
-    private static bool HasSkConditionKeyword(JsonElement schema, string? description) =>
-        schema.TryGetProperty("condition", out var condition) && condition.ValueKind == JsonValueKind.String
-            && condition.ValueEquals(description ?? "");
-
-    private static JsonElement WithoutSkConditionKeyword(JsonElement schema)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartObject();
-            foreach (var property in schema.EnumerateObject())
-            {
-                if (property.NameEquals("condition"))
-                {
-                    continue;
-                }
-
-                property.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
-    }
 
     private static JsonElement NamedToolChoice(string name)
     {

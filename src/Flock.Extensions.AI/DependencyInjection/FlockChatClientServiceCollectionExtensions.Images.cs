@@ -38,8 +38,8 @@ public static partial class FlockChatClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         var snapshot = options.Clone();
-        AddNamedHttpClient(services);
-        IImageGenerator Create(IServiceProvider provider) => new FlockImageGenerator(CreateClient(provider, snapshot, httpClient), snapshot.ModelId);
+        services.AddFlockHttpClient();
+        IImageGenerator Create(IServiceProvider provider) => new FlockImageGenerator(provider.CreateFlockClient(snapshot, httpClient), snapshot.ModelId);
         return serviceId is null
             ? services.AddImageGenerator(Create)
             : services.AddKeyedImageGenerator(serviceId, Create);

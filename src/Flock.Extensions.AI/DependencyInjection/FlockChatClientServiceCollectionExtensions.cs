@@ -80,7 +80,7 @@ public static partial class FlockChatClientServiceCollectionExtensions
 
     /// <summary>
     /// Registers <see cref="FlockOptions"/> under <paramref name="name"/> (default: the unnamed options) with
-    /// <see cref="FlockOptionsValidator"/> and start-up validation; chain <c>.Bind(section)</c> or <c>.Configure(…)</c>.
+    /// the library's validator (the same range checks as the client's constructor) and start-up validation; chain <c>.Bind(section)</c> or <c>.Configure(…)</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="name">The options name; the registrations use their service id.</param>
@@ -91,17 +91,17 @@ public static partial class FlockChatClientServiceCollectionExtensions
         return services.AddOptions<FlockOptions>(name ?? Options.Options.DefaultName).ValidateOnStart();
     }
 
-    internal static FlockOptions OptionsFor(IServiceProvider provider, string? serviceId) =>
+    private static FlockOptions OptionsFor(IServiceProvider provider, string? serviceId) =>
         provider.GetRequiredService<IOptionsMonitor<FlockOptions>>().Get(serviceId ?? Options.Options.DefaultName);
 
     private static ChatClientBuilder AddChatClient(IServiceCollection services, Func<IServiceProvider, FlockOptions> options, string? serviceId, HttpClient? httpClient)
     {
         ArgumentNullException.ThrowIfNull(services);
-        AddNamedHttpClient(services);
+        services.AddFlockHttpClient();
         IChatClient Create(IServiceProvider provider)
         {
             var resolved = options(provider);
-            return new FlockChatClient(CreateClient(provider, resolved, httpClient), resolved.ModelId);
+            return new FlockChatClient(provider.CreateFlockClient(resolved, httpClient), resolved.ModelId);
         }
 
         return serviceId is null
@@ -109,37 +109,31 @@ public static partial class FlockChatClientServiceCollectionExtensions
             : services.AddKeyedChatClient(serviceId, Create);
     }
 
-    internal static void AddNamedHttpClient(IServiceCollection services)
+    /// <summary>
+    /// Registers the <see cref="IHttpClientFactory"/> client <see cref="HttpClientName"/> that Flock's registrations send with,
+    /// with the library's stages on it (retries, same-origin redirects, the key header, outermost first), once however often
+    /// it is called; returns its builder, so handlers can be added inside the stages: <c>.AddStandardResilienceHandler()</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    public static IHttpClientBuilder AddFlockHttpClient(this IServiceCollection services)
     {
-        // The stages (retries, same-origin redirects, the key header) sit on the named client, outermost first, so a
-        // handler added later (AddStandardResilienceHandler) runs inside them. The primary handler follows no redirect
-        // (the stage follows same-origin ones, so the key stays home) and keeps no cookies (one client's answer must not
-        // set a cookie another client sends). Registered once, however many Flock services are added.
-        if (services.Any(d => d.ServiceType == typeof(NamedClientMarker)))
+        ArgumentNullException.ThrowIfNull(services);
+
+        // The primary handler follows no redirect (the stage follows same-origin ones, so the key stays home) and keeps no
+        // cookies (one client's answer must not set a cookie another client sends).
+        if (!services.Any(d => d.ServiceType == typeof(FlockHttpClientMarker)))
         {
-            return;
+            services.AddSingleton<FlockHttpClientMarker>();
+            services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+                .ConfigurePrimaryHttpMessageHandler(FlockClient.CreatePrimaryHandler)
+                .AddHttpMessageHandler(() => new FlockRetryHandler())
+                .AddHttpMessageHandler(() => new SameOriginRedirectHandler())
+                .AddHttpMessageHandler(() => new ApiKeyHandler());
         }
 
-        services.AddSingleton<NamedClientMarker>();
-        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(FlockClient.CreatePrimaryHandler)
-            .AddHttpMessageHandler(() => new FlockRetryHandler())
-            .AddHttpMessageHandler(() => new SameOriginRedirectHandler())
-            .AddHttpMessageHandler(() => new ApiKeyHandler());
+        return services.AddHttpClient(HttpClientName);
     }
 
-    /// <summary>
-    /// A client over <paramref name="httpClient"/> (the library's stages put around it) or over the named factory client
-    /// (whose pipeline already holds them); its clock is the container's <see cref="TimeProvider"/> when one is registered.
-    /// </summary>
-    internal static FlockClient CreateClient(IServiceProvider provider, FlockOptions options, HttpClient? httpClient) =>
-        new(
-            options,
-            httpClient ?? provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
-            provider.GetService<ILoggerFactory>(),
-            provider.GetService<TimeProvider>(),
-            httpClientHasStages: httpClient is null);
-
     /// <summary>Marks that the named client was configured, so repeated registrations do not stack the stages twice.</summary>
-    private sealed class NamedClientMarker;
+    internal sealed class FlockHttpClientMarker;
 }

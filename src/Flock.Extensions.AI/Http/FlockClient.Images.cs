@@ -63,17 +63,6 @@ public sealed partial class FlockClient
         }
     }
 
-    /// <summary>The wire form of a size: <c>"{width}x{height}"</c>.</summary>
-    internal static string ImageSize(int width, int height)
-    {
-        if (width < 1 || height < 1)
-        {
-            throw new ArgumentOutOfRangeException("size", $"{width}x{height}", "The image width and height must be at least 1 pixel.");
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"{width}x{height}");
-    }
-
     private static bool IsImageSize(string size)
     {
         if (size == "auto")

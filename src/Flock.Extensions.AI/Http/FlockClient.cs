@@ -98,6 +98,12 @@ public sealed partial class FlockClient
     /// <summary>The model used when a request names none.</summary>
     public string? DefaultModelId => _options.ModelId;
 
+    /// <summary>Whether telemetry over this client may carry message content (<see cref="FlockOptions.EnableSensitiveTelemetryData"/>).</summary>
+    public bool EnableSensitiveTelemetryData => _options.EnableSensitiveTelemetryData;
+
+    /// <summary>How thinking text inside answers is split from them unless a call says otherwise (<see cref="FlockOptions.ThinkTags"/>).</summary>
+    internal FlockThinkTags DefaultThinkTags => _options.ThinkTags;
+
     /// <summary>Lists the models served at <c>GET {endpoint}/models</c>.</summary>
     /// <exception cref="FlockException">Flock answered with an error.</exception>
     public async Task<IReadOnlyList<FlockModel>> ListModelsAsync(CancellationToken cancellationToken = default)

@@ -6,7 +6,7 @@ namespace Flock.Extensions.AI;
 /// Validates <see cref="FlockOptions"/> at start-up (with <c>ValidateOnStart</c>) and on first use, naming the setting that is
 /// missing or wrong as it appears in configuration (<c>Flock:ApiKey</c>…). Messages never contain the key.
 /// </summary>
-public sealed class FlockOptionsValidator : IValidateOptions<FlockOptions>
+internal sealed class FlockOptionsValidator : IValidateOptions<FlockOptions>
 {
     /// <inheritdoc/>
     public ValidateOptionsResult Validate(string? name, FlockOptions options)

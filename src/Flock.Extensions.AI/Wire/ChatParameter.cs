@@ -61,31 +61,32 @@ internal sealed class ChatParameter
 /// A parameter's typed member on MEAI's <see cref="ChatOptions"/>: <see cref="Get"/> reads it as the parameter's value (null
 /// when unset), <see cref="Set"/> stores a value there. A member may not hold every value exactly (a <see cref="float"/>
 /// cannot hold every <see cref="double"/>): what <see cref="Get"/> gives back after <see cref="Set"/> says whether it did.
+/// <see cref="Set"/> with null clears the member.
 /// </summary>
-internal sealed record OptionsMember(Func<ChatOptions, object?> Get, Action<ChatOptions, object> Set);
+internal sealed record OptionsMember(Func<ChatOptions, object?> Get, Action<ChatOptions, object?> Set);
 
 /// <summary>The table: every chat request parameter the connector models, each once.</summary>
 internal static class ChatParameters
 {
     public static readonly ChatParameter Temperature = Number(
-        "temperature", 0, 2, static (v, r) => r.Temperature = v, new(static o => ToDouble(o.Temperature), static (o, v) => o.Temperature = (float)(double)v));
+        "temperature", 0, 2, static (v, r) => r.Temperature = v, new(static o => ToDouble(o.Temperature), static (o, v) => o.Temperature = (float?)(double?)v));
 
     public static readonly ChatParameter TopP = Number(
-        "top_p", 0, 1, static (v, r) => r.TopP = v, new(static o => ToDouble(o.TopP), static (o, v) => o.TopP = (float)(double)v));
+        "top_p", 0, 1, static (v, r) => r.TopP = v, new(static o => ToDouble(o.TopP), static (o, v) => o.TopP = (float?)(double?)v));
 
     public static readonly ChatParameter MaxTokens = Count(
-        "max_tokens", static (v, r) => r.MaxTokens = v, new(static o => o.MaxOutputTokens, static (o, v) => o.MaxOutputTokens = (int)v));
+        "max_tokens", static (v, r) => r.MaxTokens = v, new(static o => o.MaxOutputTokens, static (o, v) => o.MaxOutputTokens = (int?)v));
 
     public static readonly ChatParameter N = Count("n", static (v, r) => r.N = v);
     public static readonly ChatParameter BestOf = Count("best_of", static (v, r) => r.BestOf = v);
 
     public static readonly ChatParameter FrequencyPenalty = Number(
         "frequency_penalty", -2, 2, static (v, r) => r.FrequencyPenalty = v,
-        new(static o => ToDouble(o.FrequencyPenalty), static (o, v) => o.FrequencyPenalty = (float)(double)v));
+        new(static o => ToDouble(o.FrequencyPenalty), static (o, v) => o.FrequencyPenalty = (float?)(double?)v));
 
     public static readonly ChatParameter PresencePenalty = Number(
         "presence_penalty", -2, 2, static (v, r) => r.PresencePenalty = v,
-        new(static o => ToDouble(o.PresencePenalty), static (o, v) => o.PresencePenalty = (float)(double)v));
+        new(static o => ToDouble(o.PresencePenalty), static (o, v) => o.PresencePenalty = (float?)(double?)v));
 
     public static readonly ChatParameter LogitBias = new(
         "logit_bias",
@@ -137,7 +138,7 @@ internal static class ChatParameters
 
     public static readonly ChatParameter Seed = new(
         "seed", static (name, value) => SettingValues.ToInt64(name, value), null, static (v, r) => r.Seed = (long)v, null,
-        new(static o => o.Seed, static (o, v) => o.Seed = (long)v));
+        new(static o => o.Seed, static (o, v) => o.Seed = (long?)v));
 
     public static readonly ChatParameter Stop = new(
         "stop",
@@ -160,7 +161,7 @@ internal static class ChatParameters
         },
         static (v, r) => r.Stop = (IList<string>)v,
         static value => new List<string>((IList<string>)value),
-        new(static o => o.StopSequences, static (o, v) => o.StopSequences = (IList<string>)v));
+        new(static o => o.StopSequences, static (o, v) => o.StopSequences = (IList<string>?)v));
 
     public static readonly ChatParameter User = new("user", static (name, value) => SettingValues.ToText(name, value), null, static (v, r) => r.User = (string)v);
 
@@ -188,7 +189,7 @@ internal static class ChatParameters
         null,
         static (v, r) => r.ResponseFormat = r.StrictSchemas ? StrictSchemas.ResponseFormat(ResponseFormats.ToWire(v)) : ResponseFormats.ToWire(v),
         null,
-        new(static o => o.ResponseFormat, static (o, v) => o.ResponseFormat = ResponseFormats.KindOf(v)));
+        new(static o => o.ResponseFormat, static (o, v) => o.ResponseFormat = v is null ? null : ResponseFormats.KindOf(v)));
 
     /// <summary>vLLM's top-k sampling: -1 (off) or at least 1 of the most likely tokens.</summary>
     public static readonly ChatParameter TopK = new(
@@ -203,7 +204,7 @@ internal static class ChatParameters
         },
         static (v, r) => r.TopK = (int)v,
         null,
-        new(static o => o.TopK, static (o, v) => o.TopK = (int)v));
+        new(static o => o.TopK, static (o, v) => o.TopK = (int?)v));
 
     /// <summary>vLLM's min-p sampling, 0 to 1.</summary>
     public static readonly ChatParameter MinP = Number("min_p", 0, 1, static (v, r) => r.MinP = v);
@@ -248,13 +249,6 @@ internal static class ChatParameters
         null,
         static (v, r) => (r.ChatTemplateKwargs ??= [])["enable_thinking"] = SettingValues.ToJsonElement("enable_thinking", v));
 
-    /// <summary>A system message put ahead of the conversation (SK's <c>ChatSystemPrompt</c>); the connector's, not a body field.</summary>
-    public static readonly ChatParameter ChatSystemPrompt = new(
-        "chat_system_prompt", static (name, value) => SettingValues.ToText(name, value), null, null);
-
-    /// <summary>SK's <c>ChatDeveloperPrompt</c>: sent as a system message after <see cref="ChatSystemPrompt"/> (open models have no developer role).</summary>
-    public static readonly ChatParameter ChatDeveloperPrompt = new(
-        "chat_developer_prompt", static (name, value) => SettingValues.ToText(name, value), null, null);
 
     /// <summary>How thinking text inside the answer is split from it (<see cref="FlockThinkTags"/>); the connector's, not a body field.</summary>
     public static readonly ChatParameter ThinkTags = new(
@@ -276,18 +270,15 @@ internal static class ChatParameters
     [
         Temperature, TopP, MaxTokens, N, BestOf, FrequencyPenalty, PresencePenalty, LogitBias, Logprobs, Seed, Stop, User,
         StreamOptions, StrictJsonSchema, ResponseFormat, TopK, MinP, RepetitionPenalty, ReasoningEffort, ChatTemplateKwargs, EnableThinking,
-        ChatSystemPrompt, ChatDeveloperPrompt, ThinkTags, IncludeReasoningInHistory,
+        ThinkTags, IncludeReasoningInHistory,
     ];
 
     /// <summary>
-    /// Other names prompt templates and other connectors (SK's OpenAI settings) use for the same parameters. A value under
-    /// the parameter's own name wins over one under an alias.
+    /// Other names MEAI uses for the same parameters (<c>strict</c>, as on function tools). A value under the parameter's own
+    /// name wins over one under an alias. (Semantic Kernel's names for them are the SK bridge's business.)
     /// </summary>
     public static readonly FrozenDictionary<string, ChatParameter> Aliases = new Dictionary<string, ChatParameter>
     {
-        ["stop_sequences"] = Stop,
-        ["max_completion_tokens"] = MaxTokens,
-        ["token_selection_biases"] = LogitBias,
         ["strict"] = StrictJsonSchema,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

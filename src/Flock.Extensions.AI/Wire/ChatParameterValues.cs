@@ -12,10 +12,10 @@ internal enum ParameterSource : byte
     /// <summary>A field of <c>extra_body</c>, flattened into the body.</summary>
     ExtraBody,
 
-    /// <summary>A template key under another connector's name (<c>stop_sequences</c>, <c>max_completion_tokens</c>…).</summary>
+    /// <summary>A key under another name MEAI uses (<c>strict</c>).</summary>
     Alias,
 
-    /// <summary>A template key under the parameter's own JSON name (prompt templates, ExtensionData, AdditionalProperties).</summary>
+    /// <summary>An <c>AdditionalProperties</c> key under the parameter's own JSON name.</summary>
     Template,
 
     /// <summary>A typed property (SK settings) or a typed ChatOptions member.</summary>
@@ -27,9 +27,8 @@ internal enum ParameterSource : byte
 
 /// <summary>
 /// The parameter values of one request, by <see cref="ChatParameter"/>, plus provider extras (keys the table does not know,
-/// sent as they are). Built from MEAI options or SK settings, validated and written onto the wire by the table alone.
-/// One precedence rule applies whatever the stack: typed settings win over template keys, which win over
-/// <c>extra_body</c>, which wins over other unknown keys (<see cref="ParameterSource"/>).
+/// sent as they are). Built from MEAI options, validated and written onto the wire by the table alone. One precedence rule:
+/// typed members win over keys, which win over <c>extra_body</c>, which wins over other unknown keys (<see cref="ParameterSource"/>).
 /// </summary>
 internal sealed class ChatParameterValues
 {
@@ -123,18 +122,6 @@ internal sealed class ChatParameterValues
         }
     }
 
-    /// <summary>Binds a key the table understands (as <see cref="Bind"/>) and returns true; returns false, binding nothing, for any other key.</summary>
-    public bool TryBind(string key, object? value, ParameterSource source = ParameterSource.Template)
-    {
-        if (key is not ("top_logprobs" or "extra_body") && !ChatParameters.TryFind(key, out _) && !ChatParameters.Aliases.ContainsKey(key))
-        {
-            return false;
-        }
-
-        Bind(key, value, source);
-        return true;
-    }
-
     /// <summary>Binds every pair (e.g. SK's ExtensionData or MEAI's AdditionalProperties) from one source.</summary>
     public void BindAll(IEnumerable<KeyValuePair<string, object?>>? pairs, ParameterSource source = ParameterSource.Template)
     {
@@ -147,21 +134,6 @@ internal sealed class ChatParameterValues
         {
             Bind(key, value, source);
         }
-    }
-
-    /// <summary>A copy that shares nothing mutable (lists and maps are copied).</summary>
-    public ChatParameterValues Clone()
-    {
-        var copy = new ChatParameterValues();
-        foreach (var parameter in ChatParameters.All)
-        {
-            copy._values[parameter.Index] = parameter.Copy(_values[parameter.Index]);
-            copy._sources[parameter.Index] = _sources[parameter.Index];
-        }
-
-        copy._extras = _extras is null ? null : new(_extras);
-        copy._logprobsWithoutCount = _logprobsWithoutCount;
-        return copy;
     }
 
     /// <summary>Reads the parameters MEAI's <see cref="ChatOptions"/> has typed members for (the rest come from its additional properties).</summary>
@@ -178,8 +150,8 @@ internal sealed class ChatParameterValues
 
     /// <summary>
     /// Where <paramref name="additional"/> holds, under a typed member's JSON name, the same value more exactly than the member
-    /// can (a <see cref="double"/> the <see cref="float"/> member rounds), the exact value is taken. A different value is not:
-    /// typed settings win over template keys.
+    /// can (a <see cref="double"/> the <see cref="float"/> member rounds, a format of the kind the member states), the exact
+    /// value is taken. A different value is not: typed members win over keys (documented on <see cref="FlockParameters"/>).
     /// </summary>
     public void RefineExactValues(IReadOnlyDictionary<string, object?> additional)
     {
@@ -197,40 +169,6 @@ internal sealed class ChatParameterValues
             {
                 _values[parameter.Index] = exact;
             }
-        }
-    }
-
-    /// <summary>
-    /// Puts the values on <paramref name="options"/> for <see cref="FlockChatClient"/> (Semantic Kernel's bridge does): each in
-    /// its typed member where <see cref="ChatOptions"/> has one, so middleware such as telemetry sees it; under its JSON name in
-    /// <see cref="ChatOptions.AdditionalProperties"/> where it has none or the member cannot hold the value exactly (a
-    /// <see cref="double"/> a <see cref="float"/> would round; the client takes the exact value when it matches the member).
-    /// Provider extras go there as they are.
-    /// </summary>
-    public void WriteTo(ChatOptions options)
-    {
-        foreach (var parameter in ChatParameters.All)
-        {
-            if (_values[parameter.Index] is not { } value)
-            {
-                continue;
-            }
-
-            if (parameter.Options is { } member)
-            {
-                member.Set(options, value);
-                if (Equals(member.Get(options), value))
-                {
-                    continue;
-                }
-            }
-
-            (options.AdditionalProperties ??= [])[parameter.Name] = value;
-        }
-
-        foreach (var (key, value) in Extras)
-        {
-            (options.AdditionalProperties ??= [])[key] = value;
         }
     }
 

@@ -109,7 +109,7 @@ internal sealed class RequestTool
     [JsonIgnore] public byte[]? Json { get; private set; }
 
     /// <summary>
-    /// For a tool offered on call after call (a kernel function's): writes it once, so each request copies its bytes instead
+    /// For a tool offered on call after call: writes it once, so each request copies its bytes instead
     /// of walking its schema again. Nothing may change the tool after.
     /// </summary>
     public RequestTool Freeze()

@@ -34,9 +34,9 @@ public static partial class FlockServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         var snapshot = options.Clone();
-        AddNamedHttpClient(services);
+        services.AddFlockHttpClient();
         Func<IServiceProvider, object?, ITextToImageService> factory = (provider, _) =>
-            new FlockTextToImageService(CreateClient(provider, snapshot, httpClient), snapshot.ModelId);
+            new FlockTextToImageService(provider.CreateFlockClient(snapshot, httpClient), snapshot.ModelId);
 
         return serviceId is null
             ? services.AddSingleton(provider => factory(provider, null))

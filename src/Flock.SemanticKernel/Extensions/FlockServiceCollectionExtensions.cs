@@ -84,12 +84,12 @@ public static partial class FlockServiceCollectionExtensions
     private static IServiceCollection AddChatCompletion(IServiceCollection services, Func<IServiceProvider, FlockOptions> options, string? serviceId, HttpClient? httpClient)
     {
         ArgumentNullException.ThrowIfNull(services);
-        AddNamedHttpClient(services);
+        services.AddFlockHttpClient();
         var instanceKey = new object();
         services.AddKeyedSingleton(instanceKey, (provider, _) =>
         {
             var resolved = options(provider);
-            return new FlockChatCompletionService(CreateClient(provider, resolved, httpClient), resolved.ModelId, provider.GetService<ILoggerFactory>());
+            return new FlockChatCompletionService(provider.CreateFlockClient(resolved, httpClient), resolved.ModelId, provider.GetService<ILoggerFactory>());
         });
 
         if (serviceId is null)
@@ -107,10 +107,6 @@ public static partial class FlockServiceCollectionExtensions
         return services;
     }
 
-    private static FlockOptions OptionsFor(IServiceProvider provider, string? serviceId) => FlockChatClientServiceCollectionExtensions.OptionsFor(provider, serviceId);
-
-    private static void AddNamedHttpClient(IServiceCollection services) => FlockChatClientServiceCollectionExtensions.AddNamedHttpClient(services);
-
-    private static FlockClient CreateClient(IServiceProvider provider, FlockOptions options, HttpClient? httpClient) =>
-        FlockChatClientServiceCollectionExtensions.CreateClient(provider, options, httpClient);
+    private static FlockOptions OptionsFor(IServiceProvider provider, string? serviceId) =>
+        provider.GetRequiredService<IOptionsMonitor<FlockOptions>>().Get(serviceId ?? Options.Options.DefaultName);
 }

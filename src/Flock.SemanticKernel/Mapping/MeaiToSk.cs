@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Meai = Microsoft.Extensions.AI;
@@ -54,29 +55,15 @@ internal static class MeaiToSk
     }
 
     /// <summary>
-    /// MEAI's usage as <see cref="FlockUsage"/>, costs included: read from the nano-USD counts, the form that survives MEAI's
-    /// summing over a function-invocation loop. Null when no token count was reported (a cost alone is <see cref="Cost"/>).
+    /// MEAI's usage as <see cref="FlockUsage"/>, costs included (<see cref="FlockUsage.FromUsageDetails"/>). Null when no token
+    /// count was reported (a cost alone is <see cref="Cost"/>).
     /// </summary>
     public static FlockUsage? ToUsage(Meai.UsageDetails? usage) =>
         usage is null || (usage.InputTokenCount is null && usage.OutputTokenCount is null && usage.TotalTokenCount is null) ? null
-        : new FlockUsage(
-            (int)(usage.InputTokenCount ?? 0),
-            (int)(usage.OutputTokenCount ?? 0),
-            (int)(usage.TotalTokenCount ?? ((usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0))),
-            (int?)usage.ReasoningTokenCount,
-            (int?)usage.CachedInputTokenCount)
-        {
-            Cost = new CallCost(
-                CallCost.FromNanoUsd(Count(usage, FlockPropertyNames.InputCostNanoUsd)),
-                CallCost.FromNanoUsd(Count(usage, FlockPropertyNames.OutputCostNanoUsd)),
-                CallCost.FromNanoUsd(Count(usage, FlockPropertyNames.TotalCostNanoUsd))),
-        };
+        : FlockUsage.FromUsageDetails(usage);
 
     /// <summary>The total cost in USD from MEAI's usage counts, or null when unknown.</summary>
-    public static decimal? Cost(Meai.UsageDetails? usage) => CallCost.FromNanoUsd(Count(usage, FlockPropertyNames.TotalCostNanoUsd));
-
-    private static long? Count(Meai.UsageDetails? usage, string key) =>
-        usage?.AdditionalCounts?.TryGetValue(key, out var value) is true ? value : null;
+    public static decimal? Cost(Meai.UsageDetails? usage) => FlockUsage.FromUsageDetails(usage)?.TotalCost;
 
     /// <summary>The choice an update or message belongs to.</summary>
     public static int ChoiceIndex(Meai.AdditionalPropertiesDictionary? properties) =>
@@ -107,7 +94,7 @@ internal static class MeaiToSk
             KernelFunctionNames.TrySplit(call.Name, kernel, out var plugin, out var function)
                 ? KernelFunctionNames.Qualify(plugin, function, KernelFunctionNames.StreamingSeparator)
                 : call.Name,
-            call.RawRepresentation as string ?? (call.Arguments is null ? null : SettingValues.ToJsonText("arguments", call.Arguments)),
+            call.RawRepresentation as string ?? (call.Arguments is null ? null : JsonSerializer.Serialize(call.Arguments, Meai.AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)))),
             index)
         {
             RequestIndex = requestIndex,

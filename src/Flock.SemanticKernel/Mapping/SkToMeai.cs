@@ -13,17 +13,26 @@ namespace Flock.SemanticKernel.Mapping;
 internal static class SkToMeai
 {
     /// <summary>
-    /// The options for one call: parameters from the core's table (typed members where MEAI has them, exact values under their
-    /// JSON names otherwise), the model, and the behaviour's functions as tools (strict with
-    /// <see cref="FunctionChoiceBehaviorOptions.AllowStrictSchemaAdherence"/>, as SK's OpenAI connector sends them). With
-    /// auto-invocation they are SK's own options subclass carrying the kernel, which SK's function invocation needs to run the
-    /// kernel's filters.
+    /// The options for one call, built as an MEAI caller would build them: the settings by their JSON names
+    /// (<see cref="FlockParameters.Set"/>: typed members where MEAI has them, the exact values under their names otherwise),
+    /// the model, and the behaviour's functions as tools (strict with <see cref="FunctionChoiceBehaviorOptions.AllowStrictSchemaAdherence"/>,
+    /// as SK's OpenAI connector sends them). The settings are Flock's or plain ones (the bridge reads another connector's into
+    /// Flock's first). With auto-invocation the options are SK's own subclass carrying the kernel, which SK's function
+    /// invocation needs to run the kernel's filters.
     /// </summary>
-    public static Meai.ChatOptions ToChatOptions(
-        PromptExecutionSettings settings, ChatParameterValues values, FunctionChoiceBehaviorConfiguration? functions, Kernel? kernel, bool autoInvoke)
+    public static Meai.ChatOptions ToChatOptions(PromptExecutionSettings settings, FunctionChoiceBehaviorConfiguration? functions, Kernel? kernel, bool autoInvoke)
     {
         var options = autoInvoke ? KernelOptions(settings, kernel!) : new Meai.ChatOptions { ModelId = settings.ModelId };
-        values.WriteTo(options);
+        switch (settings)
+        {
+            case FlockPromptExecutionSettings flock:
+                flock.WriteTo(options);
+                break;
+            case { ExtensionData: { Count: > 0 } data }:
+                SettingKeys.WriteTo(options, data, null);
+                break;
+        }
+
         if (functions?.Functions is { Count: > 0 } offered)
         {
             var strict = functions.Options?.AllowStrictSchemaAdherence is true;
@@ -31,16 +40,16 @@ internal static class SkToMeai
             foreach (var function in offered)
             {
                 // A kernel function is an MEAI AIFunction named Plugin_function: the one name it has on the wire. Without
-                // auto-invocation nothing runs it here, so a strict one may be offered as a strict declaration of itself.
-                tools.Add(strict && !autoInvoke ? StrictTools.Declare(function) : function);
+                // auto-invocation nothing runs it here, so it is offered as its declaration at once.
+                tools.Add(autoInvoke ? function : OfferedTools.Declare(function, strict));
             }
 
             options.Tools = tools;
             if (strict && autoInvoke)
             {
                 // SK's function invocation finds kernel functions by instance type, so they stay as they are up to the layer
-                // below it (OfferedNamesChatClient), which offers them strict.
-                (options.AdditionalProperties ??= [])[StrictTools.Marker] = true;
+                // below it (OfferedNamesChatClient), which offers them as declarations, strict.
+                (options.AdditionalProperties ??= [])[OfferedTools.StrictMarker] = true;
             }
 
             options.ToolMode = functions.Choice == FunctionChoice.None ? Meai.ChatToolMode.None
@@ -66,9 +75,19 @@ internal static class SkToMeai
         return options;
     }
 
-    public static List<Meai.ChatMessage> ToMessages(ChatHistory history)
+    /// <summary>The history as MEAI messages, after the settings' system and developer prompts (each a leading system message).</summary>
+    public static List<Meai.ChatMessage> ToMessages(ChatHistory history, PromptExecutionSettings settings)
     {
-        var messages = new List<Meai.ChatMessage>(history.Count);
+        var (system, developer) = SettingKeys.Prompts(settings);
+        var messages = new List<Meai.ChatMessage>(history.Count + 2);
+        foreach (var prompt in (ReadOnlySpan<string?>)[system, developer])
+        {
+            if (prompt is { Length: > 0 })
+            {
+                messages.Add(new Meai.ChatMessage(Meai.ChatRole.System, prompt));
+            }
+        }
+
         foreach (var message in history)
         {
             messages.Add(Mapped(message));
@@ -188,30 +207,34 @@ internal static class SkToMeai
     /// <summary>
     /// One item as MEAI content, or null for an item that is not conversation (a citation annotating the text beside it).
     /// Whatever has no form on Flock's wire (audio, files, other binary data, provider file references) is refused here, before
-    /// anything is sent, as the core refuses MEAI's.
+    /// anything is sent, in the words the core refuses MEAI's.
     /// </summary>
     private static Meai.AIContent? ToContent(KernelContent item) => item switch
     {
         TextContent text => new Meai.TextContent(text.Text),
         ReasoningContent reasoning => new Meai.TextReasoningContent(reasoning.Text),
         ImageContent image => ToImage(image, image.MimeType ?? "image/*"),
-        AudioContent audio => throw MeaiToFlock.UnsupportedContent(audio.MimeType ?? "audio", nameof(AudioContent)),
         BinaryContent binary when binary.MimeType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) is true => ToImage(binary, binary.MimeType),
-        BinaryContent binary => throw MeaiToFlock.UnsupportedContent(binary.MimeType ?? "binary data of no media type", nameof(BinaryContent)),
-        FileReferenceContent file => throw MeaiToFlock.UnsupportedContent($"a file reference ('{file.FileId}', a file stored by another provider)", nameof(FileReferenceContent)),
+        BinaryContent binary => throw Unsupported(binary.MimeType ?? "binary data of no media type", binary.GetType().Name),
+        FileReferenceContent file => throw Unsupported($"a file reference ('{file.FileId}', a file stored by another provider)", nameof(FileReferenceContent)),
         FunctionCallContent call => new Meai.FunctionCallContent(
             call.Id ?? "", KernelFunctionNames.Qualify(call.PluginName, call.FunctionName), call.Arguments),
         FunctionResultContent result => new Meai.FunctionResultContent(result.CallId ?? "", result.Result),
         Microsoft.SemanticKernel.Agents.AnnotationContent => null,
-        _ => throw MeaiToFlock.UnsupportedContent(item.GetType().Name, item.GetType().Name),
+        _ => throw Unsupported(item.GetType().Name, item.GetType().Name),
     };
+
+    /// <summary>The refusal of content Flock's chat API has no form for, naming what it is (its media type or kind), before anything is sent.</summary>
+    private static NotSupportedException Unsupported(string what, string contentType) => new(
+        $"A message holds {what} content ({contentType}); Flock's chat API takes text and images only, so nothing was sent. " +
+        "Send the content as text, or as an image (image/*).");
 
     /// <summary>An image by its link or its bytes, with its detail level (SK's OpenAI connector's <c>ChatImageDetailLevel</c> metadata).</summary>
     private static Meai.AIContent ToImage(BinaryContent image, string mediaType)
     {
         Meai.AIContent content = image.Uri is { } uri ? new Meai.UriContent(uri, mediaType)
             : image.CanRead ? new Meai.DataContent(image.DataUri!)
-            : throw MeaiToFlock.UnsupportedContent($"{mediaType} with neither data nor a link", image.GetType().Name);
+            : throw Unsupported($"{mediaType} with neither data nor a link", image.GetType().Name);
         if (DetailLevel(image) is { } detail)
         {
             content.AdditionalProperties = new() { ["detail"] = detail };

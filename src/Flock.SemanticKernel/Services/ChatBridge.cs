@@ -1,4 +1,4 @@
-using Flock.Extensions.AI.ChatClient;
+using System.Runtime.CompilerServices;
 using Flock.SemanticKernel.Mapping;
 using Flock.SemanticKernel.Telemetry;
 using Microsoft.Extensions.AI;
@@ -75,9 +75,48 @@ internal sealed class ChatBridge
         return results;
     }
 
-    public IAsyncEnumerable<StreamingChatMessageContent> StreamAsync(
-        ChatHistory history, PromptExecutionSettings? executionSettings, Kernel? kernel, CancellationToken cancellationToken) =>
-        new DeferredAsyncEnumerable<StreamingChatMessageContent>(token => new StreamingCall(this, history, executionSettings, kernel, cancellationToken, token));
+    /// <summary>
+    /// One streamed call: the pipeline's updates as SK contents (see <see cref="StreamingResults"/>), then the usage. With
+    /// auto-invocation the loop's calls and results go to the history instead. The call is prepared when the enumeration starts.
+    /// </summary>
+    public async IAsyncEnumerable<StreamingChatMessageContent> StreamAsync(
+        ChatHistory history, PromptExecutionSettings? executionSettings, Kernel? kernel, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var call = Prepare(history, executionSettings, kernel);
+        var results = new StreamingResults(_modelId, kernel);
+        var names = call.AutoInvoke ? new CallNames() : null;
+        await using var updates = call.Client.GetStreamingResponseAsync(call.Messages, call.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+            catch (FlockException ex)
+            {
+                throw new FlockHttpOperationException(ex);
+            }
+
+            var update = updates.Current;
+            if (names is not null && Record(update, history, kernel, names))
+            {
+                // The function results of a round of the loop: they go to the history, not to the caller's stream.
+                results.NextRequest();
+            }
+            else if (results.ToContent(update) is { } content)
+            {
+                yield return content;
+            }
+        }
+
+        if (results.Complete() is { } usage)
+        {
+            yield return usage;
+        }
+    }
 
     /// <summary>
     /// With auto-invocation, the calls and results the loop streams go to the caller's history, as SK's connectors do; returns
@@ -111,10 +150,15 @@ internal sealed class ChatBridge
     private Call Prepare(ChatHistory history, PromptExecutionSettings? executionSettings, Kernel? kernel)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var settings = executionSettings ?? NoSettings;
-        var values = FlockPromptExecutionSettings.ParameterValuesOf(settings);
+
+        // Another connector's settings are read by their JSON names first (its prompts and typed values), as SK's connectors do.
+        var settings = executionSettings is null ? NoSettings
+            : executionSettings is FlockPromptExecutionSettings || executionSettings.GetType() == typeof(PromptExecutionSettings) ? executionSettings
+            : FlockPromptExecutionSettings.FromExecutionSettings(executionSettings);
         var functions = settings.FunctionChoiceBehavior?.GetConfiguration(new FunctionChoiceBehaviorConfigurationContext(history) { Kernel = kernel, RequestSequenceIndex = 0 });
-        if (functions is { AutoInvoke: true } && values[ChatParameters.N] is int n && n > 1)
+        var autoInvoke = functions is { AutoInvoke: true, Functions.Count: > 0 } && kernel is not null;
+        var options = SkToMeai.ToChatOptions(settings, functions, kernel, autoInvoke);
+        if (functions is { AutoInvoke: true } && options.AdditionalProperties?.GetValueOrDefault(FlockParameters.N) is int n && n > 1)
         {
             throw new ArgumentException(
                 $"n must be 1 when functions are auto-invoked (got {n}): function invocation follows one answer, not several choices. " +
@@ -122,58 +166,24 @@ internal sealed class ChatBridge
                 "n");
         }
 
-        var autoInvoke = functions is { AutoInvoke: true, Functions.Count: > 0 } && kernel is not null;
-        var options = SkToMeai.ToChatOptions(settings, values, functions, kernel, autoInvoke);
-        var concurrently = functions?.Options?.AllowConcurrentInvocation is true;
-        var client = !autoInvoke ? (TelemetryProbe.IsListening ? Observed().Plain : _plain)
-            : TelemetryProbe.IsListening ? (concurrently ? Observed().InvokingConcurrently : Observed().Invoking)
-            : concurrently ? LazyInitializer.EnsureInitialized(ref _invokingConcurrently, () => Invoking(_plain, _loggerFactory, concurrently: true))
-            : _invoking;
-        return new Call(client, SkToMeai.ToMessages(history), options, autoInvoke);
+        return new Call(PipelineFor(autoInvoke, functions?.Options?.AllowConcurrentInvocation is true), SkToMeai.ToMessages(history, settings), options, autoInvoke);
     }
 
     /// <summary>
-    /// One streamed call: the pipeline's updates as SK contents (see <see cref="StreamingResults"/>), then the usage. With
-    /// auto-invocation the loop's calls and results go to the history instead. The call is prepared when the enumeration starts.
+    /// The pipeline for a call: function invocation only when functions are auto-invoked (concurrently when the behaviour allows
+    /// it: a setting of MEAI's invoking client, so a client of its own), telemetry only while someone listens.
     /// </summary>
-    private sealed class StreamingCall(
-        ChatBridge bridge, ChatHistory history, PromptExecutionSettings? executionSettings, Kernel? kernel, CancellationToken callToken, CancellationToken enumerationToken)
-        : MappedAsyncEnumerator<ChatResponseUpdate, StreamingChatMessageContent>(callToken, enumerationToken)
+    private IChatClient PipelineFor(bool autoInvoke, bool concurrently)
     {
-        private StreamingResults? _results;
-        private CallNames? _names;
-
-        protected override IAsyncEnumerator<ChatResponseUpdate> Open(CancellationToken cancellationToken)
+        if (TelemetryProbe.IsListening)
         {
-            var call = bridge.Prepare(history, executionSettings, kernel);
-            _results = new StreamingResults(bridge._modelId, kernel);
-            _names = call.AutoInvoke ? new CallNames() : null;
-            return call.Client.GetStreamingResponseAsync(call.Messages, call.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var observed = Observed();
+            return !autoInvoke ? observed.Plain : concurrently ? observed.InvokingConcurrently : observed.Invoking;
         }
 
-        protected override void Map(ChatResponseUpdate item, List<StreamingChatMessageContent> results)
-        {
-            if (_names is not null && bridge.Record(item, history, kernel, _names))
-            {
-                // The function results of a round of the loop: they go to the history, not to the caller's stream.
-                _results!.NextRequest();
-            }
-            else if (_results!.ToContent(item) is { } content)
-            {
-                results.Add(content);
-            }
-        }
-
-        protected override void Complete(List<StreamingChatMessageContent> results)
-        {
-            if (_results!.Complete() is { } usage)
-            {
-                results.Add(usage);
-            }
-        }
-
-        protected override Exception Translate(Exception exception) =>
-            exception is FlockException flock ? new FlockHttpOperationException(flock) : exception;
+        return !autoInvoke ? _plain
+            : concurrently ? LazyInitializer.EnsureInitialized(ref _invokingConcurrently, () => Invoking(_plain, _loggerFactory, concurrently: true))
+            : _invoking;
     }
 
     private Pipelines Observed() => LazyInitializer.EnsureInitialized(ref _observed, ref _observedLock, () =>

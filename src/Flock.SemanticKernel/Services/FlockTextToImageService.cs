@@ -1,3 +1,4 @@
+using Meai = Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.Services;
@@ -8,6 +9,7 @@ namespace Flock.SemanticKernel;
 /// <summary>
 /// Semantic Kernel's <see cref="ITextToImageService"/> for Flock (<c>POST {endpoint}/images/generations</c>). Images come back
 /// as <see cref="ImageContent"/> holding the bytes and their media type (or a link, with <c>response_format</c> <c>"url"</c>).
+/// It runs over the core's <see cref="FlockImageGenerator"/>.
 /// </summary>
 public sealed class FlockTextToImageService : ITextToImageService
 {
@@ -15,6 +17,7 @@ public sealed class FlockTextToImageService : ITextToImageService
     public const string RevisedPromptKey = "RevisedPrompt";
 
     private readonly FlockClient _client;
+    private readonly FlockImageGenerator _generator;
     private readonly string? _modelId;
     private readonly Dictionary<string, object?> _attributes;
 
@@ -37,6 +40,7 @@ public sealed class FlockTextToImageService : ITextToImageService
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _modelId = modelId ?? client.DefaultModelId;
+        _generator = new FlockImageGenerator(client, _modelId);
         _attributes = new Dictionary<string, object?>
         {
             [AIServiceExtensions.ModelIdKey] = _modelId,
@@ -59,70 +63,82 @@ public sealed class FlockTextToImageService : ITextToImageService
     {
         ArgumentNullException.ThrowIfNull(input);
         var settings = FlockTextToImageExecutionSettings.FromExecutionSettings(executionSettings);
-        var request = new ImageRequest
+        var options = new Meai.ImageGenerationOptions { ModelId = settings.ModelId ?? _modelId, Count = settings.ImageCount };
+        if (settings.Width is not null || settings.Height is not null)
         {
-            Model = settings.ModelId ?? _modelId,
-            Prompt = input.Text,
-            N = settings.ImageCount,
-            ResponseFormat = settings.ResponseFormat ?? "b64_json",
-            User = settings.User,
-        };
-
-        if (settings.Width is { } width || settings.Height is not null)
-        {
-            if (settings.Width is null || settings.Height is null)
+            if (settings.Width is not { } width || settings.Height is not { } height)
             {
                 throw new ArgumentException("width and height go together: set both, or neither for the server's default size.", "size");
             }
 
-            request.Size = FlockClient.ImageSize(settings.Width.Value, settings.Height.Value);
+            if (width < 1 || height < 1)
+            {
+                throw new ArgumentOutOfRangeException("size", $"{width}x{height}", "The image width and height must be at least 1 pixel.");
+            }
+
+            options.ImageSize = new System.Drawing.Size(width, height);
         }
 
-        if (settings.ExtensionData is { Count: > 0 } extra)
+        // The rest by their JSON names, as the generator reads them (response_format, user, size, quality, style…).
+        var properties = new Meai.AdditionalPropertiesDictionary();
+        if (settings.ResponseFormat is { } format)
         {
-            foreach (var (key, value) in extra)
-            {
-                if (key == "size" && request.Size is null)
-                {
-                    request.Size = SettingValues.ToText(key, value);
-                    continue;
-                }
+            properties["response_format"] = format;
+        }
 
-                request.Extra ??= [];
-                request.Extra[key] = SettingValues.ToJsonElement(key, value);
+        if (settings.User is { } user)
+        {
+            properties["user"] = user;
+        }
+
+        foreach (var (key, value) in settings.ExtensionData ?? new Dictionary<string, object>())
+        {
+            if (key != "size" || options.ImageSize is null)
+            {
+                properties[key] = value;
             }
         }
 
-        ImageResponse response;
+        options.AdditionalProperties = properties.Count > 0 ? properties : null;
+        Meai.ImageGenerationResponse response;
         try
         {
-            response = await _client.GenerateImagesAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await _generator.GenerateAsync(new Meai.ImageGenerationRequest(input.Text ?? ""), options, cancellationToken).ConfigureAwait(false);
         }
         catch (FlockException ex)
         {
             throw new FlockHttpOperationException(ex);
         }
 
-        var created = UnixTime.ToDate(response.Created);
-        var images = new List<ImageContent>(response.Data!.Count);
-        foreach (var data in response.Data)
+        var images = new List<ImageContent>(response.Contents.Count);
+        foreach (var content in response.Contents)
         {
-            var image = GeneratedImage.From(data);
-            var content = image.Data is { } bytes ? new ImageContent(bytes, image.MediaType) : new ImageContent(image.Link!) { MimeType = image.MediaType };
-            content.ModelId = request.Model;
+            var image = content switch
+            {
+                Meai.DataContent data => new ImageContent(data.Data, data.MediaType),
+                Meai.UriContent uri => new ImageContent(uri.Uri) { MimeType = uri.MediaType },
+                _ => null,
+            };
+
+            if (image is null)
+            {
+                continue;
+            }
+
+            image.ModelId = options.ModelId;
             var metadata = new Dictionary<string, object?>();
-            if (created is not null)
+            if (content.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.Created) is DateTimeOffset created)
             {
                 metadata[FlockMetadataKeys.Created] = created;
             }
 
-            if (image.RevisedPrompt is not null)
+            if (content.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.RevisedPrompt) is string revised)
             {
-                metadata[RevisedPromptKey] = image.RevisedPrompt;
+                metadata[RevisedPromptKey] = revised;
             }
 
-            content.Metadata = metadata;
-            images.Add(content);
+            image.Metadata = metadata;
+            images.Add(image);
         }
 
         return images;

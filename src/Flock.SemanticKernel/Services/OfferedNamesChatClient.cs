@@ -6,14 +6,14 @@ namespace Flock.SemanticKernel.Services;
 
 /// <summary>
 /// Below SK's function invocation: a call that comes back as <c>Plugin-function</c> for a tool offered as
-/// <c>Plugin_function</c> is renamed to the offered name, so the invoking client finds the function. Tools asked to be strict
-/// (<see cref="StrictTools"/>) are offered so from here, where they no longer need to be kernel functions.
+/// <c>Plugin_function</c> is renamed to the offered name, so the invoking client finds the function. The kernel functions are
+/// offered as <see cref="OfferedTools"/> declarations from here, where they no longer need to be kernel functions.
 /// </summary>
 internal sealed class OfferedNamesChatClient(IChatClient inner) : DelegatingChatClient(inner)
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var response = await base.GetResponseAsync(messages, StrictTools.Apply(options), cancellationToken).ConfigureAwait(false);
+        var response = await base.GetResponseAsync(messages, OfferedTools.Apply(options), cancellationToken).ConfigureAwait(false);
         foreach (var message in response.Messages)
         {
             Rename(message.Contents, options?.Tools);
@@ -25,7 +25,7 @@ internal sealed class OfferedNamesChatClient(IChatClient inner) : DelegatingChat
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var update in base.GetStreamingResponseAsync(messages, StrictTools.Apply(options), cancellationToken).ConfigureAwait(false))
+        await foreach (var update in base.GetStreamingResponseAsync(messages, OfferedTools.Apply(options), cancellationToken).ConfigureAwait(false))
         {
             Rename(update.Contents, options?.Tools);
             yield return update;

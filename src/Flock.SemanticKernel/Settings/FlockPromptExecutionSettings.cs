@@ -9,123 +9,149 @@ namespace Flock.SemanticKernel;
 /// default applies. JSON names are those of the Flock API document, so prompt templates can set them.
 /// </summary>
 /// <remarks>
-/// The values live in the core's one table of parameters, so binding from templates, cloning, validation and the wire
-/// form are the same as for <c>FlockChatClient</c>'s <c>ChatOptions</c>.
+/// A call puts the settings on MEAI's <c>ChatOptions</c> by their JSON names (<see cref="FlockParameters.Set"/>), the way an
+/// MEAI caller would, so reading, validation and the wire form are <c>FlockChatClient</c>'s.
 /// </remarks>
 public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
 {
-    private ChatParameterValues _values = new();
+    private double? _temperature;
+    private double? _topP;
+    private int? _maxTokens;
+    private int? _choiceCount;
+    private int? _bestOf;
+    private double? _frequencyPenalty;
+    private double? _presencePenalty;
+    private int? _logprobs;
+    private long? _seed;
+    private IList<string>? _stopSequences;
+    private string? _user;
+    private FlockStreamOptions? _streamOptions;
+    private int? _topK;
+    private double? _minP;
+    private double? _repetitionPenalty;
+    private string? _reasoningEffort;
+    private bool? _enableThinking;
+    private FlockThinkTags? _thinkTags;
+    private string? _chatSystemPrompt;
+    private string? _chatDeveloperPrompt;
+    private bool? _includeReasoningInHistory;
+    private bool? _strictJsonSchema;
+    private object? _responseFormat;
+    private IDictionary<int, int>? _logitBias;
+    private IDictionary<string, object?>? _chatTemplateKwargs;
 
     /// <summary>Sampling temperature, 0 to 2 (server default 1). Higher is more random.</summary>
     [JsonPropertyName("temperature")]
-    public double? Temperature { get => (double?)_values[ChatParameters.Temperature]; set => Set(ChatParameters.Temperature, value); }
+    public double? Temperature { get => _temperature; set => _temperature = Set(value); }
 
     /// <summary>Nucleus sampling probability mass, 0 to 1 (server default 1).</summary>
     [JsonPropertyName("top_p")]
-    public double? TopP { get => (double?)_values[ChatParameters.TopP]; set => Set(ChatParameters.TopP, value); }
+    public double? TopP { get => _topP; set => _topP = Set(value); }
 
     /// <summary>Maximum tokens to generate, at least 1 (server default 16).</summary>
     [JsonPropertyName("max_tokens")]
-    public int? MaxTokens { get => (int?)_values[ChatParameters.MaxTokens]; set => Set(ChatParameters.MaxTokens, value); }
+    public int? MaxTokens { get => _maxTokens; set => _maxTokens = Set(value); }
 
     /// <summary>How many completions to generate (<c>n</c>), at least 1 (server default 1); each becomes its own result.</summary>
     [JsonPropertyName("n")]
-    public int? ChoiceCount { get => (int?)_values[ChatParameters.N]; set => Set(ChatParameters.N, value); }
+    public int? ChoiceCount { get => _choiceCount; set => _choiceCount = Set(value); }
 
     /// <summary>Completions generated server-side to return the most likely one; at least <c>n</c>; not with streaming.</summary>
     [JsonPropertyName("best_of")]
-    public int? BestOf { get => (int?)_values[ChatParameters.BestOf]; set => Set(ChatParameters.BestOf, value); }
+    public int? BestOf { get => _bestOf; set => _bestOf = Set(value); }
 
     /// <summary>Penalty for tokens by their frequency so far, −2 to 2 (server default 0).</summary>
     [JsonPropertyName("frequency_penalty")]
-    public double? FrequencyPenalty { get => (double?)_values[ChatParameters.FrequencyPenalty]; set => Set(ChatParameters.FrequencyPenalty, value); }
+    public double? FrequencyPenalty { get => _frequencyPenalty; set => _frequencyPenalty = Set(value); }
 
     /// <summary>Penalty for tokens that already appeared, −2 to 2 (server default 0).</summary>
     [JsonPropertyName("presence_penalty")]
-    public double? PresencePenalty { get => (double?)_values[ChatParameters.PresencePenalty]; set => Set(ChatParameters.PresencePenalty, value); }
+    public double? PresencePenalty { get => _presencePenalty; set => _presencePenalty = Set(value); }
 
     /// <summary>Bias per token id, −100 to 100 (e.g. <c>{50256: -100}</c> bans &lt;|endoftext|&gt;).</summary>
     [JsonPropertyName("logit_bias")]
-    public IDictionary<int, int>? LogitBias { get => (IDictionary<int, int>?)_values[ChatParameters.LogitBias]; set => Set(ChatParameters.LogitBias, value); }
+    public IDictionary<int, int>? LogitBias { get => _logitBias; set => _logitBias = Set(value); }
 
     /// <summary>How many most-likely tokens to return log probabilities for at each position, 0 to 5.</summary>
     [JsonPropertyName("logprobs")]
-    public int? Logprobs { get => (int?)_values[ChatParameters.Logprobs]; set => Set(ChatParameters.Logprobs, value); }
+    public int? Logprobs { get => _logprobs; set => _logprobs = Set(value); }
 
     /// <summary>Seed for deterministic sampling where the server supports it.</summary>
     [JsonPropertyName("seed")]
-    public long? Seed { get => (long?)_values[ChatParameters.Seed]; set => Set(ChatParameters.Seed, value); }
+    public long? Seed { get => _seed; set => _seed = Set(value); }
 
     /// <summary>Up to 4 sequences that stop generation.</summary>
     [JsonPropertyName("stop")]
-    public IList<string>? StopSequences { get => (IList<string>?)_values[ChatParameters.Stop]; set => Set(ChatParameters.Stop, value); }
+    public IList<string>? StopSequences { get => _stopSequences; set => _stopSequences = Set(value); }
 
     /// <summary>A stable identifier of the end user.</summary>
     [JsonPropertyName("user")]
-    public string? User { get => (string?)_values[ChatParameters.User]; set => Set(ChatParameters.User, value); }
+    public string? User { get => _user; set => _user = Set(value); }
 
     /// <summary>Streaming options; by default the connector sends <c>include_usage: true</c> so usage arrives on the last update.</summary>
     [JsonPropertyName("stream_options")]
-    public FlockStreamOptions? StreamOptions { get => (FlockStreamOptions?)_values[ChatParameters.StreamOptions]; set => Set(ChatParameters.StreamOptions, value); }
+    public FlockStreamOptions? StreamOptions { get => _streamOptions; set => _streamOptions = Set(value); }
 
     /// <summary>
     /// The answer's format: <c>"json_object"</c>, a JSON schema (<see cref="System.Text.Json.JsonElement"/> or text),
     /// or a .NET <see cref="Type"/> whose schema is derived.
     /// </summary>
     [JsonPropertyName("response_format")]
-    public object? ResponseFormat { get => _values[ChatParameters.ResponseFormat]; set => Set(ChatParameters.ResponseFormat, value); }
+    public object? ResponseFormat { get => _responseFormat; set => _responseFormat = Set(value); }
 
     /// <summary>Top-k sampling, passed to the model server (vLLM): -1 (off) or at least 1.</summary>
     [JsonPropertyName("top_k")]
-    public int? TopK { get => (int?)_values[ChatParameters.TopK]; set => Set(ChatParameters.TopK, value); }
+    public int? TopK { get => _topK; set => _topK = Set(value); }
 
     /// <summary>Min-p sampling, passed to the model server (vLLM): 0 to 1.</summary>
     [JsonPropertyName("min_p")]
-    public double? MinP { get => (double?)_values[ChatParameters.MinP]; set => Set(ChatParameters.MinP, value); }
+    public double? MinP { get => _minP; set => _minP = Set(value); }
 
     /// <summary>Repetition penalty, passed to the model server (vLLM): greater than 0, 1 is none.</summary>
     [JsonPropertyName("repetition_penalty")]
-    public double? RepetitionPenalty { get => (double?)_values[ChatParameters.RepetitionPenalty]; set => Set(ChatParameters.RepetitionPenalty, value); }
+    public double? RepetitionPenalty { get => _repetitionPenalty; set => _repetitionPenalty = Set(value); }
 
     /// <summary>How hard a reasoning model thinks (<c>low</c>, <c>medium</c>, <c>high</c>), passed to the model server as it is.</summary>
     [JsonPropertyName("reasoning_effort")]
-    public string? ReasoningEffort { get => (string?)_values[ChatParameters.ReasoningEffort]; set => Set(ChatParameters.ReasoningEffort, value); }
+    public string? ReasoningEffort { get => _reasoningEffort; set => _reasoningEffort = Set(value); }
 
     /// <summary>Qwen3's thinking switch, sent as <c>chat_template_kwargs: {"enable_thinking": …}</c>; false also turns think-tag splitting off.</summary>
     [JsonPropertyName("enable_thinking")]
-    public bool? EnableThinking { get => (bool?)_values[ChatParameters.EnableThinking]; set => Set(ChatParameters.EnableThinking, value); }
+    public bool? EnableThinking { get => _enableThinking; set => _enableThinking = Set(value); }
 
     /// <summary>Arguments of the model's chat template (<c>chat_template_kwargs</c>); <see cref="EnableThinking"/> wins over its key there.</summary>
     [JsonPropertyName("chat_template_kwargs")]
-    public IDictionary<string, object?>? ChatTemplateKwargs { get => (IDictionary<string, object?>?)_values[ChatParameters.ChatTemplateKwargs]; set => Set(ChatParameters.ChatTemplateKwargs, value); }
+    public IDictionary<string, object?>? ChatTemplateKwargs { get => _chatTemplateKwargs; set => _chatTemplateKwargs = Set(value); }
 
     /// <summary>How thinking text inside the answer (<c>&lt;think&gt;…&lt;/think&gt;</c>) is split from it; default <see cref="FlockOptions.ThinkTags"/>.</summary>
     [JsonPropertyName("think_tags")]
-    public FlockThinkTags? ThinkTags { get => (FlockThinkTags?)_values[ChatParameters.ThinkTags]; set => Set(ChatParameters.ThinkTags, value); }
+    public FlockThinkTags? ThinkTags { get => _thinkTags; set => _thinkTags = Set(value); }
 
     /// <summary>A system message put ahead of the chat history (as SK's OpenAI settings' <c>ChatSystemPrompt</c>).</summary>
     [JsonPropertyName("chat_system_prompt")]
-    public string? ChatSystemPrompt { get => (string?)_values[ChatParameters.ChatSystemPrompt]; set => Set(ChatParameters.ChatSystemPrompt, value); }
+    public string? ChatSystemPrompt { get => _chatSystemPrompt; set => _chatSystemPrompt = Set(value); }
 
     /// <summary>SK's developer prompt, sent as a system message after <see cref="ChatSystemPrompt"/> (open models have no developer role).</summary>
     [JsonPropertyName("chat_developer_prompt")]
-    public string? ChatDeveloperPrompt { get => (string?)_values[ChatParameters.ChatDeveloperPrompt]; set => Set(ChatParameters.ChatDeveloperPrompt, value); }
+    public string? ChatDeveloperPrompt { get => _chatDeveloperPrompt; set => _chatDeveloperPrompt = Set(value); }
 
     /// <summary>Sends earlier turns' reasoning back to the server (<c>reasoning_content</c>); off by default.</summary>
     [JsonPropertyName("include_reasoning_in_history")]
-    public bool? IncludeReasoningInHistory { get => (bool?)_values[ChatParameters.IncludeReasoningInHistory]; set => Set(ChatParameters.IncludeReasoningInHistory, value); }
+    public bool? IncludeReasoningInHistory { get => _includeReasoningInHistory; set => _includeReasoningInHistory = Set(value); }
 
     /// <summary>Makes the JSON schemas sent strict (<c>strict: true</c> in a JSON schema response format and on function tools), as MEAI's <c>strictJsonSchema</c>.</summary>
     [JsonPropertyName("strictJsonSchema")]
-    public bool? StrictJsonSchema { get => (bool?)_values[ChatParameters.StrictJsonSchema]; set => Set(ChatParameters.StrictJsonSchema, value); }
+    public bool? StrictJsonSchema { get => _strictJsonSchema; set => _strictJsonSchema = Set(value); }
 
     /// <summary>
     /// Returns <paramref name="executionSettings"/> as Flock settings: the same instance when it already is one, otherwise a new
     /// instance with its meaning kept. Another connector's settings (SK's <c>OpenAIPromptExecutionSettings</c>…) are read by the
     /// JSON names of their properties, as SK's connectors do (<c>max_tokens</c>, <c>stop_sequences</c>, <c>chat_system_prompt</c>,
     /// <c>token_selection_biases</c>, <c>top_logprobs</c>, <c>extra_body</c>…); then <see cref="PromptExecutionSettings.ExtensionData"/>
-    /// (as YAML/JSON prompt templates produce), whose keys never replace a typed value. Keys the connector does not model stay
-    /// in <see cref="PromptExecutionSettings.ExtensionData"/> and are sent as they are; the function choice behavior is kept as it is.
+    /// (as YAML/JSON prompt templates produce), whose keys never replace a typed value. Values are read as
+    /// <c>FlockChatClient</c> reads <c>ChatOptions.AdditionalProperties</c> (see <see cref="FlockParameters"/>); keys the
+    /// connector does not model stay in <see cref="PromptExecutionSettings.ExtensionData"/> and are sent as they are; the
+    /// function choice behavior is kept as it is.
     /// </summary>
     /// <exception cref="ArgumentException">A known key holds a value of the wrong type.</exception>
     /// <exception cref="NotSupportedException">
@@ -149,48 +175,58 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
             FunctionChoiceBehavior = executionSettings.FunctionChoiceBehavior,
         };
 
-        if (executionSettings.GetType() == typeof(PromptExecutionSettings))
+        var entries = executionSettings.GetType() == typeof(PromptExecutionSettings)
+            ? TemplateEntries(executionSettings.ExtensionData)
+            : ForeignSettings.Read(executionSettings);
+        var keys = SettingKeys.Merge(entries);
+        settings._chatSystemPrompt = SettingKeys.TakeText(keys, SettingKeys.ChatSystemPrompt);
+        settings._chatDeveloperPrompt = SettingKeys.TakeText(keys, SettingKeys.ChatDeveloperPrompt);
+        if (keys.Count == 0)
         {
-            if (executionSettings.ExtensionData is { } data)
-            {
-                foreach (var (key, value) in data)
-                {
-                    settings.Add(key, value, ParameterSource.Template);
-                }
-            }
-
             return settings;
         }
 
-        foreach (var (key, value, typed) in ForeignSettings.Read(executionSettings))
+        foreach (var (key, value) in FlockParameters.Read(new Microsoft.Extensions.AI.ChatOptions { AdditionalProperties = new(keys) }))
         {
-            settings.Add(key, value, typed ? ParameterSource.Typed : ParameterSource.Template);
+            if (!settings.TrySet(key, value) && value is not null)
+            {
+                // A key the connector does not model: kept, and sent as it is.
+                (settings.ExtensionData ??= new Dictionary<string, object>())[key] = value;
+            }
         }
 
         return settings;
     }
 
-    /// <summary>Binds a key the table knows; keeps any other in ExtensionData, where a typed property's value is not replaced by a key's.</summary>
-    private void Add(string key, object value, ParameterSource source)
+    /// <inheritdoc/>
+    public override PromptExecutionSettings Clone()
     {
-        if (!_values.TryBind(key, value, source))
+        var clone = new FlockPromptExecutionSettings
         {
-            var data = ExtensionData ??= new Dictionary<string, object>();
-            if (source == ParameterSource.Typed || !data.ContainsKey(key))
-            {
-                data[key] = value;
-            }
+            ModelId = ModelId,
+            ServiceId = ServiceId,
+            FunctionChoiceBehavior = FunctionChoiceBehavior,
+            ExtensionData = ExtensionData is null ? null : new Dictionary<string, object>(ExtensionData),
+            _chatSystemPrompt = _chatSystemPrompt,
+            _chatDeveloperPrompt = _chatDeveloperPrompt,
+        };
+
+        foreach (var (_, get, set) in Properties)
+        {
+            set(clone, Copy(get(this)));
         }
+
+        return clone;
     }
 
-    /// <inheritdoc/>
-    public override PromptExecutionSettings Clone() => new FlockPromptExecutionSettings
+    /// <summary>A value that shares nothing mutable with <paramref name="value"/>.</summary>
+    private static object? Copy(object? value) => value switch
     {
-        ModelId = ModelId,
-        ServiceId = ServiceId,
-        FunctionChoiceBehavior = FunctionChoiceBehavior,
-        ExtensionData = ExtensionData is null ? null : new Dictionary<string, object>(ExtensionData),
-        _values = _values.Clone(),
+        IList<string> list => new List<string>(list),
+        IDictionary<int, int> bias => new Dictionary<int, int>(bias),
+        IDictionary<string, object?> map => new Dictionary<string, object?>(map),
+        FlockStreamOptions options => new FlockStreamOptions { IncludeUsage = options.IncludeUsage },
+        _ => value,
     };
 
     /// <inheritdoc/>
@@ -202,65 +238,118 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
         }
 
         base.Freeze();
-        if (StopSequences is { } stop)
+        if (_stopSequences is { } stop)
         {
-            _values[ChatParameters.Stop] = new ReadOnlyCollection<string>(new List<string>(stop));
+            _stopSequences = new ReadOnlyCollection<string>(new List<string>(stop));
         }
 
-        if (LogitBias is { } bias)
+        if (_logitBias is { } bias)
         {
-            _values[ChatParameters.LogitBias] = new ReadOnlyDictionary<int, int>(new Dictionary<int, int>(bias));
+            _logitBias = new ReadOnlyDictionary<int, int>(new Dictionary<int, int>(bias));
+        }
+
+        if (_chatTemplateKwargs is { } kwargs)
+        {
+            _chatTemplateKwargs = new ReadOnlyDictionary<string, object?>(new Dictionary<string, object?>(kwargs));
         }
     }
 
     /// <summary>
-    /// The values to send: keys of <see cref="PromptExecutionSettings.ExtensionData"/> by their JSON names (unknown ones as
-    /// provider extras), then the typed properties, which win.
+    /// Puts the settings on <paramref name="options"/> as an MEAI caller would: each typed property by its JSON name through
+    /// <see cref="FlockParameters.Set"/>, then the keys of <see cref="PromptExecutionSettings.ExtensionData"/> that no property
+    /// already set (SK's other names for a parameter only where its own name is absent).
     /// </summary>
-    internal ChatParameterValues ToParameterValues()
+    internal void WriteTo(Microsoft.Extensions.AI.ChatOptions options)
     {
-        if (ExtensionData is not { Count: > 0 } extras)
+        foreach (var (name, get, _) in Properties)
         {
-            return _values;
+            if (get(this) is { } value)
+            {
+                FlockParameters.Set(options, name, value);
+            }
         }
 
-        // Typed values win over template keys: binding never replaces a value from a higher source.
-        var merged = _values.Clone();
-        merged.BindAll(extras!);
-        return merged;
-    }
-
-    /// <summary>
-    /// The values to send for any settings, as <see cref="FromExecutionSettings"/> then <see cref="ToParameterValues"/> give
-    /// them, without building Flock settings for plain ones. Not to be changed: it may be shared.
-    /// </summary>
-    internal static ChatParameterValues ParameterValuesOf(PromptExecutionSettings? settings)
-    {
-        switch (settings)
+        if (ExtensionData is { Count: > 0 } data)
         {
-            case FlockPromptExecutionSettings flock:
-                return flock.ToParameterValues();
-            case not null when settings.GetType() != typeof(PromptExecutionSettings):
-                // Another connector's settings: read by their JSON names.
-                return FromExecutionSettings(settings).ToParameterValues();
-            case { ExtensionData.Count: > 0 }:
-                var values = new ChatParameterValues();
-                foreach (var (key, value) in settings.ExtensionData)
-                {
-                    values.Bind(key, value);
-                }
-
-                return values;
-            default:
-                return NoValues;
+            SettingKeys.WriteTo(options, data, this);
         }
     }
 
-    private static readonly ChatParameterValues NoValues = new();
+    /// <summary>Whether a typed property holds a value for the parameter <paramref name="name"/> (a JSON name).</summary>
+    internal bool HasValue(string name)
+    {
+        foreach (var (property, get, _) in Properties)
+        {
+            if (property == name)
+            {
+                return get(this) is not null;
+            }
+        }
 
-    private void Set(ChatParameter parameter, object? value)
+        return name switch
+        {
+            SettingKeys.ChatSystemPrompt => _chatSystemPrompt is not null,
+            SettingKeys.ChatDeveloperPrompt => _chatDeveloperPrompt is not null,
+            _ => false,
+        };
+    }
+
+    private bool TrySet(string name, object? value)
+    {
+        foreach (var (property, _, set) in Properties)
+        {
+            if (property == name)
+            {
+                set(this, value);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static List<ForeignSettings.Entry> TemplateEntries(IDictionary<string, object>? data)
+    {
+        var entries = new List<ForeignSettings.Entry>(data?.Count ?? 0);
+        foreach (var (key, value) in data ?? new Dictionary<string, object>())
+        {
+            entries.Add(new ForeignSettings.Entry(key, value, Typed: false));
+        }
+
+        return entries;
+    }
+
+    /// <summary>The typed properties that are request parameters, by their JSON names (the names <see cref="FlockParameters"/> reads them by).</summary>
+    private static readonly (string Name, Func<FlockPromptExecutionSettings, object?> Get, Action<FlockPromptExecutionSettings, object?> Set)[] Properties =
+    [
+        ("temperature", static s => s._temperature, static (s, v) => s._temperature = (double?)v),
+        ("top_p", static s => s._topP, static (s, v) => s._topP = (double?)v),
+        ("max_tokens", static s => s._maxTokens, static (s, v) => s._maxTokens = (int?)v),
+        (FlockParameters.N, static s => s._choiceCount, static (s, v) => s._choiceCount = (int?)v),
+        (FlockParameters.BestOf, static s => s._bestOf, static (s, v) => s._bestOf = (int?)v),
+        ("frequency_penalty", static s => s._frequencyPenalty, static (s, v) => s._frequencyPenalty = (double?)v),
+        ("presence_penalty", static s => s._presencePenalty, static (s, v) => s._presencePenalty = (double?)v),
+        (FlockParameters.LogitBias, static s => s._logitBias, static (s, v) => s._logitBias = (IDictionary<int, int>?)v),
+        (FlockParameters.Logprobs, static s => s._logprobs, static (s, v) => s._logprobs = (int?)v),
+        ("seed", static s => s._seed, static (s, v) => s._seed = (long?)v),
+        ("stop", static s => s._stopSequences, static (s, v) => s._stopSequences = (IList<string>?)v),
+        (FlockParameters.User, static s => s._user, static (s, v) => s._user = (string?)v),
+        (FlockParameters.StreamOptions, static s => s._streamOptions, static (s, v) => s._streamOptions = (FlockStreamOptions?)v),
+        (FlockParameters.StrictJsonSchema, static s => s._strictJsonSchema, static (s, v) => s._strictJsonSchema = (bool?)v),
+        ("response_format", static s => s._responseFormat, static (s, v) => s._responseFormat = v),
+        ("top_k", static s => s._topK, static (s, v) => s._topK = (int?)v),
+        (FlockParameters.MinP, static s => s._minP, static (s, v) => s._minP = (double?)v),
+        (FlockParameters.RepetitionPenalty, static s => s._repetitionPenalty, static (s, v) => s._repetitionPenalty = (double?)v),
+        (FlockParameters.ReasoningEffort, static s => s._reasoningEffort, static (s, v) => s._reasoningEffort = (string?)v),
+        (FlockParameters.ChatTemplateKwargs, static s => s._chatTemplateKwargs, static (s, v) => s._chatTemplateKwargs = (IDictionary<string, object?>?)v),
+        (FlockParameters.EnableThinking, static s => s._enableThinking, static (s, v) => s._enableThinking = (bool?)v),
+        (FlockParameters.ThinkTags, static s => s._thinkTags, static (s, v) => s._thinkTags = (FlockThinkTags?)v),
+        (FlockParameters.IncludeReasoningInHistory, static s => s._includeReasoningInHistory, static (s, v) => s._includeReasoningInHistory = (bool?)v),
+    ];
+
+    private T Set<T>(T value)
     {
         ThrowIfFrozen();
-        _values[parameter] = value;
+        return value;
     }
 }

@@ -77,19 +77,19 @@ public sealed class FlockTextToImageExecutionSettings : PromptExecutionSettings
             switch (key)
             {
                 case "width":
-                    result.Width = SettingValues.ToInt32(key, value);
+                    result.Width = SettingKeys.Int32(key, value);
                     break;
                 case "height":
-                    result.Height = SettingValues.ToInt32(key, value);
+                    result.Height = SettingKeys.Int32(key, value);
                     break;
                 case "n":
-                    result.ImageCount = SettingValues.ToInt32(key, value);
+                    result.ImageCount = SettingKeys.Int32(key, value);
                     break;
                 case "response_format":
-                    result.ResponseFormat = SettingValues.ToText(key, value);
+                    result.ResponseFormat = SettingKeys.Text(key, value);
                     break;
                 case "user":
-                    result.User = SettingValues.ToText(key, value);
+                    result.User = SettingKeys.Text(key, value);
                     break;
                 default:
                     // "size" too: it is checked with the request, before sending.

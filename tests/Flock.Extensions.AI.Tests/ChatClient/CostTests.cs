@@ -143,9 +143,11 @@ public sealed class CostTests
         await client.ListModelInfoAsync();
         EnqueueAnswer(handler, streaming, streaming ? CannedAnswers.Stream("Once") : CannedAnswers.Completion("Once"));
 
-        var usage = streaming
-            ? (await client.StreamPromptAsync(FlockPrompt.FromText("Once upon")).ToListAsync()).Single(u => u.Usage is not null).Usage!
-            : (await client.CompletePromptAsync(FlockPrompt.FromText("Once upon"))).Usage!;
+        var chat = new FlockChatClient(client);
+        var details = streaming
+            ? (await chat.StreamPromptAsync(FlockPrompt.FromText("Once upon")).ToListAsync()).SelectMany(u => u.Contents).OfType<UsageContent>().Single().Details
+            : (await chat.CompletePromptAsync(FlockPrompt.FromText("Once upon"))).Usage!;
+        var usage = FlockUsage.FromUsageDetails(details)!;
 
         Assert.Equal((Input, Output, Input + Output), (usage.InputCost, usage.OutputCost, usage.TotalCost));
     }
@@ -153,9 +155,9 @@ public sealed class CostTests
     [Fact]
     public void Usage_without_costs_equals_usage_whose_costs_were_set_to_null()
     {
-        Assert.Equal(new FlockUsage(1, 2, 3), new FlockUsage(1, 2, 3) { InputCost = null, TotalCost = null });
-        Assert.NotEqual(new FlockUsage(1, 2, 3), new FlockUsage(1, 2, 3) { TotalCost = 0.1m });
-        Assert.Equal(new FlockUsage(1, 2, 3) { InputCost = 0.1m, TotalCost = 0.3m }, new FlockUsage(1, 2, 3) { TotalCost = 0.3m, InputCost = 0.1m });
+        Assert.Equal(new FlockUsage { PromptTokens = 1, CompletionTokens = 2, TotalTokens = 3 }, new FlockUsage { PromptTokens = 1, CompletionTokens = 2, TotalTokens = 3, InputCost = null, TotalCost = null });
+        Assert.NotEqual(new FlockUsage { PromptTokens = 1, CompletionTokens = 2, TotalTokens = 3 }, new FlockUsage { PromptTokens = 1, CompletionTokens = 2, TotalTokens = 3, TotalCost = 0.1m });
+        Assert.Equal(new FlockUsage { PromptTokens = 1, CompletionTokens = 2, TotalTokens = 3, InputCost = 0.1m, TotalCost = 0.3m }, new FlockUsage { PromptTokens = 1, CompletionTokens = 2, TotalTokens = 3, TotalCost = 0.3m, InputCost = 0.1m });
     }
 
     [Theory]

@@ -52,42 +52,4 @@ public sealed class RefusalTests
         Assert.Contains(mediaType, Assert.IsType<NotSupportedException>(ex).Message);
         Assert.Empty(handler.Requests);
     }
-
-    public static TheoryData<object, bool> Biases => new()
-    {
-        { new Dictionary<int, int> { [50256] = -100, [11] = 3 }, false },
-        { new Dictionary<int, int> { [50256] = -100, [11] = 3 }, true },
-        { JsonDocument.Parse("""{"50256": -100, "11": 3}""").RootElement, false },
-        { new Dictionary<string, object?> { ["50256"] = -100, ["11"] = 3 }, true },
-    };
-
-    [Theory]
-    [MemberData(nameof(Biases))]
-    public async Task Token_selection_biases_as_an_additional_property_is_sent_as_logit_bias(object biases, bool streaming)
-    {
-        var options = new ChatOptions { AdditionalProperties = new() { ["token_selection_biases"] = biases } };
-
-        var body = await Calls.MeaiBodyAsync(options, streaming);
-
-        var root = JsonDocument.Parse(body).RootElement;
-        Assert.False(root.TryGetProperty("token_selection_biases", out _), body);
-        JsonAssert.Equal("""{"50256": -100, "11": 3}""", root.GetProperty("logit_bias").GetRawText());
-    }
-
-    [Fact]
-    public async Task Logit_bias_under_its_own_name_wins_over_the_alias()
-    {
-        var options = new ChatOptions
-        {
-            AdditionalProperties = new()
-            {
-                ["token_selection_biases"] = new Dictionary<int, int> { [1] = 1 },
-                ["logit_bias"] = new Dictionary<int, int> { [2] = 2 },
-            },
-        };
-
-        var body = await Calls.MeaiBodyAsync(options, streaming: false);
-
-        JsonAssert.Equal("""{"2": 2}""", JsonDocument.Parse(body).RootElement.GetProperty("logit_bias").GetRawText());
-    }
 }

@@ -23,7 +23,7 @@ public sealed class AnswerShapeTests
         var client = Transport.Client(handler, Clock);
 
         var (_, meai) = await Transport.CompleteAsync(new FlockChatClient(client));
-        var prompt = await Record.ExceptionAsync(() => client.CompletePromptAsync(FlockPrompt.FromText("Once")));
+        var prompt = await Record.ExceptionAsync(() => new FlockChatClient(client).CompletePromptAsync(FlockPrompt.FromText("Once")));
 
         foreach (var error in new[] { meai, prompt })
         {

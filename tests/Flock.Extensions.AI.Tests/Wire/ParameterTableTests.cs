@@ -7,7 +7,7 @@ namespace Flock.Extensions.AI.Tests.Wire;
 public sealed class ParameterTableTests
 {
     [Fact]
-    public async Task Typed_options_win_over_template_keys_which_win_over_aliases_extra_body_and_unknown_keys()
+    public async Task Typed_options_win_over_keys_which_win_over_aliases_extra_body_and_unknown_keys()
     {
         var options = new ChatOptions
         {
@@ -15,9 +15,10 @@ public sealed class ParameterTableTests
             AdditionalProperties = new()
             {
                 ["temperature"] = 1.5,                  // loses to the typed member
-                ["max_completion_tokens"] = 7,          // an alias: loses to the canonical name below
+                ["strict"] = false,                     // MEAI's other name: loses to the parameter's own name below
+                ["strictJsonSchema"] = true,
                 ["max_tokens"] = 9,
-                ["stop_sequences"] = new[] { "END" },   // an alias, alone: sent as "stop"
+                ["stop"] = new[] { "END" },
                 ["extra_body"] = JsonDocument.Parse("""{"top_p": 0.3, "seed": 5, "guided_choice": ["a"], "my_flag": "from extra_body"}""").RootElement,
                 ["seed"] = 4,                           // a template key wins over extra_body
                 ["my_flag"] = "unknown key",            // extra_body wins over a plain unknown key
@@ -87,20 +88,14 @@ public sealed class ParameterTableTests
     }
 
     [Fact]
-    public async Task System_and_developer_prompts_lead_the_conversation_before_instructions()
+    public async Task Instructions_lead_the_conversation_as_a_system_message()
     {
-        var options = new ChatOptions
-        {
-            Instructions = "Per-call instructions.",
-            AdditionalProperties = new() { ["chat_developer_prompt"] = "Developer rules.", ["chat_system_prompt"] = "You are terse." },
-        };
+        var options = new ChatOptions { Instructions = "Per-call instructions." };
 
         var body = await Calls.MeaiBodyAsync(options, streaming: false);
 
         JsonAssert.Equal("""
             {"model":"qwen3-30b-a3b-instruct-2507","messages":[
-              {"role":"system","content":"You are terse."},
-              {"role":"system","content":"Developer rules."},
               {"role":"system","content":"Per-call instructions."},
               {"role":"user","content":"Hi"}]}
             """, body);
@@ -137,7 +132,7 @@ public sealed class ParameterTableTests
         var values = new ChatParameterValues();
         values.Bind("think_tags", "off");
         values.Bind("include_reasoning_in_history", true);
-        values.Bind("chat_system_prompt", "x");
+        values.Bind("strictJsonSchema", true);
 
         values.WriteTo(request, streaming: false);
 

@@ -13,7 +13,7 @@ namespace Flock.SemanticKernel.Tests.Mapping;
 public sealed class SettingsToOptionsTests
 {
     private static ChatOptions Map(FlockPromptExecutionSettings settings) =>
-        SkToMeai.ToChatOptions(settings, settings.ToParameterValues(), functions: null, kernel: null, autoInvoke: false);
+        SkToMeai.ToChatOptions(settings, functions: null, kernel: null, autoInvoke: false);
 
     [Fact]
     public void Typed_members_where_meai_has_them_the_rest_under_their_json_names()
@@ -82,27 +82,29 @@ public sealed class SettingsToOptionsTests
     [Fact]
     public void Every_parameter_of_the_table_comes_back_as_it_went_through_the_options()
     {
-        // The mapping is derived from the table both ways: what the bridge writes, the chat client reads back unchanged.
-        var values = new ChatParameterValues();
-        foreach (var parameter in ChatParameters.All)
-        {
-            values[parameter] = Sample(parameter);
-        }
-
+        // What the bridge sets through the core's public API, the chat client reads back unchanged.
         var options = new ChatOptions();
-        values.WriteTo(options);
-        var read = MeaiToFlock.ToParameters(options);
-
-        foreach (var parameter in ChatParameters.All)
+        foreach (var name in FlockParameters.Names)
         {
-            Assert.True(Equals(values[parameter], read[parameter]) || (values[parameter] is System.Collections.IEnumerable a && read[parameter] is System.Collections.IEnumerable b && a.Cast<object>().SequenceEqual(b.Cast<object>())),
-                $"{parameter.Name}: {values[parameter]} became {read[parameter]}");
+            FlockParameters.Set(options, name, Sample(name));
         }
 
-        Assert.Equal(0.05, read[ChatParameters.MinP]);
+        var read = FlockParameters.Read(options);
+
+        foreach (var name in FlockParameters.Names)
+        {
+            var value = Sample(name);
+            Assert.True(
+                Equals(value, read[name])
+                || (value is System.Collections.IEnumerable a && read[name] is System.Collections.IEnumerable b && a.Cast<object>().SequenceEqual(b.Cast<object>()))
+                || (value is FlockStreamOptions sent && read[name] is FlockStreamOptions back && sent.IncludeUsage == back.IncludeUsage),
+                $"{name}: {value} became {read[name]}");
+        }
+
+        Assert.Equal(0.05, read[FlockParameters.MinP]);
     }
 
-    private static object Sample(ChatParameter parameter) => parameter.Name switch
+    private static object Sample(string name) => name switch
     {
         "temperature" => 0.1234567890123,
         "top_p" => 0.5,
@@ -122,10 +124,8 @@ public sealed class SettingsToOptionsTests
         "reasoning_effort" => "low",
         "chat_template_kwargs" => new Dictionary<string, object?> { ["custom"] = "x" },
         "enable_thinking" => false,
-        "chat_system_prompt" => "Be brief.",
-        "chat_developer_prompt" => "Use English.",
         "think_tags" => FlockThinkTags.ClosingTagOnly,
         "strictJsonSchema" => true,
-        _ => throw new InvalidOperationException($"A new parameter, {parameter.Name}: give it a sample here."),
+        _ => throw new InvalidOperationException($"A new parameter, {name}: give it a sample here."),
     };
 }

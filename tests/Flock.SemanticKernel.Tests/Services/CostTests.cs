@@ -60,7 +60,7 @@ public sealed class CostTests
 
         var metadata = await AskAsync(service, streaming);
 
-        Assert.Equal(new FlockUsage(12, 30, 42) { InputCost = 0.0000018m, OutputCost = 0.000009m, TotalCost = 0.0000108m }, metadata.Usage);
+        Assert.Equal(new FlockUsage { PromptTokens = 12, CompletionTokens = 30, TotalTokens = 42, InputCost = 0.0000018m, OutputCost = 0.000009m, TotalCost = 0.0000108m }, metadata.Usage);
         Assert.Equal(0.0000108m, metadata.Cost);
         Assert.Equal(0.0000108m, metadata[FlockMetadataKeys.Cost]);
     }
@@ -74,7 +74,7 @@ public sealed class CostTests
 
         var metadata = await AskAsync(TestSk.Service(handler), streaming);
 
-        Assert.Equal(new FlockUsage(12, 30, 42) { TotalCost = 0.000103m }, metadata.Usage);
+        Assert.Equal(new FlockUsage { PromptTokens = 12, CompletionTokens = 30, TotalTokens = 42, TotalCost = 0.000103m }, metadata.Usage);
         Assert.Equal(0.000103m, metadata.Cost);
     }
 
@@ -92,7 +92,7 @@ public sealed class CostTests
 
         Assert.False(metadata.ContainsKey(FlockMetadataKeys.Cost));
         Assert.Null(metadata.Cost);
-        Assert.Equal(new FlockUsage(12, 30, 42), metadata.Usage);
+        Assert.Equal(new FlockUsage { PromptTokens = 12, CompletionTokens = 30, TotalTokens = 42 }, metadata.Usage);
         Assert.Null(metadata.Usage!.TotalCost);
     }
 
@@ -120,7 +120,7 @@ public sealed class CostTests
 
         Assert.Equal(2, handler.Requests.Count);
         Assert.Equal(0.00035m, metadata.Cost);
-        Assert.Equal(new FlockUsage(17, 32, 49) { TotalCost = 0.00035m }, metadata.Usage);
+        Assert.Equal(new FlockUsage { PromptTokens = 17, CompletionTokens = 32, TotalTokens = 49, TotalCost = 0.00035m }, metadata.Usage);
     }
 
     [Theory]

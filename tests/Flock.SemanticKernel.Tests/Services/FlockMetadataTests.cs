@@ -6,7 +6,7 @@ namespace Flock.SemanticKernel.Tests.Services;
 public sealed class FlockMetadataTests
 {
     private static readonly DateTimeOffset Created = DateTimeOffset.FromUnixTimeSeconds(1735689700);
-    private static readonly FlockUsage Usage = new(11, 3, 14);
+    private static readonly FlockUsage Usage = new() { PromptTokens = 11, CompletionTokens = 3, TotalTokens = 14 };
 
     [Fact]
     public void Exposes_exactly_the_entries_it_was_given_in_key_order()

@@ -91,9 +91,9 @@ public sealed class FunctionInvocationTests
             Assert.Equal(Except(plain.Metadata!, FlockMetadataKeys.Usage), Except(result.Metadata!, FlockMetadataKeys.Usage));
         }
 
-        Assert.Equal(new FlockUsage(12, 20, 32, ReasoningTokens: 14), plain.Metadata![FlockMetadataKeys.Usage]);
+        Assert.Equal(new FlockUsage { PromptTokens = 12, CompletionTokens = 20, TotalTokens = 32, ReasoningTokens = 14 }, plain.Metadata![FlockMetadataKeys.Usage]);
         Assert.Equal(plain.Metadata[FlockMetadataKeys.Usage], offeredNotCalled.Metadata![FlockMetadataKeys.Usage]);
-        Assert.Equal(new FlockUsage(17, 22, 39, ReasoningTokens: 15), looped.Metadata![FlockMetadataKeys.Usage]);
+        Assert.Equal(new FlockUsage { PromptTokens = 17, CompletionTokens = 22, TotalTokens = 39, ReasoningTokens = 15 }, looped.Metadata![FlockMetadataKeys.Usage]);
         Assert.Equal(["stop", "chatcmpl-answer", "fp_a"], new[] { FlockMetadataKeys.FinishReason, FlockMetadataKeys.Id, FlockMetadataKeys.SystemFingerprint }.Select(k => looped.Metadata[k]));
     }
 
@@ -122,8 +122,8 @@ public sealed class FunctionInvocationTests
         Assert.Equal(("call_1", "Clock-now", "{}"), (call.CallId, call.Name, call.Arguments));
         var afterCall = looped.SkipWhile(u => !u.Items.OfType<StreamingFunctionCallUpdateContent>().Any()).Skip(1).ToList();
         Assert.Equal(Describe(plain)[..^1], Describe(afterCall)[..^1]);
-        Assert.Equal(new FlockUsage(12, 20, 32), plain[^1].Metadata![FlockMetadataKeys.Usage]);
-        Assert.Equal(new FlockUsage(17, 22, 39), looped[^1].Metadata![FlockMetadataKeys.Usage]);
+        Assert.Equal(new FlockUsage { PromptTokens = 12, CompletionTokens = 20, TotalTokens = 32 }, plain[^1].Metadata![FlockMetadataKeys.Usage]);
+        Assert.Equal(new FlockUsage { PromptTokens = 17, CompletionTokens = 22, TotalTokens = 39 }, looped[^1].Metadata![FlockMetadataKeys.Usage]);
         Assert.Single(looped, u => u.Metadata?.ContainsKey(FlockMetadataKeys.Usage) == true);
     }
 

@@ -22,7 +22,7 @@ public sealed class ResponseParsingTests
         Assert.Equal("chatcmpl-7f3a1c2e9b", metadata[FlockMetadataKeys.Id]);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1735689600), metadata[FlockMetadataKeys.Created]);
         Assert.Equal("stop", metadata[FlockMetadataKeys.FinishReason]);
-        Assert.Equal(new FlockUsage(21, 9, 30, ReasoningTokens: null, CachedPromptTokens: 4), metadata[FlockMetadataKeys.Usage]);
+        Assert.Equal(new FlockUsage { PromptTokens = 21, CompletionTokens = 9, TotalTokens = 30, CachedPromptTokens = 4 }, metadata[FlockMetadataKeys.Usage]);
         Assert.Equal("fp_flock_01", metadata[FlockMetadataKeys.SystemFingerprint]);
         Assert.False(metadata.ContainsKey(FlockMetadataKeys.Logprobs));
     }
@@ -43,7 +43,7 @@ public sealed class ResponseParsingTests
                 Assert.Equal("Blue, probably", second.Content);
                 Assert.Equal("length", second.Metadata![FlockMetadataKeys.FinishReason]);
             });
-        Assert.All(results, r => Assert.Equal(new FlockUsage(10, 7, 17), r.Metadata![FlockMetadataKeys.Usage]));
+        Assert.All(results, r => Assert.Equal(new FlockUsage { PromptTokens = 10, CompletionTokens = 7, TotalTokens = 17 }, r.Metadata![FlockMetadataKeys.Usage]));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class ResponseParsingTests
     {
         var result = Assert.Single(await CompleteAsync("completion-reasoning.json"));
 
-        Assert.Equal(new FlockUsage(12, 20, 32, ReasoningTokens: 14), result.Metadata![FlockMetadataKeys.Usage]);
+        Assert.Equal(new FlockUsage { PromptTokens = 12, CompletionTokens = 20, TotalTokens = 32, ReasoningTokens = 14 }, result.Metadata![FlockMetadataKeys.Usage]);
     }
 
     [Fact]

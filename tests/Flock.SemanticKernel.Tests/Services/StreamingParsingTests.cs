@@ -26,7 +26,7 @@ public sealed class StreamingParsingTests
         Assert.Equal("stop", finishing.Metadata![FlockMetadataKeys.FinishReason]);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1735689700), finishing.Metadata[FlockMetadataKeys.Created]);
         var last = updates[^1];
-        Assert.Equal(new FlockUsage(11, 3, 14), last.Metadata![FlockMetadataKeys.Usage]);
+        Assert.Equal(new FlockUsage { PromptTokens = 11, CompletionTokens = 3, TotalTokens = 14 }, last.Metadata![FlockMetadataKeys.Usage]);
         Assert.Single(updates, u => u.Metadata!.ContainsKey(FlockMetadataKeys.Usage));
         Assert.DoesNotContain(updates, u => string.IsNullOrEmpty(u.Content) && u != finishing && u != last);
     }
@@ -40,7 +40,7 @@ public sealed class StreamingParsingTests
         Assert.Equal(new Dictionary<int, string> { [0] = "Red.", [1] = "Blue, probably" }, byChoice);
         var finishes = updates.Where(u => u.Metadata!.ContainsKey(FlockMetadataKeys.FinishReason)).ToDictionary(u => u.ChoiceIndex, u => u.Metadata![FlockMetadataKeys.FinishReason]);
         Assert.Equal(new Dictionary<int, object?> { [0] = "stop", [1] = "length" }, finishes);
-        Assert.Equal(new FlockUsage(10, 6, 16), updates[^1].Metadata![FlockMetadataKeys.Usage]);
+        Assert.Equal(new FlockUsage { PromptTokens = 10, CompletionTokens = 6, TotalTokens = 16 }, updates[^1].Metadata![FlockMetadataKeys.Usage]);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class StreamingParsingTests
         Assert.Equal("One two three", string.Concat(updates.Select(u => u.Content)));
         var withUsage = Assert.Single(updates, u => u.Metadata!.ContainsKey(FlockMetadataKeys.Usage));
         Assert.Same(updates[^1], withUsage);
-        Assert.Equal(new FlockUsage(8, 3, 11), withUsage.Metadata![FlockMetadataKeys.Usage]);
+        Assert.Equal(new FlockUsage { PromptTokens = 8, CompletionTokens = 3, TotalTokens = 11 }, withUsage.Metadata![FlockMetadataKeys.Usage]);
         Assert.Equal("stop", Assert.Single(updates, u => u.Metadata!.ContainsKey(FlockMetadataKeys.FinishReason)).Metadata![FlockMetadataKeys.FinishReason]);
     }
 
@@ -80,7 +80,7 @@ public sealed class StreamingParsingTests
                 Assert.Equal("Europe/Paris", time.Arguments!["tz"]?.ToString());
             });
         Assert.Equal("tool_calls", Assert.Single(updates, u => u.Metadata!.ContainsKey(FlockMetadataKeys.FinishReason)).Metadata![FlockMetadataKeys.FinishReason]);
-        Assert.Equal(new FlockUsage(90, 30, 120), updates[^1].Metadata![FlockMetadataKeys.Usage]);
+        Assert.Equal(new FlockUsage { PromptTokens = 90, CompletionTokens = 30, TotalTokens = 120 }, updates[^1].Metadata![FlockMetadataKeys.Usage]);
     }
 
     [Fact]

@@ -107,8 +107,8 @@ public sealed class OtherConnectorSettingsTests
         Assert.Equal(("Be brief.", "Answer in English.", "u-1", "low"), (settings.ChatSystemPrompt, settings.ChatDeveloperPrompt, settings.User, settings.ReasoningEffort));
         Assert.Equal((20, 0.05), (settings.TopK, settings.MinP));
 
-        // Keys the connector does not model stay in ExtensionData and are sent as they are (extra_body's are bound with it).
-        Assert.Equal(["metadata", "store"], settings.ExtensionData!.Keys.Order());
+        // Keys the connector does not model, extra_body's among them, are in ExtensionData, to be sent as they are.
+        Assert.Equal(["guided_choice", "metadata", "store"], settings.ExtensionData!.Keys.Order());
     }
 
     [Fact]

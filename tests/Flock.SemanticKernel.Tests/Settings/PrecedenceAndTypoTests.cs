@@ -47,7 +47,11 @@ public sealed class PrecedenceAndTypoTests
     [Fact]
     public async Task Meai_follows_the_same_rule()
     {
-        var options = new ChatOptions { Temperature = 0.1f, AdditionalProperties = new(TemplateKeys()) };
+        // SK's other name for stop (stop_sequences) is SK's: MEAI takes the parameter's own name.
+        var keys = TemplateKeys();
+        keys["stop"] = keys["stop_sequences"];
+        keys.Remove("stop_sequences");
+        var options = new ChatOptions { Temperature = 0.1f, AdditionalProperties = new(keys) };
 
         JsonAssert.Equal(Calls.Body(Expected), await Calls.MeaiBodyAsync(options, streaming: false));
     }

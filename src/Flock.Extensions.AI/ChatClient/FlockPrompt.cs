@@ -5,7 +5,7 @@ namespace Flock.Extensions.AI;
 /// <summary>
 /// A raw prompt in one of the forms the Flock API document allows for <c>messages</c>: a string, an array of strings, an
 /// array of token ids, or an array of token-id arrays (<see cref="EndOfText"/> separates documents). Send it with
-/// <see cref="FlockClient.CompletePromptAsync"/> or <see cref="FlockClient.StreamPromptAsync"/>.
+/// <see cref="FlockChatClient.CompletePromptAsync"/> or <see cref="FlockChatClient.StreamPromptAsync"/>.
 /// </summary>
 public sealed class FlockPrompt
 {

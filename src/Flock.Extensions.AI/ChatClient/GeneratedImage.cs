@@ -1,5 +1,5 @@
 
-namespace Flock.Extensions.AI.Http;
+namespace Flock.Extensions.AI.ChatClient;
 
 /// <summary>One generated image as both adapters need it: its bytes and media type, or a link.</summary>
 internal readonly record struct GeneratedImage(ReadOnlyMemory<byte>? Data, string MediaType, Uri? Link, string? RevisedPrompt)
