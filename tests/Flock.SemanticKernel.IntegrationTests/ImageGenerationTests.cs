@@ -121,6 +121,36 @@ public sealed class ImageGenerationTests : EmulatorTest
     }
 
     [Fact]
+    public async Task Meai_ReadsRequestFieldsByTheirJsonNames_AndMarksEachImage()
+    {
+        using IImageGenerator generator = MeaiImages();
+        var options = new ImageGenerationOptions { AdditionalProperties = new() { ["size"] = "auto", ["user"] = "u-2", ["n"] = "1", ["style"] = "vivid" } };
+
+        var response = await generator.GenerateImagesAsync("a red kite", options);
+
+        var image = Assert.IsType<DataContent>(Assert.Single(response.Contents));
+        Assert.Equal("a red kite", image.AdditionalProperties![FlockPropertyNames.RevisedPrompt]);
+        Assert.IsType<DateTimeOffset>(image.AdditionalProperties[FlockPropertyNames.Created]);
+        var body = SingleImageBody();
+        Assert.Equal("auto", (string?)body["size"]);
+        Assert.Equal("u-2", (string?)body["user"]);
+        Assert.Equal(1, (int?)body["n"]);
+        Assert.Equal("vivid", (string?)body["style"]);
+    }
+
+    [Fact]
+    public async Task Meai_AFieldGivenTwice_IsRefusedBeforeSending()
+    {
+        using IImageGenerator generator = MeaiImages();
+        var options = new ImageGenerationOptions { ImageSize = new Size(64, 64), AdditionalProperties = new() { ["size"] = "auto" } };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateImagesAsync("a red kite", options));
+
+        Assert.Equal("size", ex.ParamName);
+        Assert.Empty(Emulator.Requests);
+    }
+
+    [Fact]
     public async Task Meai_ThroughDependencyInjection_ResolvesTheGenerator()
     {
         var services = new ServiceCollection();

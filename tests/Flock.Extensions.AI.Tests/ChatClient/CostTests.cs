@@ -170,4 +170,30 @@ public sealed class CostTests
     {
         Assert.Equal(nano, CallCost.ToNanoUsd(decimal.Parse(usd, System.Globalization.CultureInfo.InvariantCulture)));
     }
+
+    [Fact]
+    public void Usage_details_read_back_as_flock_usage_with_the_costs_in_usd()
+    {
+        var details = new UsageDetails
+        {
+            InputTokenCount = 12,
+            OutputTokenCount = 30,
+            ReasoningTokenCount = 10,
+            AdditionalCounts = new() { [FlockPropertyNames.InputCostNanoUsd] = 1_800, [FlockPropertyNames.OutputCostNanoUsd] = 9_000, [FlockPropertyNames.TotalCostNanoUsd] = 10_800 },
+        };
+
+        var usage = FlockUsage.FromUsageDetails(details);
+
+        Assert.Equal(
+            new FlockUsage { PromptTokens = 12, CompletionTokens = 30, TotalTokens = 42, ReasoningTokens = 10, InputCost = 0.0000018m, OutputCost = 0.000009m, TotalCost = 0.0000108m },
+            usage);
+    }
+
+    [Fact]
+    public void Usage_details_with_neither_counts_nor_costs_read_as_none()
+    {
+        Assert.Null(FlockUsage.FromUsageDetails(null));
+        Assert.Null(FlockUsage.FromUsageDetails(new UsageDetails()));
+        Assert.Equal(0.5m, FlockUsage.FromUsageDetails(new UsageDetails { AdditionalCounts = new() { [FlockPropertyNames.TotalCostNanoUsd] = 500_000_000 } })!.TotalCost);
+    }
 }
