@@ -8,25 +8,57 @@ namespace Flock.Extensions.AI;
 /// Read leniently: an entry without a token or a numeric log probability is left out, as is a <c>bytes</c> array that holds
 /// anything but byte values; fields the server adds are ignored.
 /// </remarks>
-/// <param name="tokens">The tokens in the order they were generated.</param>
-public sealed class FlockLogprobs(IReadOnlyList<FlockTokenLogprob> tokens)
+public sealed class FlockLogprobs
 {
+    internal FlockLogprobs(IReadOnlyList<FlockTokenLogprob> tokens) => Tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
+
     /// <summary>The tokens in the order they were generated.</summary>
-    public IReadOnlyList<FlockTokenLogprob> Tokens { get; } = tokens ?? throw new ArgumentNullException(nameof(tokens));
+    public IReadOnlyList<FlockTokenLogprob> Tokens { get; }
 
     /// <inheritdoc/>
     public override string ToString() => $"FlockLogprobs {{ Tokens = {Tokens.Count} }}";
 }
 
 /// <summary>One generated token, its log probability and the most likely alternatives at its position.</summary>
-/// <param name="Token">The token's text.</param>
-/// <param name="Logprob">The natural log of the token's probability (servers send -9999 for an impossible token).</param>
-/// <param name="Bytes">The token's UTF-8 bytes, when sent (a token may hold part of a character).</param>
-/// <param name="TopLogprobs">The most likely tokens at this position, most likely first; as many as asked for, often including this one.</param>
-public sealed record FlockTokenLogprob(string Token, double Logprob, IReadOnlyList<byte>? Bytes, IReadOnlyList<FlockTopLogprob> TopLogprobs);
+public sealed record FlockTokenLogprob
+{
+    internal FlockTokenLogprob(string token, double logprob, IReadOnlyList<byte>? bytes, IReadOnlyList<FlockTopLogprob> topLogprobs)
+    {
+        Token = token;
+        Logprob = logprob;
+        Bytes = bytes;
+        TopLogprobs = topLogprobs;
+    }
+
+    /// <summary>The token's text.</summary>
+    public string Token { get; init; }
+
+    /// <summary>The natural log of the token's probability (servers send -9999 for an impossible token).</summary>
+    public double Logprob { get; init; }
+
+    /// <summary>The token's UTF-8 bytes, when sent (a token may hold part of a character).</summary>
+    public IReadOnlyList<byte>? Bytes { get; init; }
+
+    /// <summary>The most likely tokens at this position, most likely first; as many as asked for, often including this one.</summary>
+    public IReadOnlyList<FlockTopLogprob> TopLogprobs { get; init; }
+}
 
 /// <summary>An alternative token at a position of the answer.</summary>
-/// <param name="Token">The token's text.</param>
-/// <param name="Logprob">The natural log of the token's probability.</param>
-/// <param name="Bytes">The token's UTF-8 bytes, when sent.</param>
-public sealed record FlockTopLogprob(string Token, double Logprob, IReadOnlyList<byte>? Bytes);
+public sealed record FlockTopLogprob
+{
+    internal FlockTopLogprob(string token, double logprob, IReadOnlyList<byte>? bytes)
+    {
+        Token = token;
+        Logprob = logprob;
+        Bytes = bytes;
+    }
+
+    /// <summary>The token's text.</summary>
+    public string Token { get; init; }
+
+    /// <summary>The natural log of the token's probability.</summary>
+    public double Logprob { get; init; }
+
+    /// <summary>The token's UTF-8 bytes, when sent.</summary>
+    public IReadOnlyList<byte>? Bytes { get; init; }
+}

@@ -115,7 +115,7 @@ public sealed partial class FlockClient
         {
             if (entry?.Id is { Length: > 0 } id)
             {
-                models.Add(new FlockModel(id, entry.OwnedBy, UnixTime.ToDate(entry.Created)));
+                models.Add(new FlockModel(id) { OwnedBy = entry.OwnedBy, CreatedAt = UnixTime.ToDate(entry.Created) });
             }
         }
 

@@ -1,7 +1,16 @@
 namespace Flock.Extensions.AI;
 
 /// <summary>A model served by Flock, as listed by <c>GET /models</c>.</summary>
-/// <param name="Id">The model id to put in requests.</param>
-/// <param name="OwnedBy">The owner the server reports (the proxy reports a placeholder).</param>
-/// <param name="CreatedAt">The creation time the server reports, if any.</param>
-public sealed record FlockModel(string Id, string? OwnedBy, DateTimeOffset? CreatedAt);
+public sealed record FlockModel
+{
+    internal FlockModel(string id) => Id = id;
+
+    /// <summary>The model id to put in requests.</summary>
+    public string Id { get; init; }
+
+    /// <summary>The owner the server reports (the proxy reports a placeholder).</summary>
+    public string? OwnedBy { get; init; }
+
+    /// <summary>The creation time the server reports, if any.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+}

@@ -4,9 +4,13 @@ namespace Flock.Extensions.AI;
 /// What the proxy's model catalogue (<c>GET /model/info</c>) says about a model: limits, prices and capabilities. Any value
 /// may be null: the catalogue did not say. A model known only from <c>GET /models</c> has nothing but its id.
 /// </summary>
-/// <param name="Id">The model id to put in requests.</param>
-public sealed record FlockModelInfo(string Id)
+public sealed record FlockModelInfo
 {
+    internal FlockModelInfo(string id) => Id = id;
+
+    /// <summary>The model id to put in requests.</summary>
+    public string Id { get; init; }
+
     /// <summary>The context window in tokens: <c>max_input_tokens</c>, else LiteLLM's legacy <c>max_tokens</c>.</summary>
     public int? ContextWindow { get; init; }
 

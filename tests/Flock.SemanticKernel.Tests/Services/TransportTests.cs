@@ -71,7 +71,7 @@ public sealed class TransportTests
 
         var created = DateTimeOffset.FromUnixTimeSeconds(1677610602);
         Assert.Equal(
-            [new FlockModel("qwen3-30b-a3b-instruct-2507", "openai", created), new FlockModel("deepseek-v3.1", "openai", created)],
+            [new FlockModel("qwen3-30b-a3b-instruct-2507") { OwnedBy = "openai", CreatedAt = created }, new FlockModel("deepseek-v3.1") { OwnedBy = "openai", CreatedAt = created }],
             models);
     }
 
