@@ -55,9 +55,10 @@ if (info?.MaxOutputTokens is { } limit)
     }
 }
 
-// Step 4 (Microsoft.Extensions.AI): the cost of an answer, in USD on the response and in nano-USD in the usage counts.
+// Step 4 (Microsoft.Extensions.AI): the cost of an answer, in nano-USD in the usage counts (which MEAI's middleware sums),
+// read back in USD with FlockUsage.FromUsageDetails.
 var response = await client.GetResponseAsync("Give me a one-line haiku about the sea.");
-var usd = response.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.TotalCostUsd) as decimal?;
+var usd = FlockUsage.FromUsageDetails(response.Usage)?.TotalCost;
 var nanoUsd = response.Usage?.AdditionalCounts?.GetValueOrDefault(FlockPropertyNames.TotalCostNanoUsd);
 Console.WriteLine($"MEAI answer cost: {usd} USD ({nanoUsd} nano-USD) for {response.Usage?.TotalTokenCount} tokens.");
 

@@ -24,10 +24,10 @@ public static class FlockPropertyNames
     public const string SystemFingerprint = "system_fingerprint";
 
     /// <summary>
-    /// What the model call cost in USD (a <see cref="decimal"/>, see <see cref="FlockUsage.TotalCost"/>): on the response, and on
-    /// a stream's usage update. With function invocation it is the last model call's; the usage counts are summed.
+    /// What the proxy said of the call beyond its body (a <see cref="FlockResponseInfo"/>: call id, rate limits, cost parts): on
+    /// the response, and on a stream's first and last updates. It describes one HTTP call: with function invocation, the last.
     /// </summary>
-    public const string TotalCostUsd = "total_cost_usd";
+    public const string ResponseInfo = "response_info";
 
     /// <summary>In <c>UsageDetails.AdditionalCounts</c>: the prompt tokens' cost in nano-USD (10⁻⁹ USD, a <see cref="long"/>; see <see cref="FlockUsage.InputCost"/>).</summary>
     public const string InputCostNanoUsd = "input_cost_nano_usd";
@@ -35,7 +35,11 @@ public static class FlockPropertyNames
     /// <summary>In <c>UsageDetails.AdditionalCounts</c>: the generated tokens' cost in nano-USD (10⁻⁹ USD; see <see cref="FlockUsage.OutputCost"/>).</summary>
     public const string OutputCostNanoUsd = "output_cost_nano_usd";
 
-    /// <summary>In <c>UsageDetails.AdditionalCounts</c>: the call's cost in nano-USD (10⁻⁹ USD; see <see cref="FlockUsage.TotalCost"/>).</summary>
+    /// <summary>
+    /// In <c>UsageDetails.AdditionalCounts</c>: the call's cost in nano-USD (10⁻⁹ USD; see <see cref="FlockUsage.TotalCost"/>). The
+    /// answer's one total: MEAI's function invocation sums it over the loop's model calls with the other counts, and
+    /// <see cref="FlockUsage.FromUsageDetails"/> gives it back in USD.
+    /// </summary>
     public const string TotalCostNanoUsd = "total_cost_nano_usd";
 
     /// <summary>On each image <see cref="FlockImageGenerator"/> returns: the prompt as the model rewrote it (a <see cref="string"/>), when the server says.</summary>

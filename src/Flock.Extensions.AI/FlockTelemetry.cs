@@ -25,4 +25,17 @@ public static class FlockTelemetry
     /// MEAI's telemetry client is in the pipeline.
     /// </summary>
     public const string CostMetricName = "flock.client.cost";
+
+    /// <summary>
+    /// The chat span's attribute holding the proxy's id of the call (<see cref="FlockResponseInfo.CallId"/>): <c>flock.call_id</c>.
+    /// Set by <see cref="FlockChatClient"/> on the GenAI chat span it runs in (MEAI's <c>OpenTelemetryChatClient</c>'s), when the
+    /// span is recorded and the proxy sent the id.
+    /// </summary>
+    public const string CallIdAttribute = "flock.call_id";
+
+    /// <summary>
+    /// The prefix of the chat span's rate-limit attributes: <c>flock.ratelimit.{scope}.remaining_{kind}</c>, e.g.
+    /// <c>flock.ratelimit.api_key.remaining_requests</c> (an integer), one per limit the proxy reported with what is left.
+    /// </summary>
+    public const string RateLimitAttributePrefix = "flock.ratelimit.";
 }

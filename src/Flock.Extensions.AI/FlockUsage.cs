@@ -83,14 +83,15 @@ internal readonly record struct CallCost(decimal? Input, decimal? Output, decima
     public bool IsKnown => Input is not null || Output is not null || Total is not null;
 
     /// <summary>
-    /// The cost of a call: the proxy's figure (<paramref name="responseCost"/>) is the total when sent; the parts come from
-    /// the model's prices per token (<paramref name="model"/>) and the usage, and add up to the total when there is no figure.
+    /// The cost of a call, each figure from the first that gives it: the proxy's headers (<paramref name="proxy"/>), then the
+    /// usage's <c>cost</c> (streamed answers), then the model's prices per token (<paramref name="model"/>) times the usage,
+    /// whose parts add up to the total when nothing else gives one.
     /// </summary>
-    public static CallCost Of(Usage? usage, decimal? responseCost, FlockModelInfo? model)
+    public static CallCost Of(Usage? usage, FlockResponseCost? proxy, FlockModelInfo? model)
     {
-        decimal? input = usage?.PromptTokens is { } prompt && model?.InputCostPerToken is { } inputPrice ? prompt * inputPrice : null;
-        decimal? output = usage?.CompletionTokens is { } completion && model?.OutputCostPerToken is { } outputPrice ? completion * outputPrice : null;
-        return new CallCost(input, output, responseCost ?? input + output);
+        var input = proxy?.Input ?? (usage?.PromptTokens is { } prompt && model?.InputCostPerToken is { } inputPrice ? prompt * inputPrice : null);
+        var output = proxy?.Output ?? (usage?.CompletionTokens is { } completion && model?.OutputCostPerToken is { } outputPrice ? completion * outputPrice : null);
+        return new CallCost(input, output, proxy?.Total ?? usage?.Cost ?? input + output);
     }
 
     /// <summary>USD as whole nano-USD (rounded half away from zero); null when unknown or beyond a <see cref="long"/>.</summary>

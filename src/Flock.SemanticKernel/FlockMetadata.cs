@@ -13,7 +13,7 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
 
     internal FlockMetadata(
         Entries keys, string? id, DateTimeOffset? created, string? finishReason, FlockUsage? usage, string? systemFingerprint, FlockLogprobs? logprobs,
-        decimal? cost = null)
+        decimal? cost = null, FlockResponseInfo? responseInfo = null)
     {
         _keys = keys;
         Id = id;
@@ -23,6 +23,7 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
         SystemFingerprint = systemFingerprint;
         Logprobs = logprobs;
         Cost = cost;
+        ResponseInfo = responseInfo;
     }
 
     /// <summary>Which entries a metadata object exposes, in <see cref="FlockMetadataKeys"/> order.</summary>
@@ -37,6 +38,7 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
         SystemFingerprint = 16,
         Logprobs = 32,
         Cost = 64,
+        ResponseInfo = 128,
     }
 
     /// <summary>The completion id.</summary>
@@ -62,6 +64,9 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
     /// or the model catalogue lists the model's prices (see <see cref="FlockUsage.TotalCost"/>). Exact to the nano-USD.
     /// </summary>
     public decimal? Cost { get; }
+
+    /// <summary>What the proxy said of the call beyond its body (call id, rate limits, cost parts); with function invocation, the last model call's.</summary>
+    public FlockResponseInfo? ResponseInfo { get; }
 
     /// <inheritdoc/>
     public int Count => BitCount((int)_keys);
@@ -112,7 +117,7 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
     /// <inheritdoc/>
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
     {
-        for (var k = Entries.Id; k <= Entries.Cost; k = (Entries)((int)k << 1))
+        for (var k = Entries.Id; k <= Entries.ResponseInfo; k = (Entries)((int)k << 1))
         {
             if ((_keys & k) != 0)
             {
@@ -131,7 +136,8 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
         Entries.Usage => Usage,
         Entries.SystemFingerprint => SystemFingerprint,
         Entries.Logprobs => Logprobs,
-        _ => Cost,
+        Entries.Cost => Cost,
+        _ => ResponseInfo,
     };
 
     private static string Name(Entries key) => key switch
@@ -142,7 +148,8 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
         Entries.Usage => FlockMetadataKeys.Usage,
         Entries.SystemFingerprint => FlockMetadataKeys.SystemFingerprint,
         Entries.Logprobs => FlockMetadataKeys.Logprobs,
-        _ => FlockMetadataKeys.Cost,
+        Entries.Cost => FlockMetadataKeys.Cost,
+        _ => FlockMetadataKeys.ResponseInfo,
     };
 
     private static Entries KeyOf(string key) => key switch
@@ -154,6 +161,7 @@ public sealed class FlockMetadata : IReadOnlyDictionary<string, object?>
         FlockMetadataKeys.SystemFingerprint => Entries.SystemFingerprint,
         FlockMetadataKeys.Logprobs => Entries.Logprobs,
         FlockMetadataKeys.Cost => Entries.Cost,
+        FlockMetadataKeys.ResponseInfo => Entries.ResponseInfo,
         _ => Entries.None,
     };
 

@@ -23,4 +23,10 @@ public static class FlockMetadataKeys
 
     /// <summary>What the call cost in USD, a <see cref="decimal"/>: on results and on the final usage update of a stream, when known.</summary>
     public const string Cost = "Cost";
+
+    /// <summary>
+    /// What the proxy said of the call beyond its body (call id, rate limits, cost parts), a <see cref="FlockResponseInfo"/>:
+    /// on results and on a stream's first and final updates. With function invocation, the last model call's.
+    /// </summary>
+    public const string ResponseInfo = "ResponseInfo";
 }

@@ -68,7 +68,7 @@ public sealed class OpenModelTests : EmulatorTest
                 string.Concat(contents.OfType<TextReasoningContent>().Select(r => r.Text)),
                 string.Concat(contents.OfType<MeaiTextContent>().Select(t => t.Text)),
                 ToUsage(response.Usage),
-                response.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.TotalCostUsd) as decimal?,
+                FlockUsage.FromUsageDetails(response.Usage)?.TotalCost,
                 pieces);
         }
 

@@ -86,7 +86,8 @@ public sealed class FlockChatClient : IChatClient
     private async Task<ChatResponse> CompleteAsync(ChatRequest request, ChatOptions? options, FlockThinkTags thinkTags, CancellationToken cancellationToken)
     {
         var completion = await _client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
-        var cost = OpenModelPolicy.CostOf(_client, request.Model, completion.Model, completion.Usage, completion.ResponseCost);
+        SpanTags.Add(completion.ResponseInfo);
+        var cost = OpenModelPolicy.CostOf(_client, request.Model, completion.Model, completion.Usage, completion.ResponseInfo);
         CostTelemetry.Record(cost, request.Model, completion.Model);
         var response = FlockToMeai.ToChatResponse(completion, thinkTags, cost);
         if (options?.Reasoning?.Output == ReasoningOutput.None)
@@ -104,7 +105,7 @@ public sealed class FlockChatClient : IChatClient
     private void Complete(StreamingUpdates state, ChatRequest request, List<ChatResponseUpdate> pending)
     {
         var fold = state.Fold;
-        var cost = OpenModelPolicy.CostOf(_client, request.Model, fold.Model, fold.Usage, fold.ResponseCost);
+        var cost = OpenModelPolicy.CostOf(_client, request.Model, fold.Model, fold.Usage, fold.ResponseInfo);
         CostTelemetry.Record(cost, request.Model, fold.Model);
         state.Complete(pending, cost);
     }
@@ -162,6 +163,7 @@ public sealed class FlockChatClient : IChatClient
         private ChatRequest? _request;
         private StreamingUpdates? _state;
         private bool _hideReasoning;
+        private bool _tagged;
 
         protected override IAsyncEnumerator<StreamChunk> Open(CancellationToken cancellationToken)
         {
@@ -176,6 +178,12 @@ public sealed class FlockChatClient : IChatClient
 
         protected override void Map(StreamChunk item, List<ChatResponseUpdate> results)
         {
+            if (!_tagged)
+            {
+                _tagged = true;
+                SpanTags.Add(item.ResponseInfo);
+            }
+
             _state!.Add(item, results);
             HideReasoning(results);
         }

@@ -71,9 +71,9 @@ internal static class FlockToMeai
             (response.AdditionalProperties ??= [])[FlockPropertyNames.Logprobs] = firstLogprobs;
         }
 
-        if (cost.Total is { } total)
+        if (completion.ResponseInfo is { } info)
         {
-            (response.AdditionalProperties ??= [])[FlockPropertyNames.TotalCostUsd] = total;
+            (response.AdditionalProperties ??= [])[FlockPropertyNames.ResponseInfo] = info;
         }
 
         return response;

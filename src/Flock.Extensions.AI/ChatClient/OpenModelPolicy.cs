@@ -16,12 +16,12 @@ internal static class OpenModelPolicy
             : request.ThinkTags ?? client.DefaultThinkTags;
 
     /// <summary>
-    /// What a call cost: the proxy's figure when it sent one, and the parts from the cached catalogue's prices for the model
-    /// asked for (else the model that answered). Never fetches the catalogue.
+    /// What a call cost: the proxy's figures when it sent them (headers, else the streamed usage's <c>cost</c>), else the
+    /// cached catalogue's prices for the model asked for (else the model that answered). Never fetches the catalogue.
     /// </summary>
-    public static CallCost CostOf(FlockClient client, string requestModel, string? responseModel, Usage? usage, decimal? responseCost)
+    public static CallCost CostOf(FlockClient client, string requestModel, string? responseModel, Usage? usage, FlockResponseInfo? info)
     {
         var model = client.GetCachedModelInfo(requestModel) ?? (responseModel is null ? null : client.GetCachedModelInfo(responseModel));
-        return CallCost.Of(usage, responseCost, model);
+        return CallCost.Of(usage, info?.Cost, model);
     }
 }

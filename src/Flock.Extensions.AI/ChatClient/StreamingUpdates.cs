@@ -19,6 +19,9 @@ internal sealed class StreamingUpdates(FlockThinkTags thinkTags = FlockThinkTags
     private ThinkTagSplitter? _firstSplitter;
     private Dictionary<int, ThinkTagSplitter>? _splitters;
 
+    // Whether the stream's first update went out (it carries the proxy's response info).
+    private bool _started;
+
     /// <summary>What the chunks so far add up to (id, model, usage, the proxy's cost).</summary>
     public StreamFold Fold => _fold;
 
@@ -26,7 +29,20 @@ internal sealed class StreamingUpdates(FlockThinkTags thinkTags = FlockThinkTags
     {
         _fold.Add(chunk);
         _created ??= FlockToMeai.ToDate(_fold.Created);
+        var before = updates.Count;
+        AddChoices(chunk, updates);
+        if (!_started && updates.Count > before)
+        {
+            _started = true;
+            if (_fold.ResponseInfo is { } info)
+            {
+                (updates[before].AdditionalProperties ??= [])[FlockPropertyNames.ResponseInfo] = info;
+            }
+        }
+    }
 
+    private void AddChoices(StreamChunk chunk, List<ChatResponseUpdate> updates)
+    {
         foreach (ref readonly var choice in chunk.Choices)
         {
             if (choice.IsEmpty)
@@ -120,15 +136,17 @@ internal sealed class StreamingUpdates(FlockThinkTags thinkTags = FlockThinkTags
             }
         }
 
-        if (FlockToMeai.ToUsage(_fold.Usage, cost) is { } usage)
+        var usage = FlockToMeai.ToUsage(_fold.Usage, cost);
+        if (usage is not null || _fold.ResponseInfo is not null)
         {
-            var update = Update(0, ChatRole.Assistant, [new UsageContent(usage)], null);
+            // The last update: the usage (its cost in the counts), and the proxy's response info again.
+            var update = Update(0, ChatRole.Assistant, usage is null ? [] : [new UsageContent(usage)], null);
 
-            // No message id: combined into a response (ToChatResponse), the usage update's properties are the response's, as without streaming.
+            // No message id: combined into a response (ToChatResponse), the last update's properties are the response's, as without streaming.
             update.MessageId = null;
-            if (cost.Total is { } total)
+            if (_fold.ResponseInfo is { } info)
             {
-                (update.AdditionalProperties ??= [])[FlockPropertyNames.TotalCostUsd] = total;
+                (update.AdditionalProperties ??= [])[FlockPropertyNames.ResponseInfo] = info;
             }
 
             updates.Add(update);

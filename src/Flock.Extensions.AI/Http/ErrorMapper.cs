@@ -72,6 +72,7 @@ internal static class ErrorMapper
             ErrorParam = RedactOrNull(detail?.Param, apiKey),
             ErrorCode = RedactOrNull(detail?.Code, apiKey),
             RetryAfter = retryAfter,
+            ResponseInfo = ResponseHeaders.Read(response, time),
         };
     }
 

@@ -19,15 +19,15 @@ public sealed partial class FlockClient
         Log.RequestStarting(_logger, "POST", uri, request.Model, stream: false);
         LogRequestBody(body);
 
-        var (images, status, elapsed) = await SendJsonAsync(HttpMethod.Post, uri, body, FlockJsonContext.Default.ImageResponse, cancellationToken).ConfigureAwait(false);
+        var (images, status, elapsed, info) = await SendJsonAsync(HttpMethod.Post, uri, body, FlockJsonContext.Default.ImageResponse, cancellationToken).ConfigureAwait(false);
         if (images.Error is { } error)
         {
-            throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey, duringStream: false), elapsed);
+            throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey, duringStream: false), elapsed, info);
         }
 
         if (images.Data is not { Count: > 0 })
         {
-            throw Failed(new FlockException("Flock answered the image generation request without any image.", status), elapsed);
+            throw Failed(new FlockException("Flock answered the image generation request without any image.", status), elapsed, info);
         }
 
         Log.RequestCompleted(_logger, request.Model, (long)elapsed.TotalMilliseconds, null, null);

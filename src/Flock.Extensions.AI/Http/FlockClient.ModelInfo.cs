@@ -28,7 +28,7 @@ public sealed partial class FlockClient
         try
         {
             var uri = new Uri(Endpoint.AbsoluteUri.TrimEnd('/') + "/model/info");
-            var (list, _, _) = await SendJsonAsync(HttpMethod.Get, uri, null, FlockJsonContext.Default.ModelInfoList, cancellationToken).ConfigureAwait(false);
+            var (list, _, _, _) = await SendJsonAsync(HttpMethod.Get, uri, null, FlockJsonContext.Default.ModelInfoList, cancellationToken).ConfigureAwait(false);
             models = ModelCatalogue.FromWire(list);
         }
         catch (FlockException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)

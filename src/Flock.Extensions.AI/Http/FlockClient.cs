@@ -109,7 +109,7 @@ public sealed partial class FlockClient
     public async Task<IReadOnlyList<FlockModel>> ListModelsAsync(CancellationToken cancellationToken = default)
     {
         Log.RequestStarting(_logger, "GET", _modelsUri, null, stream: false);
-        var (list, _, _) = await SendJsonAsync(HttpMethod.Get, _modelsUri, null, FlockJsonContext.Default.ModelList, cancellationToken).ConfigureAwait(false);
+        var (list, _, _, _) = await SendJsonAsync(HttpMethod.Get, _modelsUri, null, FlockJsonContext.Default.ModelList, cancellationToken).ConfigureAwait(false);
         var models = new List<FlockModel>(list.Data?.Count ?? 0);
         foreach (var entry in list.Data ?? [])
         {
@@ -129,22 +129,21 @@ public sealed partial class FlockClient
         await PreflightAsync(request, cancellationToken).ConfigureAwait(false);
         using var body = PooledJsonBody.Create(request);
         LogRequest(request, body, stream: false);
-        var (completion, status, elapsed) = await SendJsonAsync(
-            HttpMethod.Post, _chatUri, body, ChatCompletionReader.Read, cancellationToken,
-            static (response, answer) => answer.ResponseCost = ResponseCost.From(response)).ConfigureAwait(false);
+        var (completion, status, elapsed, info) = await SendJsonAsync(HttpMethod.Post, _chatUri, body, ChatCompletionReader.Read, cancellationToken).ConfigureAwait(false);
+        completion.ResponseInfo = info;
         if (completion.Error is { } error)
         {
-            throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey, duringStream: false), elapsed);
+            throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey, duringStream: false), elapsed, info);
         }
 
         if (completion.Choices is not { Count: > 0 })
         {
-            throw Failed(new FlockException("Flock answered HTTP 200 but the server returned no choices (\"choices\" was null, absent or empty).", status), elapsed);
+            throw Failed(new FlockException("Flock answered HTTP 200 but the server returned no choices (\"choices\" was null, absent or empty).", status), elapsed, info);
         }
 
         if (WireShape.Problem(completion) is { } problem)
         {
-            throw Failed(new FlockException($"Flock answered with a completion that cannot be read: {problem}.", status), elapsed);
+            throw Failed(new FlockException($"Flock answered with a completion that cannot be read: {problem}.", status), elapsed, info);
         }
 
         Log.RequestCompleted(_logger, completion.Model ?? request.Model, (long)elapsed.TotalMilliseconds, completion.Usage?.PromptTokens, completion.Usage?.CompletionTokens);
@@ -155,22 +154,22 @@ public sealed partial class FlockClient
     /// Sends a request and parses Flock's JSON answer from a pooled buffer. Retries, timeouts, limits and errors are
     /// handled, and failures logged, here once for every non-streaming call.
     /// </summary>
-    internal Task<(T Value, HttpStatusCode Status, TimeSpan Elapsed)> SendJsonAsync<T>(
-        HttpMethod method, Uri uri, PooledJsonBody? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken,
-        Action<HttpResponseMessage, T>? readHeaders = null)
+    internal Task<(T Value, HttpStatusCode Status, TimeSpan Elapsed, FlockResponseInfo? Info)> SendJsonAsync<T>(
+        HttpMethod method, Uri uri, PooledJsonBody? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class =>
-        SendJsonAsync(method, uri, body, json => JsonSerializer.Deserialize(json, typeInfo), cancellationToken, readHeaders);
+        SendJsonAsync(method, uri, body, json => JsonSerializer.Deserialize(json, typeInfo), cancellationToken);
 
-    /// <inheritdoc cref="SendJsonAsync{T}(HttpMethod, Uri, PooledJsonBody?, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, CancellationToken, Action{HttpResponseMessage, T}?)"/>
-    internal async Task<(T Value, HttpStatusCode Status, TimeSpan Elapsed)> SendJsonAsync<T>(
-        HttpMethod method, Uri uri, PooledJsonBody? body, BodyReader<T> read, CancellationToken cancellationToken,
-        Action<HttpResponseMessage, T>? readHeaders = null)
+    /// <inheritdoc cref="SendJsonAsync{T}(HttpMethod, Uri, PooledJsonBody?, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, CancellationToken)"/>
+    internal async Task<(T Value, HttpStatusCode Status, TimeSpan Elapsed, FlockResponseInfo? Info)> SendJsonAsync<T>(
+        HttpMethod method, Uri uri, PooledJsonBody? body, BodyReader<T> read, CancellationToken cancellationToken)
         where T : class
     {
+        FlockResponseInfo? info = null;
         using var scope = new CallScope(_options.RequestTimeout, _time, cancellationToken);
         try
         {
             using var response = await SendAsync(method, uri, body, stream: false, scope).ConfigureAwait(false);
+            info = ResponseHeaders.Read(response, _time);
             scope.StartPhase(FlockTimeoutKind.ResponseBody, _options.ResponseBodyTimeout);
             PooledResponseBody bytes;
             try
@@ -195,23 +194,23 @@ public sealed partial class FlockClient
 
                 var value = Parse(bytes.Span, read, response.StatusCode)
                     ?? throw new FlockException("Flock answered with an empty JSON document.", response.StatusCode);
-                readHeaders?.Invoke(response, value);
-                return (value, response.StatusCode, scope.Elapsed);
+                return (value, response.StatusCode, scope.Elapsed, info);
             }
         }
         catch (OperationCanceledException ex) when (scope.TimeoutFor(ex) is { } timeout)
         {
-            throw Failed(timeout, scope.Elapsed);
+            throw Failed(timeout, scope.Elapsed, info);
         }
         catch (FlockException ex)
         {
-            throw Failed(ex, scope.Elapsed);
+            throw Failed(ex, scope.Elapsed, info);
         }
     }
 
-    /// <summary>Logs a failed call and hands the exception back to be thrown.</summary>
-    private FlockException Failed(FlockException ex, TimeSpan elapsed)
+    /// <summary>Logs a failed call and hands the exception back to be thrown, with what the answer's headers said when one arrived.</summary>
+    private FlockException Failed(FlockException ex, TimeSpan elapsed, FlockResponseInfo? info = null)
     {
+        ex.ResponseInfo ??= info;
         Log.RequestFailed(_logger, ex is FlockTimeoutException ? null : (int?)ex.StatusCode, (long)elapsed.TotalMilliseconds, ex.Message);
         return ex;
     }
@@ -232,6 +231,7 @@ public sealed partial class FlockClient
         using var body = PooledJsonBody.Create(request);
         HttpResponseMessage response;
         SseLimitStream stream;
+        FlockResponseInfo? info;
         {
             LogRequest(request, body, stream: true);
             try
@@ -246,6 +246,8 @@ public sealed partial class FlockClient
             {
                 throw Failed(ex, scope.Elapsed);
             }
+
+            info = ResponseHeaders.Read(response, _time);
 
             // The first event may take long (a queue, a long prompt); keep-alive comments do not count as one.
             scope.StartPhase(FlockTimeoutKind.StreamFirstEvent, _options.StreamFirstEventTimeout);
@@ -264,12 +266,12 @@ public sealed partial class FlockClient
                 response.Dispose();
                 throw Failed(scope.TimeoutFor(ex) is { } timeout
                     ? new FlockTimeoutException(timeout.Kind, timeout.Timeout, ex) { DuringStream = true }
-                    : new FlockException($"The connection to Flock was lost during the stream: {ex.Message}", HttpStatusCode.OK, null, ex) { DuringStream = true }, scope.Elapsed);
+                    : new FlockException($"The connection to Flock was lost during the stream: {ex.Message}", HttpStatusCode.OK, null, ex) { DuringStream = true }, scope.Elapsed, info);
             }
             catch (FlockException ex)
             {
                 response.Dispose();
-                throw Failed(ex, scope.Elapsed);
+                throw Failed(ex, scope.Elapsed, info);
             }
             catch
             {
@@ -282,7 +284,7 @@ public sealed partial class FlockClient
         using (response)
         {
             await using var _ = stream.ConfigureAwait(false);
-            var current = new StreamChunk { ResponseCost = ResponseCost.From(response) };
+            var current = new StreamChunk { ResponseInfo = info };
             var events = SseParser.Create(stream, (_, data) => StreamChunkParser.Parse(data, current)).EnumerateAsync(scope.Token);
             await using var enumerator = events.GetAsyncEnumerator(scope.Token);
             var chunks = 0;
@@ -359,7 +361,7 @@ public sealed partial class FlockClient
             Log.StreamCompleted(_logger, model ?? request.Model, (long)scope.Elapsed.TotalMilliseconds, chunks, usage?.PromptTokens, usage?.CompletionTokens);
         }
 
-        FlockException StreamFailed(FlockException ex) => Failed(ex, scope.Elapsed);
+        FlockException StreamFailed(FlockException ex) => Failed(ex, scope.Elapsed, info);
     }
 
     /// <summary>The exception for a streaming request answered with a JSON body: the server's error, or a plain refusal.</summary>

@@ -37,6 +37,9 @@ public class FlockException : Exception
 
     /// <summary>True when the failure arrived after the stream had started (HTTP 200 already sent).</summary>
     public bool DuringStream { get; init; }
+
+    /// <summary>What the proxy's headers said of the failed call (call id, rate limits, the refusal's reset), when an answer arrived.</summary>
+    public FlockResponseInfo? ResponseInfo { get; internal set; }
 }
 
 /// <summary>Which of the client's timeouts fired.</summary>

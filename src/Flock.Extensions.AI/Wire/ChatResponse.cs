@@ -15,8 +15,8 @@ internal sealed class ChatCompletion
     [JsonPropertyName("usage")] public Usage? Usage { get; set; }
     [JsonPropertyName("error")] public ErrorDetail? Error { get; set; }
 
-    /// <summary>What the proxy says the call cost, in USD (the <c>x-litellm-response-cost</c> header); not a body field.</summary>
-    [JsonIgnore] public decimal? ResponseCost { get; set; }
+    /// <summary>What the proxy said in the answer's headers (call id, limits, cost); not a body field.</summary>
+    [JsonIgnore] public FlockResponseInfo? ResponseInfo { get; set; }
 }
 
 /// <summary>One choice of a non-streaming completion.</summary>
@@ -54,6 +54,44 @@ internal sealed class Usage
     [JsonPropertyName("total_tokens")] public int? TotalTokens { get; set; }
     [JsonPropertyName("completion_tokens_details")] public CompletionTokensDetails? CompletionTokensDetails { get; set; }
     [JsonPropertyName("prompt_tokens_details")] public PromptTokensDetails? PromptTokensDetails { get; set; }
+
+    /// <summary>What the call cost in USD, when the proxy puts it in the usage (streamed answers with <c>include_cost_in_streaming_usage</c>).</summary>
+    [JsonPropertyName("cost")][JsonConverter(typeof(UsageCost))] public decimal? Cost { get; set; }
+}
+
+/// <summary>
+/// <c>usage.cost</c>, read leniently: a number from 0 up to a billion USD, anything else (text, a negative or absurd amount,
+/// an object) unknown, never an error: a cost the connector cannot read must not cost the answer.
+/// </summary>
+internal sealed class UsageCost : JsonConverter<decimal?>
+{
+    public override bool HandleNull => true;
+
+    public override decimal? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Read(ref reader);
+
+    /// <summary>Reads the value the reader is on and leaves the reader on its last token.</summary>
+    public static decimal? Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            return reader.TryGetDecimal(out var cost) && cost >= 0 && cost < 1_000_000_000 ? cost : null;
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    public override void Write(Utf8JsonWriter writer, decimal? value, JsonSerializerOptions options)
+    {
+        if (value is { } cost)
+        {
+            writer.WriteNumberValue(cost);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
 }
 
 /// <summary><c>usage.completion_tokens_details</c>.</summary>

@@ -37,8 +37,8 @@ internal sealed class StreamChunk
     internal byte[]? IdUtf8, ModelUtf8, SystemFingerprintUtf8;
     public Usage? Usage { get; set; }
 
-    /// <summary>What the proxy says the call cost, in USD (the response's <c>x-litellm-response-cost</c> header): the same on every chunk.</summary>
-    public decimal? ResponseCost { get; init; }
+    /// <summary>What the proxy said in the stream's headers (call id, limits): the same on every chunk.</summary>
+    public FlockResponseInfo? ResponseInfo { get; init; }
     public ErrorDetail? Error { get; set; }
 
     /// <summary>How many entries of <see cref="Choices"/> this chunk filled.</summary>

@@ -21,8 +21,8 @@ internal sealed class StreamFold
     /// <summary>The last usage reported; never a sum.</summary>
     public Usage? Usage { get; private set; }
 
-    /// <summary>What the proxy says the call cost, in USD (its <c>x-litellm-response-cost</c> header), when it said.</summary>
-    public decimal? ResponseCost { get; private set; }
+    /// <summary>What the proxy said in the stream's headers, when it said anything.</summary>
+    public FlockResponseInfo? ResponseInfo { get; private set; }
 
     /// <summary>Folds in a chunk; read what you need from the chunk itself before the next one overwrites it.</summary>
     public void Add(StreamChunk chunk)
@@ -32,7 +32,7 @@ internal sealed class StreamFold
         Created ??= chunk.Created;
         SystemFingerprint ??= chunk.SystemFingerprint;
         Usage = chunk.Usage ?? Usage;
-        ResponseCost ??= chunk.ResponseCost;
+        ResponseInfo ??= chunk.ResponseInfo;
         foreach (ref readonly var choice in chunk.Choices)
         {
             if (choice.FinishReason is { } reason)

@@ -37,6 +37,10 @@ internal static class UsageReader
                         ? new CompletionTokensDetails { ReasoningTokens = reasoning }
                         : null;
                     break;
+                case WireField.Cost:
+                    Next(ref reader);
+                    usage.Cost = UsageCost.Read(ref reader);
+                    break;
                 case WireField.PromptTokensDetails:
                     usage.PromptTokensDetails = ReadDetails(ref reader, WireField.CachedTokens, out var cached)
                         ? new PromptTokensDetails { CachedTokens = cached }

@@ -35,6 +35,7 @@ internal enum WireField
     PromptTokensDetails,
     ReasoningTokens,
     CachedTokens,
+    Cost,
 }
 
 /// <summary>The reading steps <see cref="StreamChunkParser"/> and <see cref="ChatCompletionReader"/> share.</summary>
@@ -73,6 +74,7 @@ internal static class WireReading
         4 when name.SequenceEqual("role"u8) => WireField.Role,
         4 when name.SequenceEqual("name"u8) => WireField.Name,
         4 when name.SequenceEqual("type"u8) => WireField.Type,
+        4 when name.SequenceEqual("cost"u8) => WireField.Cost,
         5 when name.SequenceEqual("model"u8) => WireField.Model,
         5 when name.SequenceEqual("usage"u8) => WireField.Usage,
         5 when name.SequenceEqual("error"u8) => WireField.Error,

@@ -21,17 +21,20 @@ internal static class MeaiToSk
         var logprobs = Property(message, FlockPropertyNames.Logprobs) as FlockLogprobs;
         var usage = ToUsage(response.Usage);
         var cost = Cost(response.Usage);
+        var info = response.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.ResponseInfo) as FlockResponseInfo;
         var metadata = new FlockMetadata(
             FlockMetadata.Entries.Id | FlockMetadata.Entries.Created | FlockMetadata.Entries.FinishReason | FlockMetadata.Entries.Usage
                 | FlockMetadata.Entries.SystemFingerprint | (logprobs is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Logprobs)
-                | (cost is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Cost),
+                | (cost is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Cost)
+                | (info is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.ResponseInfo),
             response.ResponseId ?? message.MessageId,
             response.CreatedAt,
             FinishReason(message, response),
             usage,
             response.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.SystemFingerprint) as string,
             logprobs,
-            cost);
+            cost,
+            info);
 
         return new ChatMessageContent(ToRole(message.Role), ToItems(message, model, kernel, names), model, response.RawRepresentation, Encoding.UTF8, metadata)
         {

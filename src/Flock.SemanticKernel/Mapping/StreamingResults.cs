@@ -21,6 +21,9 @@ internal sealed class StreamingResults(string? modelId, Kernel? kernel)
     private DateTimeOffset? _sharedCreated;
     private int _requestIndex;
 
+    // What the proxy said of the latest model call: on the first update of each call, and again on the final one.
+    private FlockResponseInfo? _info;
+
     /// <summary>The update as SK content, or null when it carries nothing for SK (the usage, held for <see cref="Complete"/>).</summary>
     public StreamingChatMessageContent? ToContent(Meai.ChatResponseUpdate update)
     {
@@ -48,6 +51,8 @@ internal sealed class StreamingResults(string? modelId, Kernel? kernel)
         }
 
         _lastId = update.ResponseId ?? _lastId;
+        var info = update.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.ResponseInfo) as FlockResponseInfo;
+        _info = info ?? _info;
         if (usages > 0 && usages == contents.Count && update.FinishReason is null)
         {
             return null;
@@ -62,7 +67,7 @@ internal sealed class StreamingResults(string? modelId, Kernel? kernel)
             MeaiToSk.ChoiceIndex(update.AdditionalProperties),
             update.ModelId ?? modelId,
             Encoding.UTF8,
-            Metadata(update));
+            Metadata(update, info));
         if (text is not null)
         {
             content.Items.Add(new StreamingTextContent(text, content.ChoiceIndex, content.ModelId, null, Encoding.UTF8, content.Metadata));
@@ -91,40 +96,41 @@ internal sealed class StreamingResults(string? modelId, Kernel? kernel)
     /// <summary>A model call of the function-invocation loop ended; the next one's calls get a new request index.</summary>
     public void NextRequest() => _requestIndex++;
 
-    /// <summary>After the last update: the usage and cost (summed over the loop's model calls), on a final update of their own.</summary>
+    /// <summary>
+    /// After the last update: the usage and cost (summed over the loop's model calls) and the last model call's response info,
+    /// on a final update of their own.
+    /// </summary>
     public StreamingChatMessageContent? Complete()
     {
         var usage = MeaiToSk.ToUsage(_usage);
         var cost = MeaiToSk.Cost(_usage);
-        return usage is null && cost is null
+        return usage is null && cost is null && _info is null
             ? null
             : new StreamingChatMessageContent(AuthorRole.Assistant, null, null, 0, modelId, Encoding.UTF8,
                 new FlockMetadata(
                     FlockMetadata.Entries.Id | (usage is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Usage)
-                        | (cost is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Cost),
-                    _lastId, null, null, usage, null, null, cost));
+                        | (cost is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Cost)
+                        | (_info is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.ResponseInfo),
+                    _lastId, null, null, usage, null, null, cost, _info));
     }
 
-    private FlockMetadata Metadata(Meai.ChatResponseUpdate update)
+    private FlockMetadata Metadata(Meai.ChatResponseUpdate update, FlockResponseInfo? info)
     {
         var properties = update.AdditionalProperties;
-        var fingerprint = properties?.GetValueOrDefault(FlockPropertyNames.SystemFingerprint) as string;
         var logprobs = properties?.GetValueOrDefault(FlockPropertyNames.Logprobs) as FlockLogprobs;
-        if (update.FinishReason is { } finishReason)
+        var finishReason = update.FinishReason?.Value;
+        if (finishReason is not null || logprobs is not null || info is not null)
         {
+            // A finishing update, a piece with its own tokens, or a model call's first update (what the proxy said of it):
+            // metadata of its own. The fingerprint comes with the finish reason.
+            var fingerprint = finishReason is null ? null : properties?.GetValueOrDefault(FlockPropertyNames.SystemFingerprint) as string;
             return new FlockMetadata(
-                FlockMetadata.Entries.Id | FlockMetadata.Entries.Created | FlockMetadata.Entries.FinishReason
+                FlockMetadata.Entries.Id | FlockMetadata.Entries.Created
+                    | (finishReason is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.FinishReason)
                     | (fingerprint is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.SystemFingerprint)
-                    | (logprobs is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Logprobs),
-                update.ResponseId, update.CreatedAt, finishReason.Value, null, fingerprint, logprobs);
-        }
-
-        if (logprobs is not null)
-        {
-            // The piece's own tokens: metadata of its own.
-            return new FlockMetadata(
-                FlockMetadata.Entries.Id | FlockMetadata.Entries.Created | FlockMetadata.Entries.Logprobs,
-                update.ResponseId, update.CreatedAt, null, null, null, logprobs);
+                    | (logprobs is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Logprobs)
+                    | (info is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.ResponseInfo),
+                update.ResponseId, update.CreatedAt, finishReason, null, fingerprint, logprobs, null, info);
         }
 
         // The same for every update of a response: one object, shared.

@@ -6,8 +6,8 @@ using Microsoft.Extensions.AI;
 namespace Flock.Extensions.AI.Tests.ChatClient;
 
 /// <summary>
-/// Cost under MEAI's own function invocation (<c>UseFunctionInvocation()</c>, not streaming): the nano-USD usage counts are
-/// summed over the loop's model calls by MEAI, while the decimal <c>total_cost_usd</c> is the last model call's (as the README says).
+/// Cost under MEAI's own function invocation (<c>UseFunctionInvocation()</c>), streamed or not: one answer has one total, the
+/// nano-USD usage counts summed over the loop's model calls; the response info is the last HTTP call's and says so.
 /// </summary>
 public sealed class CostFunctionInvocationTests
 {
@@ -27,7 +27,7 @@ public sealed class CostFunctionInvocationTests
         });
 
     [Fact]
-    public async Task The_nano_usd_counts_are_summed_over_the_loops_model_calls_and_the_decimal_is_the_last_calls()
+    public async Task The_nano_usd_counts_are_summed_over_the_loops_model_calls_and_are_the_one_total()
     {
         var handler = new RecordingHandler();
         Enqueue(handler, ToolCall, "0.0001");
@@ -43,7 +43,10 @@ public sealed class CostFunctionInvocationTests
         Assert.Equal("It is noon.", response.Text);
         Assert.Equal(350_000, response.Usage!.AdditionalCounts![FlockPropertyNames.TotalCostNanoUsd]);
         Assert.Equal(7 + 42, response.Usage.TotalTokenCount);
-        Assert.Equal(0.00025m, response.AdditionalProperties![FlockPropertyNames.TotalCostUsd]);
+        Assert.Equal(0.00035m, FlockUsage.FromUsageDetails(response.Usage)!.TotalCost);
+
+        // The response info is the last model call's, and says so: its cost is that call's, not the answer's.
+        Assert.Equal(0.00025m, ((FlockResponseInfo)response.AdditionalProperties![FlockPropertyNames.ResponseInfo]!).Cost!.Total);
     }
 
     [Fact]
@@ -65,6 +68,25 @@ public sealed class CostFunctionInvocationTests
         Assert.Equal(2_550, counts[FlockPropertyNames.InputCostNanoUsd]);
         Assert.Equal(9_600, counts[FlockPropertyNames.OutputCostNanoUsd]);
         Assert.Equal(12_150, counts[FlockPropertyNames.TotalCostNanoUsd]);
-        Assert.Equal(0.0000108m, response.AdditionalProperties![FlockPropertyNames.TotalCostUsd]);
+        Assert.Equal(0.00001215m, FlockUsage.FromUsageDetails(response.Usage)!.TotalCost);
+    }
+
+    [Fact]
+    public async Task Streamed_the_usage_costs_are_summed_over_the_loop_into_the_one_total()
+    {
+        // Streamed answers carry no cost header: the proxy puts the cost in the final usage (include_cost_in_streaming_usage).
+        var handler = new RecordingHandler()
+            .EnqueueSse(CannedAnswers.Chunk("""{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"now","arguments":"{}"}}]}""", "tool_calls")
+                + CannedAnswers.End("""{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7,"cost":0.0000234}"""))
+            .EnqueueSse(CannedAnswers.Stream("It is noon.", usage: """{"prompt_tokens":12,"completion_tokens":30,"total_tokens":42,"cost":0.0000142}"""));
+        var client = TestFlock.ChatClient(handler).AsBuilder().UseFunctionInvocation().Build();
+        var options = new ChatOptions { Tools = [AIFunctionFactory.Create(() => "12:00", "now", "The time.")] };
+
+        var response = await client.GetStreamingResponseAsync("What time is it?", options).ToChatResponseAsync();
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal(37_600, response.Usage!.AdditionalCounts![FlockPropertyNames.TotalCostNanoUsd]);
+        Assert.Equal(0.0000376m, FlockUsage.FromUsageDetails(response.Usage)!.TotalCost);
+        Assert.False(response.AdditionalProperties?.ContainsKey("total_cost_usd") ?? false);
     }
 }

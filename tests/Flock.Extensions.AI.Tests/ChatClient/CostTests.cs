@@ -65,16 +65,16 @@ public sealed class CostTests
     {
         var (response, updates) = await AskAsync(new RecordingHandler(), streaming, fetchCatalogue: true);
 
-        // Nano-USD counts: integers MEAI's middleware can sum; the exact decimal on the response.
+        // Nano-USD counts: integers MEAI's middleware can sum, the answer's one total, read back in USD exactly.
         Assert.Equal(1800, Count(response.Usage, FlockPropertyNames.InputCostNanoUsd));
         Assert.Equal(9000, Count(response.Usage, FlockPropertyNames.OutputCostNanoUsd));
         Assert.Equal(10800, Count(response.Usage, FlockPropertyNames.TotalCostNanoUsd));
-        Assert.Equal(Input + Output, response.AdditionalProperties![FlockPropertyNames.TotalCostUsd]);
+        Assert.Equal(Input + Output, FlockUsage.FromUsageDetails(response.Usage)!.TotalCost);
         Assert.Equal(42, response.Usage!.TotalTokenCount);
+        Assert.False(response.AdditionalProperties?.ContainsKey("total_cost_usd") ?? false);
         if (streaming)
         {
             var usageUpdate = Assert.Single(updates, u => u.Contents.OfType<UsageContent>().Any());
-            Assert.Equal(Input + Output, usageUpdate.AdditionalProperties![FlockPropertyNames.TotalCostUsd]);
             Assert.Same(usageUpdate, updates[^1]);
         }
     }
@@ -86,7 +86,7 @@ public sealed class CostTests
         var (response, _) = await AskAsync(new RecordingHandler(), streaming, fetchCatalogue: true, headers: ("x-litellm-response-cost", "1.25e-05"));
 
         Assert.Equal(12500, Count(response.Usage, FlockPropertyNames.TotalCostNanoUsd));
-        Assert.Equal(0.0000125m, response.AdditionalProperties![FlockPropertyNames.TotalCostUsd]);
+        Assert.Equal(0.0000125m, ((FlockResponseInfo)response.AdditionalProperties![FlockPropertyNames.ResponseInfo]!).Cost!.Total);
         Assert.Equal(1800, Count(response.Usage, FlockPropertyNames.InputCostNanoUsd));
         Assert.Equal(9000, Count(response.Usage, FlockPropertyNames.OutputCostNanoUsd));
     }
@@ -100,7 +100,7 @@ public sealed class CostTests
         Assert.Equal(103000, Count(response.Usage, FlockPropertyNames.TotalCostNanoUsd));
         Assert.Null(Count(response.Usage, FlockPropertyNames.InputCostNanoUsd));
         Assert.Null(Count(response.Usage, FlockPropertyNames.OutputCostNanoUsd));
-        Assert.Equal(0.000103m, response.AdditionalProperties![FlockPropertyNames.TotalCostUsd]);
+        Assert.Equal(0.000103m, FlockUsage.FromUsageDetails(response.Usage)!.TotalCost);
     }
 
     [Theory]
@@ -116,7 +116,7 @@ public sealed class CostTests
         var (response, _) = await AskAsync(handler, streaming, fetchCatalogue, model);
 
         Assert.Null(response.Usage!.AdditionalCounts);
-        Assert.False(response.AdditionalProperties?.ContainsKey(FlockPropertyNames.TotalCostUsd) ?? false);
+        Assert.Null(FlockUsage.FromUsageDetails(response.Usage)!.TotalCost);
         Assert.Equal(fetchCatalogue ? 2 : 1, handler.Requests.Count);
     }
 

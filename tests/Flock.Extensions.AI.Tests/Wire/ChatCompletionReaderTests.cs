@@ -20,7 +20,7 @@ public sealed class ChatCompletionReaderTests
            "tool_calls":[{"index":0,"id":"t","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},
            "finish_reason":"tool_calls","logprobs":{"content":[{"token":"Hi","logprob":-0.5,"bytes":[72,105],"top_logprobs":[{"token":"Hi","logprob":-0.5}]}]}},
            null],
-         "usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7,"completion_tokens_details":{"reasoning_tokens":2},"prompt_tokens_details":{"cached_tokens":1}},
+         "usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7,"completion_tokens_details":{"reasoning_tokens":2},"prompt_tokens_details":{"cached_tokens":1},"cost":0.0000234},
          "error":{"message":"m","type":"None","param":null,"code":429},
          "unknown":[{"id":"skipped"}]}
         """;
@@ -141,6 +141,7 @@ public sealed class ChatCompletionReaderTests
             ("choices", () => Rarely(Pick("{}", "\"c\""), Pick("null", "[]", "[" + string.Join(",", Enumerable.Range(0, random.Next(1, 4)).Select(_ => Choice())) + "]"))),
             ("usage", () => Rarely(Pick("[]", "5"), Pick("null", Fields(
                 ("prompt_tokens", Count), ("completion_tokens", Count), ("total_tokens", Count),
+                ("cost", () => Pick("0.0000234", "0", "null", "1e-7", Rarely(Pick("-1", "\"0.1\"", "1e30", "{\"usd\":1}", "[2]", "true"), "0.5"))),
                 ("completion_tokens_details", () => Rarely("[1]", Pick("null", Fields(("reasoning_tokens", Count), ("cached_tokens", Count))))),
                 ("prompt_tokens_details", () => Rarely("\"x\"", Pick("null", Fields(("cached_tokens", Count), ("reasoning_tokens", Count))))))))),
             ("error", () => Pick("null", "{\"message\":\"m\",\"type\":\"None\",\"code\":\"500\"}", Rarely("\"boom\"", "{\"code\":429}"))));
