@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flock.Emulator.Protocol;
+using Flock.Emulator.Protocol.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace Flock.Emulator.Hosting;
@@ -155,13 +156,13 @@ internal sealed partial class EmulatorHandler(EmulatorState state, CancellationT
         var prompt = promptNode.GetValue<string>();
         if (json["model"] is { } modelNode && modelNode.GetValueKind() != JsonValueKind.String)
         {
-            throw Bad("model", $"model must be a string, got {RequestValidator.Describe(modelNode)}");
+            throw Bad("model", $"model must be a string, got {JsonValues.Describe(modelNode)}");
         }
 
         var n = 1L;
-        if (json["n"] is { } nNode && (!RequestValidator.TryGetInteger(nNode, out n) || n is < 1 or > 10))
+        if (json["n"] is { } nNode && (!JsonValues.TryGetInteger(nNode, out n) || n is < 1 or > 10))
         {
-            throw Bad("n", $"n must be an integer between 1 and 10, got {RequestValidator.Describe(nNode)}");
+            throw Bad("n", $"n must be an integer between 1 and 10, got {JsonValues.Describe(nNode)}");
         }
 
         var format = "b64_json";
@@ -170,14 +171,14 @@ internal sealed partial class EmulatorHandler(EmulatorState state, CancellationT
             format = formatNode.GetValueKind() == JsonValueKind.String ? formatNode.GetValue<string>() : "";
             if (format is not ("b64_json" or "url"))
             {
-                throw Bad("response_format", $"response_format must be 'b64_json' or 'url', got {RequestValidator.Describe(formatNode)}");
+                throw Bad("response_format", $"response_format must be 'b64_json' or 'url', got {JsonValues.Describe(formatNode)}");
             }
         }
 
         if (json["size"] is { } sizeNode
             && (sizeNode.GetValueKind() != JsonValueKind.String || !IsImageSize(sizeNode.GetValue<string>())))
         {
-            throw Bad("size", $"size must look like '1024x1024' or 'auto', got {RequestValidator.Describe(sizeNode)}");
+            throw Bad("size", $"size must look like '1024x1024' or 'auto', got {JsonValues.Describe(sizeNode)}");
         }
 
         var reply = state.Script.TryDequeue();
