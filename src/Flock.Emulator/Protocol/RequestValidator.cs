@@ -11,17 +11,25 @@ namespace Flock.Emulator.Protocol;
 /// </summary>
 internal static class RequestValidator
 {
+    private const int MaxDepth = 256;
+
     /// <summary>Parses the body text as a JSON object, or answers 400.</summary>
     public static JsonObject ParseBody(string body)
     {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            throw new ProtocolException(400, "litellm.BadRequestError: Invalid JSON payload received. The request body is empty.", "invalid_request_error", null);
+        }
+
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+            node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
-            throw new ProtocolException(400, $"litellm.BadRequestError: Invalid JSON payload received. {ex.Message}", "invalid_request_error", null);
+            // The parser's own message is .NET's (type names, BytePositionInLine): the proxy speaks of the position only.
+            throw new ProtocolException(400, $"litellm.BadRequestError: Invalid JSON payload received. {JsonErrorPosition.Describe(body, ex, MaxDepth)}", "invalid_request_error", null);
         }
 
         return node as JsonObject
