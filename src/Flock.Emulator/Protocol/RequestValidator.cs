@@ -45,6 +45,7 @@ internal static class RequestValidator
 
         var (messages, promptTokens) = MessageValidator.Validate(body, ctx);
         var sampling = SamplingValidator.Validate(body, ctx);
+        var fallbacks = ValidateFallbacks(body, ctx);
 
         var tools = ToolValidator.ValidateTools(body, ctx);
         var (toolChoice, toolChoiceName) = ToolValidator.ValidateToolChoice(body, tools, ctx);
@@ -60,6 +61,11 @@ internal static class RequestValidator
         if (tools.Count > 0)
         {
             promptTokens += Tokenizer.Count(body["tools"]!.ToJsonString());
+        }
+
+        if (profile.ReasoningBackOnToolTurns)
+        {
+            ReasoningRule.Check(messages, model);
         }
 
         return new ChatRequest
@@ -80,10 +86,41 @@ internal static class RequestValidator
             ResponseFormat = format,
             ResponseSchema = schema,
             Profile = profile,
+            Fallbacks = fallbacks,
             Thinking = sampling.EnableThinking
                 ?? (profile.ThinksByDefault || sampling.ReasoningEffort is not null
                     || sampling.TemplateKwargs?["thinking"]?.GetValueKind() == JsonValueKind.True),
         };
+    }
+
+    /// <summary>
+    /// The proxy's <c>fallbacks</c>: model names tried in order when the model fails. Whether a name is served is only found
+    /// out when the proxy falls back to it, as on the proxy.
+    /// </summary>
+    private static List<string> ValidateFallbacks(JsonObject body, ParameterReader ctx)
+    {
+        if (!body.TryGetPropertyValue("fallbacks", out var node) || node is null)
+        {
+            return [];
+        }
+
+        if (node is not JsonArray array)
+        {
+            throw ctx.Bad("fallbacks", $"fallbacks must be an array of model names, got {JsonValues.Describe(node)}");
+        }
+
+        var names = new List<string>(array.Count);
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is not JsonValue item || item.GetValueKind() != JsonValueKind.String || item.GetValue<string>().Length == 0)
+            {
+                throw ctx.Bad("fallbacks", $"fallbacks[{i}] must be a non-empty model name, got {JsonValues.Describe(array[i])}");
+            }
+
+            names.Add(item.GetValue<string>());
+        }
+
+        return names;
     }
 
     private static string ValidateModel(JsonObject body, IList<string> models)

@@ -188,7 +188,9 @@ internal static class MessageValidator
             name = nameNode.GetValue<string>();
         }
 
-        return new ChatMessage { Role = role, Text = text, ToolCalls = toolCalls, ToolCallId = toolCallId, Name = name };
+        // Read for the thinking models that want it back; other servers ignore it, so its type is not checked.
+        var reasoning = message["reasoning_content"] is JsonValue r && r.GetValueKind() == JsonValueKind.String ? r.GetValue<string>() : null;
+        return new ChatMessage { Role = role, Text = text, ToolCalls = toolCalls, ToolCallId = toolCallId, Name = name, Reasoning = reasoning };
     }
 
     private static string? ReadContent(JsonNode? content, string at, ParameterReader ctx)
