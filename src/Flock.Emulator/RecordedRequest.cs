@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flock.Emulator.Protocol;
@@ -142,6 +144,21 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
 
     /// <summary>The value of a header, or null when the request did not carry it.</summary>
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>
+    /// True when the request sent <paramref name="key"/> as its API key (<c>x-litellm-api-key</c>, or <c>Authorization:
+    /// Bearer</c>). Compared by SHA-256, so a test can check a key the emulator does not keep (see <see cref="Headers"/>).
+    /// </summary>
+    public bool CarriesKey(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return SentKeyHashes.Contains(KeyHash(key));
+    }
+
+    /// <summary>SHA-256 (hex) of each API key the request presented, as the proxy stores keys.</summary>
+    internal IReadOnlyList<string> SentKeyHashes { get; init; } = [];
+
+    internal static string KeyHash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key))).ToLowerInvariant();
 
     /// <summary>
     /// Asserts that the JSON body has the top-level property <paramref name="name"/> with the value <paramref name="expectedJson"/>,

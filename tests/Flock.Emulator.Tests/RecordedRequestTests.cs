@@ -72,6 +72,9 @@ public sealed class RecordedRequestTests : EmulatorTestBase
         Assert.Equal("sk-...8765", recorded.Header("x-api-key"));
         Assert.Equal("30", recorded.Header("x-litellm-timeout"));
         Assert.DoesNotContain(recorded.Headers.Values, v => v.Contains("secret", StringComparison.Ordinal));
+        Assert.True(recorded.CarriesKey("sk-real-secret-key-4321"));
+        Assert.False(recorded.CarriesKey("sk-another-secret-8765"));
+        Assert.False(recorded.CarriesKey(Emulator.ApiKey));
     }
 
     [Fact]
@@ -84,6 +87,8 @@ public sealed class RecordedRequestTests : EmulatorTestBase
 
         Assert.Equal(Emulator.ApiKey, header.Header("x-litellm-api-key"));
         Assert.Equal("Bearer " + Emulator.ApiKey, Emulator.Requests.Last().Header("Authorization"));
+        Assert.True(header.CarriesKey(Emulator.ApiKey));
+        Assert.True(Emulator.Requests.Last().CarriesKey(Emulator.ApiKey));
     }
 
     [Fact]

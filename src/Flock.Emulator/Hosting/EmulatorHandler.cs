@@ -338,10 +338,24 @@ internal sealed partial class EmulatorHandler(EmulatorState state, CancellationT
             headers[name] = CredentialHeaders.Contains(name, StringComparer.OrdinalIgnoreCase) ? Redact(value, apiKey) : value;
         }
 
+        var sent = new List<string>(1);
+        if (request.Headers["x-litellm-api-key"].FirstOrDefault() is { Length: > 0 } key)
+        {
+            sent.Add(RecordedRequest.KeyHash(key));
+        }
+
+        if (request.Headers.Authorization.FirstOrDefault() is { } authorization
+            && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            && authorization["Bearer ".Length..].Trim() is { Length: > 0 } bearer)
+        {
+            sent.Add(RecordedRequest.KeyHash(bearer));
+        }
+
         return new RecordedRequest(request.Method, request.Path.Value ?? "/", headers, Encoding.UTF8.GetString(body))
         {
             ConnectionId = request.HttpContext.Connection.Id,
             Query = RedactQuery(request.QueryString.Value ?? "", apiKey),
+            SentKeyHashes = sent,
         };
     }
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Flock.Emulator.Protocol;
 
@@ -24,7 +22,7 @@ internal sealed class KeyAccount
         _options = options;
         _time = time;
         Created = time.GetUtcNow();
-        Hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(options.ApiKey))).ToLowerInvariant();
+        Hash = RecordedRequest.KeyHash(options.ApiKey);
         _budgetDuration = options.KeyBudgetDuration is { } duration ? BudgetDuration.TryParse(duration) : null;
         Reset();
     }
