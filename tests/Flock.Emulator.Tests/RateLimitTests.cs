@@ -100,6 +100,18 @@ public sealed class RateLimitTests : EmulatorTestBase
     }
 
     [Fact]
+    public async Task AFailedCallCountsButItsAnswerSaysNothingOfTheLimitsAsLiteLLMsSuccessHookAlonePutsThemOn()
+    {
+        using var failed = await PostAsync("chat/completions", Body("\"temperature\":9"));
+        using var next = await PostAsync("chat/completions", Body());
+
+        Assert.Equal(400, (int)failed.StatusCode);
+        Assert.Null(Value(failed, "x-ratelimit-api_key-remaining-requests"));
+        Assert.Equal("3", Value(failed, "x-litellm-key-rpm-limit"));
+        Assert.Equal("1", Value(next, "x-ratelimit-api_key-remaining-requests"));
+    }
+
+    [Fact]
     public async Task RoutesThatCallNoModelAreNotCounted()
     {
         for (var i = 0; i < 5; i++)

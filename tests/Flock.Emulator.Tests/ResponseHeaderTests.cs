@@ -12,7 +12,7 @@ public sealed class ResponseHeaderTests : EmulatorTestBase
     private static readonly string[] EveryAnswer =
     [
         "x-litellm-call-id", "x-litellm-version", "x-litellm-response-duration-ms", "x-litellm-overhead-duration-ms",
-        "x-litellm-attempted-retries", "x-litellm-attempted-fallbacks", "x-litellm-key-spend",
+        "x-litellm-attempted-retries", "x-litellm-attempted-fallbacks",
     ];
 
     internal static string? Value(HttpResponseMessage response, string name) =>
@@ -101,6 +101,7 @@ public sealed class ResponseHeaderTests : EmulatorTestBase
 
         Assert.Equal(200, (int)response.StatusCode);
         Assert.All(EveryAnswer, name => Assert.NotNull(Value(response, name)));
+        Assert.Equal("0.0", Value(response, "x-litellm-key-spend"));
         Assert.Null(Value(response, "x-litellm-model-group"));
         Assert.Null(Value(response, "x-litellm-response-cost"));
     }
@@ -124,6 +125,12 @@ public sealed class ResponseHeaderTests : EmulatorTestBase
 
         Assert.Equal(Model, Value(badParameter, "x-litellm-model-group"));
         Assert.Equal(Model, Value(scripted, "x-litellm-model-group"));
+
+        // Only once the key is accepted does the proxy know its spend to report.
+        Assert.NotNull(Value(badParameter, "x-litellm-key-spend"));
+        Assert.NotNull(Value(modelInfo, "x-litellm-key-spend"));
+        Assert.Null(Value(badKey, "x-litellm-key-spend"));
+        Assert.Null(Value(noRoute, "x-litellm-key-spend"));
     }
 
     [Fact]

@@ -115,6 +115,7 @@ internal sealed partial class EmulatorHandler(EmulatorState state, CancellationT
         }
 
         Authenticate(context.Request);
+        scope.Authenticated = true;
         await action();
     }
 

@@ -16,7 +16,8 @@ internal static class ProxyHeaders
         var headers = response.Headers;
         void Set(string name, string value)
         {
-            if (!headers.ContainsKey(name))
+            // A served model's id is the user's choice and may not be a legal header value: such a header is left out.
+            if (!headers.ContainsKey(name) && value.All(c => c is >= ' ' and <= '~'))
             {
                 headers[name] = value;
             }
@@ -38,20 +39,23 @@ internal static class ProxyHeaders
             Set("x-litellm-max-retries", Int(options.ProxyRetries));
         }
 
-        Set("x-litellm-key-spend", PythonText.Float(state.Key.Spend));
-        if (options.KeyMaxBudget is { } budget)
+        if (scope.Authenticated)
         {
-            Set("x-litellm-key-max-budget", PythonText.Float(budget));
-        }
+            Set("x-litellm-key-spend", PythonText.Float(state.Key.Spend));
+            if (options.KeyMaxBudget is { } budget)
+            {
+                Set("x-litellm-key-max-budget", PythonText.Float(budget));
+            }
 
-        if (options.RateLimitRequests is { } rpm)
-        {
-            Set("x-litellm-key-rpm-limit", Int(rpm));
-        }
+            if (options.RateLimitRequests is { } rpm)
+            {
+                Set("x-litellm-key-rpm-limit", Int(rpm));
+            }
 
-        if (options.RateLimitTokens is { } tpm)
-        {
-            Set("x-litellm-key-tpm-limit", Int(tpm));
+            if (options.RateLimitTokens is { } tpm)
+            {
+                Set("x-litellm-key-tpm-limit", Int(tpm));
+            }
         }
 
         if (scope.ModelGroup is { } model)
@@ -70,9 +74,14 @@ internal static class ProxyHeaders
             }
         }
 
-        foreach (var (name, value) in scope.RateLimit?.Headers ?? [])
+        // LiteLLM's limiter adds what is left in its post-call success hook: a failed call's answer has none of it (a
+        // refusal carries its own retry-after and reset_at).
+        if (response.StatusCode < 400)
         {
-            Set(name, value);
+            foreach (var (name, value) in scope.RateLimit?.Headers ?? [])
+            {
+                Set(name, value);
+            }
         }
     }
 

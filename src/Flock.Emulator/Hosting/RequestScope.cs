@@ -14,6 +14,9 @@ internal sealed class RequestScope(long started)
     /// <summary>False for answers the proxy sends without its headers (health probes) or that come from elsewhere (record, replay).</summary>
     public bool SendsProxyHeaders { get; set; } = true;
 
+    /// <summary>True once the key was accepted: only then does the proxy know the key's spend, budget and limits to report.</summary>
+    public bool Authenticated { get; set; }
+
     /// <summary>The model group that answered (or was asked, until one answers); null on routes without a model.</summary>
     public string? ModelGroup { get; set; }
 
