@@ -12,8 +12,8 @@ public sealed class FlockEmulatorOptions
     /// <summary>
     /// The model ids served when <see cref="Models"/> is left unchanged: instruct and thinking models, two that put their
     /// thinking inside the content (<c>deepseek-r1-distill-qwen-32b</c> as <c>&lt;think&gt;…&lt;/think&gt;</c>,
-    /// <c>qwen3-30b-a3b-thinking-2507</c> with only the closing tag), and <c>llama-3.3-70b-instruct</c>, which
-    /// <c>/model/info</c> does not describe.
+    /// <c>qwen3-30b-a3b-thinking-2507</c> with only the closing tag), <c>llama-3.3-70b-instruct</c>, which
+    /// <c>/model/info</c> does not describe, and <c>deepseek-v3.2-thinking</c>, which wants its reasoning back on tool turns.
     /// </summary>
     public static IReadOnlyList<string> DefaultModels { get; } = ModelCatalog.BuiltIn.Select(m => m.Id).ToArray();
 
