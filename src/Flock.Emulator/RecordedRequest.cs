@@ -66,7 +66,7 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
             }
 
             var body = Json as JsonObject;
-            foreach (var list in new[] { body?["tags"], body?["metadata"]?["tags"] })
+            foreach (var list in new[] { body?["tags"], (body?["metadata"] as JsonObject)?["tags"] })
             {
                 foreach (var item in (list as JsonArray) ?? [])
                 {
@@ -130,7 +130,7 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
             }
 
             var body = Json as JsonObject;
-            foreach (var node in new[] { body?["user"], body?["litellm_metadata"]?["user"], body?["metadata"]?["user_id"] })
+            foreach (var node in new[] { body?["user"], (body?["litellm_metadata"] as JsonObject)?["user"], (body?["metadata"] as JsonObject)?["user_id"] })
             {
                 if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { Length: > 0 } user)
                 {

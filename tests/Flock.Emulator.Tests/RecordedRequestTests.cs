@@ -91,6 +91,31 @@ public sealed class RecordedRequestTests : EmulatorTestBase
         Assert.True(Emulator.Requests.Last().CarriesKey(Emulator.ApiKey));
     }
 
+    [Theory]
+    [InlineData("""{"metadata":"not an object","litellm_metadata":[1],"tags":"t","user":5}""")]
+    [InlineData("""{"metadata":{"tags":"t","user_id":7,"spend_logs_metadata":[1]}}""")]
+    [InlineData("""[1,2]""")]
+    [InlineData("""{broken""")]
+    public void OddShapesReadAsNothingRatherThanThrow(string body)
+    {
+        var recorded = new RecordedRequest("POST", "/v1/chat/completions", new Dictionary<string, string> { ["x-litellm-spend-logs-metadata"] = "{nope" }, body);
+
+        Assert.Empty(recorded.Tags);
+        Assert.Null(recorded.EndUserId);
+        Assert.Null(recorded.SpendLogsMetadata);
+    }
+
+    [Fact]
+    public async Task ACookieIsMaskedWhole()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, Url("models"));
+        request.Headers.TryAddWithoutValidation("x-litellm-api-key", Emulator.ApiKey);
+        request.Headers.TryAddWithoutValidation("Cookie", "session=abcdef123456; theme=dark");
+        (await Http.SendAsync(request)).Dispose();
+
+        Assert.Equal("sk-...dark", Emulator.Requests.Last().Header("Cookie"));
+    }
+
     [Fact]
     public void TheExistingConstructorStillWorks()
     {

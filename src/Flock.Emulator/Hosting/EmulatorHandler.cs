@@ -372,8 +372,9 @@ internal sealed partial class EmulatorHandler(EmulatorState state, CancellationT
             return value;
         }
 
+        // "Bearer <key>" keeps its scheme; anything else (a cookie, say) is masked whole.
         var space = value.IndexOf(' ', StringComparison.Ordinal);
-        if (space > 0 && value[(space + 1)..].Trim() is var credential && credential.Length > 0)
+        if (space > 0 && value[..space].All(char.IsAsciiLetter) && value[(space + 1)..].Trim() is { Length: > 0 } credential)
         {
             return credential == apiKey ? value : value[..(space + 1)] + Mask(credential);
         }

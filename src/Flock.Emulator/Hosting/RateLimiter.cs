@@ -120,15 +120,14 @@ internal sealed class RateLimiter(FlockEmulatorOptions options, TimeProvider tim
             scopes.Add(new Scope("api_key", keyHash, options.RateLimitRequests, options.RateLimitTokens, options.MaxParallelRequests));
         }
 
-        if (model is not null
-            && (options.ModelRateLimitRequests.TryGetValue(model, out var rpm) | options.ModelRateLimitTokens.TryGetValue(model, out var tpm)))
+        if (model is not null)
         {
-            scopes.Add(new Scope(
-                "model_per_key",
-                keyHash + ":" + model,
-                options.ModelRateLimitRequests.ContainsKey(model) ? rpm : null,
-                options.ModelRateLimitTokens.ContainsKey(model) ? tpm : null,
-                null));
+            int? rpm = options.ModelRateLimitRequests.TryGetValue(model, out var requests) ? requests : null;
+            int? tpm = options.ModelRateLimitTokens.TryGetValue(model, out var tokens) ? tokens : null;
+            if (rpm is not null || tpm is not null)
+            {
+                scopes.Add(new Scope("model_per_key", keyHash + ":" + model, rpm, tpm, null));
+            }
         }
 
         return scopes;
