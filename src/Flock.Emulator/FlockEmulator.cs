@@ -61,6 +61,9 @@ public sealed partial class FlockEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>What the key has spent so far in USD: the start options' <see cref="FlockEmulatorOptions.KeySpend"/> plus each priced answer's cost.</summary>
+    public decimal KeySpend => _state.Key.Spend;
+
     /// <summary>Starts an emulator (on a free loopback port by default) and returns once it accepts connections.</summary>
     /// <exception cref="ArgumentException">The options are invalid (non-loopback host without opt-in, empty key or model list…).</exception>
     /// <exception cref="DirectoryNotFoundException">Replay was asked for from a directory that does not exist.</exception>
@@ -125,6 +128,41 @@ public sealed partial class FlockEmulator : IAsyncDisposable
         return this;
     }
 
+    /// <summary>
+    /// Makes calls routed to <paramref name="model"/> fail upstream, as a model server that is down: the proxy retries it
+    /// (<see cref="FlockEmulatorOptions.ProxyRetries"/>), then tries the request's <c>fallbacks</c> in order; the first that
+    /// answers does so with <c>x-litellm-attempted-fallbacks</c> and itself as the model. Every attempt counts against
+    /// <paramref name="times"/> (null: until <see cref="ClearModelFaults"/>). The failure is <paramref name="status"/>
+    /// (default 503) with <paramref name="message"/>, as the proxy relays an upstream error.
+    /// </summary>
+    /// <exception cref="ArgumentException">The model is not served, or the message is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The status is not 400–599, or <paramref name="times"/> is below 1.</exception>
+    public FlockEmulator FailModel(string model, int? times = null, int status = 503, string message = "The model server is unavailable")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(model);
+        ArgumentException.ThrowIfNullOrEmpty(message);
+        if (!Models.Contains(model))
+        {
+            throw new ArgumentException($"'{model}' is not served by this emulator (serves: {string.Join(", ", Models)}).", nameof(model));
+        }
+
+        if (status is < 400 or > 599)
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A model failure is an error status, 400 to 599.");
+        }
+
+        if (times is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(times), times, "A model fails at least once (null: until ClearModelFaults).");
+        }
+
+        _state.Faults.Set(model, times, status, message);
+        return this;
+    }
+
+    /// <summary>Makes every model answer again.</summary>
+    public void ClearModelFaults() => _state.Faults.Clear();
+
     /// <summary>Forgets the requests recorded so far.</summary>
     public void ClearRequests() => _state.Log.Clear();
 
@@ -132,14 +170,18 @@ public sealed partial class FlockEmulator : IAsyncDisposable
     public void ClearScript() => _state.Script.Clear();
 
     /// <summary>
-    /// Makes a shared emulator as good as new for the next test: forgets recorded requests, drops unserved scripted replies and
-    /// serves <c>/model/info</c> as the start options said.
+    /// Makes a shared emulator as good as new for the next test: forgets recorded requests, drops unserved scripted replies,
+    /// serves <c>/model/info</c> as the start options said, clears model failures, closes every rate-limit window and puts
+    /// the key's spend back to <see cref="FlockEmulatorOptions.KeySpend"/>.
     /// </summary>
     public void Reset()
     {
         ClearScript();
         ClearRequests();
+        ClearModelFaults();
         _state.ModelInfoStatus = _state.Options.ModelInfoStatus;
+        _state.Limiter.Reset();
+        _state.Key.Reset();
     }
 
     /// <summary>Stops the server: open streams are cut, then Kestrel shuts down.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Flock.Emulator.Protocol;
 using Microsoft.AspNetCore.Http;
 
@@ -6,34 +7,130 @@ namespace Flock.Emulator.Hosting;
 /// <summary>Chat completions: a JSON body or an SSE stream, with the scripted reply's faults and timing.</summary>
 internal sealed partial class EmulatorHandler
 {
-    private async Task ChatAsync(HttpContext context, string body, CancellationToken ct)
+    private async Task ChatAsync(HttpContext context, string body, RequestScope scope, CancellationToken ct)
     {
-        var request = RequestValidator.ValidateChat(RequestValidator.ParseBody(body), Options.Models);
-        var reply = state.Script.TryDequeue();
-        if (reply is not null && reply.Delay > TimeSpan.Zero)
-        {
-            await DelayAsync(reply.Delay, ct);
-        }
+        var json = RequestValidator.ParseBody(body);
+        using var lease = AdmitLlmCall(json, scope);
+        var request = Route(json, RequestValidator.ValidateChat(json, Options.Models), scope);
 
+        // The scripted reply is the answer of the model that answered (a fallback, after a scripted model failure).
+        var reply = state.Script.TryDequeue();
+        await ModelDelayAsync(reply?.Delay ?? TimeSpan.Zero, scope, ct);
         if (reply is not null && reply.Kind != ScriptedReplyKind.Completion)
         {
             await WriteScriptedFailureAsync(context.Response, reply, ct);
             return;
         }
 
-        var plan = CompletionPlanner.Plan(request, reply, state.Time.GetUtcNow());
-        AddProxyHeaders(context.Response, plan, reply);
+        var plan = CompletionPlanner.Plan(request, reply, state.Time.GetUtcNow(), Options.CostDiscount, Options.CostMargin);
+        scope.Cost = plan.Costs;
+        scope.Streamed = request.Stream;
+        foreach (var (name, value) in reply?.Headers ?? [])
+        {
+            context.Response.Headers.Append(name, value);
+        }
+
         if (request.Stream)
         {
-            await StreamAsync(context, request, plan, reply, ct);
+            // The proxy books a stream's cost and tokens once it has ended; its headers went out before.
+            if (await StreamAsync(context, request, plan, reply, ct))
+            {
+                Settle(lease, plan);
+            }
         }
         else
         {
-            await WriteJsonAsync(context.Response, 200, CompletionWriter.BuildCompletion(plan, WireStyle.From(reply)), ct);
+            // Booked before the headers go out, so x-litellm-key-spend includes this answer, as the proxy's does.
+            Settle(lease, plan);
+            await WriteJsonAsync(context.Response, 200, CompletionWriter.BuildCompletion(plan, WireStyle.From(reply), Options.UsageCostOnCompletions), ct);
         }
     }
 
-    private async Task StreamAsync(HttpContext context, ChatRequest request, ResponsePlan plan, ScriptedReply? reply, CancellationToken ct)
+    private void Settle(RateLimitLease lease, ResponsePlan plan)
+    {
+        state.Key.Add(plan.Cost);
+        state.Limiter.Complete(lease, plan.PromptTokens, plan.CompletionTokens);
+    }
+
+    /// <summary>
+    /// The proxy's router: the model asked for, retried up to <see cref="FlockEmulatorOptions.ProxyRetries"/> times while it
+    /// fails, then each of the request's <c>fallbacks</c> in turn. Returns the request as the answering model serves it;
+    /// when every model fails, the last failure is the answer.
+    /// </summary>
+    private ChatRequest Route(JsonObject json, ChatRequest request, RequestScope scope)
+    {
+        string[] models = [request.Model, .. request.Fallbacks];
+        ProtocolException? failure = null;
+        for (var i = 0; i < models.Length; i++)
+        {
+            var model = models[i];
+            var attempt = request;
+            if (i > 0)
+            {
+                scope.AttemptedFallbacks = i;
+                scope.ModelGroup = model;
+                try
+                {
+                    // A fallback is a model call of its own: the key must be allowed it and its server must take the request.
+                    state.Key.CheckModel(model);
+                    var copy = json.DeepClone().AsObject();
+                    copy["model"] = model;
+                    attempt = RequestValidator.ValidateChat(copy, Options.Models);
+                }
+                catch (ProtocolException ex)
+                {
+                    failure = ex;
+                    continue;
+                }
+            }
+
+            for (var retry = 0; retry <= Options.ProxyRetries; retry++)
+            {
+                if (retry > 0)
+                {
+                    scope.AttemptedRetries++;
+                }
+
+                if (state.Faults.TryConsume(model) is not { } fault)
+                {
+                    scope.ModelGroup = model;
+                    return attempt;
+                }
+
+                failure = UpstreamFailure(fault, attempt.Profile, request.Fallbacks);
+            }
+        }
+
+        throw failure!;
+    }
+
+    /// <summary>A failed model call as the proxy relays it: LiteLLM's exception class for the status, the provider's prefix, the model group.</summary>
+    private static ProtocolException UpstreamFailure(ModelFaults.Fault fault, ModelProfile profile, IReadOnlyList<string> fallbacks)
+    {
+        var kind = fault.Status switch
+        {
+            400 => "BadRequestError",
+            401 => "AuthenticationError",
+            403 => "PermissionDeniedError",
+            404 => "NotFoundError",
+            408 => "Timeout",
+            422 => "UnprocessableEntityError",
+            429 => "RateLimitError",
+            500 => "InternalServerError",
+            503 => "ServiceUnavailableError",
+            _ => "APIError",
+        };
+        var provider = char.ToUpperInvariant(profile.Provider[0]) + profile.Provider[1..];
+        var alternatives = fallbacks.Count > 0 ? PythonText.List(fallbacks) : "None";
+        return new ProtocolException(
+            fault.Status,
+            $"litellm.{kind}: {provider}Exception - {fault.Message}. Received Model Group={profile.Id}\nAvailable Model Group Fallbacks={alternatives}",
+            "None",
+            "None");
+    }
+
+    /// <summary>Writes the stream; true when it ended as a stream should (not cut or failed by a scripted fault).</summary>
+    private async Task<bool> StreamAsync(HttpContext context, ChatRequest request, ResponsePlan plan, ScriptedReply? reply, CancellationToken ct)
     {
         var response = context.Response;
         response.StatusCode = 200;
@@ -103,7 +200,7 @@ internal sealed partial class EmulatorHandler
                             await SendAsync(Event("[DONE]"));
                         }
 
-                        return;
+                        return false;
                     case StreamFaultKind.Cut:
                         throw new StreamCutException();
                 }
@@ -132,29 +229,14 @@ internal sealed partial class EmulatorHandler
 
         if (request.IncludeUsage)
         {
-            await SendAsync(Event(CompletionWriter.BuildUsageChunk(plan)));
+            await SendAsync(Event(CompletionWriter.BuildUsageChunk(plan, Options.UsageCostOnStreams)));
         }
 
         if (reply?.OmitDone != true)
         {
             await SendAsync(Event("[DONE]"));
         }
-    }
 
-    private static void AddProxyHeaders(HttpResponse response, ResponsePlan plan, ScriptedReply? reply)
-    {
-        response.Headers["x-litellm-call-id"] = Guid.NewGuid().ToString();
-        response.Headers["x-litellm-model-group"] = plan.Model;
-        response.Headers["x-litellm-version"] = "emulator";
-        if (plan.Cost is { } cost)
-        {
-            // Python's str(float), as the proxy writes it: "0.0001234" or "1.2e-05".
-            response.Headers["x-litellm-response-cost"] = ModelCatalog.PythonFloat((double)cost);
-        }
-
-        foreach (var (name, value) in reply?.Headers ?? [])
-        {
-            response.Headers.Append(name, value);
-        }
+        return true;
     }
 }

@@ -45,6 +45,9 @@ internal sealed class ChatRequest
     public bool Thinking { get; init; }
 
     public required ModelProfile Profile { get; init; }
+
+    /// <summary>The models the proxy tries, in order, when this one fails (the request's <c>fallbacks</c>).</summary>
+    public IReadOnlyList<string> Fallbacks { get; init; } = [];
 }
 
 /// <summary>One message of the conversation, with its content flattened to text.</summary>
@@ -60,6 +63,9 @@ internal sealed class ChatMessage
     public string? ToolCallId { get; init; }
 
     public string? Name { get; init; }
+
+    /// <summary>The <c>reasoning_content</c> an assistant message came back with (null when absent or not a string).</summary>
+    public string? Reasoning { get; init; }
 }
 
 /// <summary>A function the client offered.</summary>

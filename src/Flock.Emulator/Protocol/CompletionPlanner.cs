@@ -20,8 +20,11 @@ internal sealed class ResponsePlan
     /// <summary>Null when log probabilities were not requested.</summary>
     public int? TopLogprobs { get; init; }
 
-    /// <summary>The answer's cost in USD for <c>x-litellm-response-cost</c>; null when the model has no prices.</summary>
-    public decimal? Cost { get; init; }
+    /// <summary>The answer's cost and its parts; null when the model has no prices and none is scripted.</summary>
+    public CostBreakdown? Costs { get; init; }
+
+    /// <summary>The answer's cost in USD for <c>x-litellm-response-cost</c> and <c>usage.cost</c>; null when unknown.</summary>
+    public decimal? Cost => Costs?.Total;
 }
 
 /// <summary>One choice of a response.</summary>
@@ -30,7 +33,7 @@ internal sealed record ChoicePlan(int Index, string? Content, string? Reasoning,
 /// <summary>Turns a validated request (and an optional scripted reply) into a <see cref="ResponsePlan"/>, applying stop and max_tokens.</summary>
 internal static class CompletionPlanner
 {
-    public static ResponsePlan Plan(ChatRequest request, ScriptedReply? script, DateTimeOffset now)
+    public static ResponsePlan Plan(ChatRequest request, ScriptedReply? script, DateTimeOffset now, decimal discount = 0, decimal margin = 0)
     {
         var style = script?.ReasoningStyle ?? request.Profile.Style;
         var choices = new List<ChoicePlan>(request.N);
@@ -98,7 +101,7 @@ internal static class CompletionPlanner
             CompletionTokens = completionTokens,
             ReasoningTokens = reasoningTokens,
             TopLogprobs = request.TopLogprobs,
-            Cost = script?.Cost ?? request.Profile.Cost(promptTokens, completionTokens),
+            Costs = CostBreakdown.Compute(request.Profile, promptTokens, completionTokens, reasoningTokens, script?.Cost, discount, margin),
         };
     }
 

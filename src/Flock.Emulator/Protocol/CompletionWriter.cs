@@ -23,8 +23,8 @@ internal static class CompletionWriter
 
     private static readonly string[] Alternatives = [" the", " a", ",", ".", " and", " of", " to"];
 
-    /// <summary>The non-streaming response body.</summary>
-    public static string BuildCompletion(ResponsePlan plan, WireStyle style)
+    /// <summary>The non-streaming response body; <paramref name="includeCost"/> puts the cost in <c>usage.cost</c>.</summary>
+    public static string BuildCompletion(ResponsePlan plan, WireStyle style, bool includeCost = false)
     {
         var choices = new JsonArray();
         foreach (var choice in plan.Choices)
@@ -72,7 +72,7 @@ internal static class CompletionWriter
             ["model"] = plan.Model,
             ["system_fingerprint"] = SystemFingerprint,
             ["choices"] = choices,
-            ["usage"] = Usage(plan),
+            ["usage"] = Usage(plan, includeCost),
         });
     }
 
@@ -96,11 +96,14 @@ internal static class CompletionWriter
         return chunks;
     }
 
-    /// <summary>The final usage chunk, shaped like the proxy's: one empty-delta choice plus <c>usage</c>.</summary>
-    public static string BuildUsageChunk(ResponsePlan plan)
+    /// <summary>
+    /// The final usage chunk, shaped like the proxy's: one empty-delta choice plus <c>usage</c>, with <c>usage.cost</c> when
+    /// <paramref name="includeCost"/> (a proxy with <c>include_cost_in_streaming_usage</c>).
+    /// </summary>
+    public static string BuildUsageChunk(ResponsePlan plan, bool includeCost = false)
     {
         var envelope = Envelope(plan, new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject() }));
-        envelope["usage"] = Usage(plan);
+        envelope["usage"] = Usage(plan, includeCost);
         return JsonDefaults.Write(envelope);
     }
 
@@ -300,7 +303,7 @@ internal static class CompletionWriter
         }
     }
 
-    private static JsonObject Usage(ResponsePlan plan)
+    private static JsonObject Usage(ResponsePlan plan, bool includeCost)
     {
         var usage = new JsonObject
         {
@@ -311,6 +314,12 @@ internal static class CompletionWriter
         if (plan.ReasoningTokens > 0)
         {
             usage["completion_tokens_details"] = new JsonObject { ["reasoning_tokens"] = plan.ReasoningTokens };
+        }
+
+        // LiteLLM leaves a zero cost out (a free or unpriced answer has none), and writes the figure as a Python float.
+        if (includeCost && plan.Cost is > 0 and var cost)
+        {
+            usage["cost"] = ModelCatalog.PythonNumber(cost);
         }
 
         return usage;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -21,11 +20,12 @@ internal sealed record ModelProfile(
     bool? FunctionCalling = null,
     bool? Vision = null,
     bool? Reasoning = null,
-    bool? ResponseSchema = null)
+    bool? ResponseSchema = null,
+    string Provider = "hosted_vllm",
+    bool ReasoningBackOnToolTurns = false)
 {
-    /// <summary>The cost of an answer in USD, or null when the model has no prices.</summary>
-    public decimal? Cost(int promptTokens, int completionTokens) =>
-        InputCostPerToken is { } input && OutputCostPerToken is { } output ? (promptTokens * input) + (completionTokens * output) : null;
+    /// <summary>The deployment id the proxy gives the model (<c>model_info.id</c>, <c>x-litellm-model-id</c>).</summary>
+    public string DeploymentId => ModelCatalog.DeploymentId(Id);
 }
 
 /// <summary>The <c>/v1/models</c> list, the proxy's <c>/model/info</c> metadata, and each served model's profile.</summary>
@@ -59,7 +59,20 @@ internal static class ModelCatalog
 
         // Served by a wildcard route: in /models, absent from /model/info.
         new("llama-3.3-70b-instruct", ThinksByDefault: false, ReasoningStyle.Field, InModelInfo: false),
+
+        // DeepSeek's thinking mode behind the proxy: reasoning in reasoning_content, and a 400 when an assistant message of
+        // an exchange that used tools comes back without its reasoning (DeepSeek's Thinking Mode guide).
+        new("deepseek-v3.2-thinking", ThinksByDefault: true, ReasoningStyle.Field,
+            MaxInputTokens: 131072, MaxOutputTokens: 65536, InputCostPerToken: 0.00000028m, OutputCostPerToken: 0.00000042m,
+            FunctionCalling: true, Vision: false, Reasoning: true, ResponseSchema: null, Provider: "deepseek", ReasoningBackOnToolTurns: true),
     ];
+
+    /// <summary>Where the proxy says a deployment lives (<c>x-litellm-model-api-base</c>): a vLLM server on the proxy's network.</summary>
+    public const string DeploymentApiBase = "http://localhost:8000/v1";
+
+    /// <summary>The deployment id the proxy gives a model: a stable hash of its name, as <c>/model/info</c> lists it.</summary>
+    public static string DeploymentId(string model) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(model))).ToLowerInvariant()[..32];
 
     /// <summary>The profile of a served model; a model the emulator does not know thinks when its name says so and has no prices.</summary>
     public static ModelProfile Profile(string model) =>
@@ -90,16 +103,16 @@ internal static class ModelCatalog
         var data = new JsonArray();
         foreach (var profile in models.Select(Profile).Where(p => p.InModelInfo))
         {
-            var id = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(profile.Id))).ToLowerInvariant()[..32];
+            var id = profile.DeploymentId;
             data.Add(new JsonObject
             {
                 ["model_name"] = profile.Id,
-                ["litellm_params"] = new JsonObject { ["model"] = "hosted_vllm/" + profile.Id, ["use_in_pass_through"] = false },
+                ["litellm_params"] = new JsonObject { ["model"] = profile.Provider + "/" + profile.Id, ["use_in_pass_through"] = false },
                 ["model_info"] = new JsonObject
                 {
                     ["id"] = id,
                     ["db_model"] = false,
-                    ["key"] = "hosted_vllm/" + profile.Id,
+                    ["key"] = profile.Provider + "/" + profile.Id,
                     ["max_tokens"] = profile.MaxOutputTokens,
                     ["max_input_tokens"] = profile.MaxInputTokens,
                     ["max_output_tokens"] = profile.MaxOutputTokens,
@@ -107,7 +120,7 @@ internal static class ModelCatalog
                     ["output_cost_per_token"] = PythonNumber(profile.OutputCostPerToken),
                     ["input_cost_per_token_batches"] = null,
                     ["cache_read_input_token_cost"] = null,
-                    ["litellm_provider"] = "hosted_vllm",
+                    ["litellm_provider"] = profile.Provider,
                     ["mode"] = "chat",
                     ["supports_system_messages"] = null,
                     ["supports_function_calling"] = profile.FunctionCalling,
@@ -129,13 +142,7 @@ internal static class ModelCatalog
     public static JsonNode? PythonNumber(decimal? value) => value is { } v ? JsonNode.Parse(PythonFloat((double)v)) : null;
 
     /// <summary>Python's <c>repr</c> of a float: shortest round-trip digits, exponent form below 1e-4 as <c>e-05</c>.</summary>
-    public static string PythonFloat(double value)
-    {
-        // .NET's shortest round-trip form switches to exponent notation at the same points as Python's repr; only the
-        // exponent letter and integral values ("0" vs "0.0") differ.
-        var text = value.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e');
-        return text.Contains('.', StringComparison.Ordinal) || text.Contains('e', StringComparison.Ordinal) ? text : text + ".0";
-    }
+    public static string PythonFloat(double value) => PythonText.Float(value);
 
     private static bool ThinksByName(string model) =>
         model.Contains("thinking", StringComparison.OrdinalIgnoreCase)

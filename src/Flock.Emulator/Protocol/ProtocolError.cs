@@ -6,14 +6,18 @@ using System.Text.Json.Nodes;
 
 namespace Flock.Emulator.Protocol;
 
-/// <summary>An error answered before any output, in the proxy's error shape.</summary>
-internal sealed class ProtocolException(int status, string message, string? type, string? param) : Exception(message)
+/// <summary>An error answered before any output, in the proxy's error shape, with the headers the proxy sends with it.</summary>
+internal sealed class ProtocolException(
+    int status, string message, string? type, string? param, IReadOnlyList<KeyValuePair<string, string>>? headers = null) : Exception(message)
 {
     public int Status { get; } = status;
 
     public string? Type { get; } = type;
 
     public string? Param { get; } = param;
+
+    /// <summary>Headers the answer carries besides the ones every answer has (a 429's <c>retry-after</c>, say).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; } = headers ?? [];
 }
 
 /// <summary>Shared JSON writing settings: compact, readable (non-ASCII and HTML characters left as they are).</summary>

@@ -86,12 +86,12 @@ internal static class SchemaSampler
     private static JsonArray SampleArray(JsonObject s, JsonObject? root, string text, bool requiredOnly, int depth)
     {
         var count = 1;
-        if (s["minItems"] is { } min && RequestValidator.TryGetInteger(min, out var minItems))
+        if (s["minItems"] is { } min && JsonValues.TryGetInteger(min, out var minItems))
         {
             count = (int)Math.Clamp(minItems, 1, 5);
         }
 
-        if (s["maxItems"] is { } max && RequestValidator.TryGetInteger(max, out var maxItems))
+        if (s["maxItems"] is { } max && JsonValues.TryGetInteger(max, out var maxItems))
         {
             count = (int)Math.Min(count, Math.Max(0, maxItems));
         }
@@ -119,12 +119,12 @@ internal static class SchemaSampler
             _ => text,
         };
 
-        if (s["minLength"] is { } min && RequestValidator.TryGetInteger(min, out var minLength) && value.Length < minLength)
+        if (s["minLength"] is { } min && JsonValues.TryGetInteger(min, out var minLength) && value.Length < minLength)
         {
             value = value.PadRight((int)Math.Min(minLength, 1000), 'x');
         }
 
-        if (s["maxLength"] is { } max && RequestValidator.TryGetInteger(max, out var maxLength) && value.Length > maxLength)
+        if (s["maxLength"] is { } max && JsonValues.TryGetInteger(max, out var maxLength) && value.Length > maxLength)
         {
             value = value[..(int)Math.Max(0, maxLength)];
         }
