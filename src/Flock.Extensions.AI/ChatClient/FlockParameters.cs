@@ -62,7 +62,11 @@ public static class FlockParameters
     /// <summary><c>think_tags</c>: how thinking text inside the answer is split from it (a <see cref="FlockThinkTags"/>); not sent.</summary>
     public const string ThinkTags = "think_tags";
 
-    /// <summary><c>include_reasoning_in_history</c>: send earlier turns' reasoning back as <c>reasoning_content</c> (a <see cref="bool"/>); not sent itself.</summary>
+    /// <summary>
+    /// <c>include_reasoning_in_history</c> (a <see cref="bool"/>; not sent itself): which earlier reasoning goes back as
+    /// <c>reasoning_content</c>. Unset: that of every exchange that made tool calls (an exchange: the messages from one user
+    /// message to the next), as DeepSeek's thinking models require; true: all of it; false: none.
+    /// </summary>
     public const string IncludeReasoningInHistory = "include_reasoning_in_history";
 
     /// <summary><c>strictJsonSchema</c>: MEAI's strictness hint (a <see cref="bool"/>): <c>strict: true</c> on JSON schemas and function tools; not sent itself.</summary>

@@ -3,6 +3,19 @@ using Microsoft.Extensions.AI;
 
 namespace Flock.Extensions.AI.ChatClient;
 
+/// <summary>Which earlier reasoning goes back in the history (<c>include_reasoning_in_history</c>: unset, true, false).</summary>
+internal enum ReasoningHistory
+{
+    /// <summary>That of every exchange that made tool calls (the default, DeepSeek's rule).</summary>
+    ToolExchanges,
+
+    /// <summary>All of it.</summary>
+    All,
+
+    /// <summary>None.</summary>
+    None,
+}
+
 /// <summary>Maps Microsoft.Extensions.AI messages and options to a Flock request.</summary>
 internal static class MeaiToFlock
 {
@@ -21,11 +34,16 @@ internal static class MeaiToFlock
             ApplyRaw(raw, parameters, ref model);
         }
 
-        var includeReasoning = parameters[ChatParameters.IncludeReasoningInHistory] is true;
+        var reasoning = parameters[ChatParameters.IncludeReasoningInHistory] switch
+        {
+            true => ReasoningHistory.All,
+            false => ReasoningHistory.None,
+            _ => ReasoningHistory.ToolExchanges,
+        };
         var request = new ChatRequest
         {
             Model = model,
-            Messages = ToMessages(messages, includeReasoning),
+            Messages = ToMessages(messages, reasoning),
         };
 
         // MEAI's per-call instructions lead the conversation as a system message.
@@ -169,15 +187,45 @@ internal static class MeaiToFlock
         }
     }
 
-    public static List<RequestMessage> ToMessages(IEnumerable<ChatMessage> messages, bool includeReasoning)
+    /// <summary>
+    /// The conversation on the wire. Earlier turns' reasoning goes back as <paramref name="reasoning"/> says: by default each
+    /// assistant message of an exchange that made tool calls (an exchange: the messages from one user message to the next),
+    /// as DeepSeek's thinking mode requires of every such exchange, current or earlier; all of it, or none, when asked.
+    /// </summary>
+    public static List<RequestMessage> ToMessages(IEnumerable<ChatMessage> messages, ReasoningHistory reasoning)
     {
-        var result = new List<RequestMessage>(messages is ICollection<ChatMessage> collection ? collection.Count : 4);
-        foreach (var message in messages)
+        var list = messages as IList<ChatMessage> ?? messages.ToList();
+        var result = new List<RequestMessage>(list.Count);
+        var toolExchange = false;
+        for (var i = 0; i < list.Count; i++)
         {
-            AddMessage(result, message, includeReasoning);
+            if (reasoning == ReasoningHistory.ToolExchanges && (i == 0 || list[i].Role == ChatRole.User))
+            {
+                toolExchange = MakesToolCalls(list, i);
+            }
+
+            AddMessage(result, list[i], reasoning == ReasoningHistory.All || (reasoning == ReasoningHistory.ToolExchanges && toolExchange));
         }
 
         return result;
+    }
+
+    /// <summary>Whether the exchange starting at <paramref name="start"/> (up to the next user message) holds a tool call.</summary>
+    private static bool MakesToolCalls(IList<ChatMessage> messages, int start)
+    {
+        for (var i = start; i < messages.Count && (i == start || messages[i].Role != ChatRole.User); i++)
+        {
+            var contents = messages[i].Contents;
+            for (var j = 0; j < contents.Count; j++)
+            {
+                if (contents[j] is FunctionCallContent)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static void AddMessage(List<RequestMessage> result, ChatMessage message, bool includeReasoning)

@@ -261,7 +261,7 @@ internal static class ChatParameters
     public static readonly ChatParameter StrictJsonSchema = new(
         "strictJsonSchema", static (name, value) => SettingValues.ToBoolean(name, value), null, static (v, r) => r.StrictSchemas = (bool)v);
 
-    /// <summary>Sends earlier turns' reasoning back as <c>reasoning_content</c>: the connector's switch, not a request field.</summary>
+    /// <summary>Which earlier reasoning goes back as <c>reasoning_content</c> (see <see cref="FlockParameters.IncludeReasoningInHistory"/>): the connector's switch, not a request field.</summary>
     public static readonly ChatParameter IncludeReasoningInHistory = new(
         "include_reasoning_in_history", static (name, value) => SettingValues.ToBoolean(name, value), null, null);
 

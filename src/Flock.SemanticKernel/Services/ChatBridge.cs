@@ -85,6 +85,7 @@ internal sealed class ChatBridge
         var call = Prepare(history, executionSettings, kernel);
         var results = new StreamingResults(_modelId, kernel);
         var names = call.AutoInvoke ? new CallNames() : null;
+        System.Text.StringBuilder? reasoning = null;
         await using var updates = call.Client.GetStreamingResponseAsync(call.Messages, call.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -101,7 +102,7 @@ internal sealed class ChatBridge
             }
 
             var update = updates.Current;
-            if (names is not null && Record(update, history, kernel, names))
+            if (names is not null && Record(update, history, kernel, names, ref reasoning))
             {
                 // The function results of a round of the loop: they go to the history, not to the caller's stream.
                 results.NextRequest();
@@ -119,28 +120,41 @@ internal sealed class ChatBridge
     }
 
     /// <summary>
-    /// With auto-invocation, the calls and results the loop streams go to the caller's history, as SK's connectors do; returns
-    /// true for an update of results (which the caller's stream does not get).
+    /// With auto-invocation, the calls and results the loop streams go to the caller's history, as SK's connectors do, the
+    /// calls with the reasoning streamed before them (a thinking model needs it back in later turns); returns true for an
+    /// update of results (which the caller's stream does not get).
     /// </summary>
-    private bool Record(ChatResponseUpdate update, ChatHistory history, Kernel? kernel, CallNames names)
+    private bool Record(ChatResponseUpdate update, ChatHistory history, Kernel? kernel, CallNames names, ref System.Text.StringBuilder? reasoning)
     {
         if (update.Role == ChatRole.Tool)
         {
             history.Add(MeaiToSk.ToHistoryMessage(new ChatMessage(ChatRole.Tool, update.Contents), update.ModelId ?? _modelId, kernel, names));
+            reasoning?.Clear();
             return true;
         }
 
         List<AIContent>? calls = null;
         foreach (var content in update.Contents)
         {
-            if (content is Microsoft.Extensions.AI.FunctionCallContent call)
+            switch (content)
             {
-                (calls ??= []).Add(call);
+                case Microsoft.Extensions.AI.FunctionCallContent call:
+                    (calls ??= []).Add(call);
+                    break;
+                case TextReasoningContent { Text.Length: > 0 } piece:
+                    (reasoning ??= new()).Append(piece.Text);
+                    break;
             }
         }
 
         if (calls is not null)
         {
+            if (reasoning is { Length: > 0 })
+            {
+                calls.Insert(0, new TextReasoningContent(reasoning.ToString()));
+                reasoning.Clear();
+            }
+
             history.Add(MeaiToSk.ToHistoryMessage(new ChatMessage(ChatRole.Assistant, calls) { MessageId = update.MessageId }, update.ModelId ?? _modelId, kernel, names));
         }
 

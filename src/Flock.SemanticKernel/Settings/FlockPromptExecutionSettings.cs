@@ -135,7 +135,10 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
     [JsonPropertyName("chat_developer_prompt")]
     public string? ChatDeveloperPrompt { get => _chatDeveloperPrompt; set => _chatDeveloperPrompt = Set(value); }
 
-    /// <summary>Sends earlier turns' reasoning back to the server (<c>reasoning_content</c>); off by default.</summary>
+    /// <summary>
+    /// Which earlier reasoning goes back to the server as <c>reasoning_content</c>: unset, that of every exchange that made tool
+    /// calls (DeepSeek's thinking models require it); true, all of it; false, none.
+    /// </summary>
     [JsonPropertyName("include_reasoning_in_history")]
     public bool? IncludeReasoningInHistory { get => _includeReasoningInHistory; set => _includeReasoningInHistory = Set(value); }
 

@@ -100,7 +100,7 @@ public sealed class MessageMappingTests
     }
 
     [Fact]
-    public async Task Earlier_reasoning_is_not_sent_by_default()
+    public async Task Reasoning_of_an_exchange_without_tool_calls_is_not_sent_by_default()
     {
         var body = await Calls.MeaiBodyAsync(new ChatOptions(), streaming: false, MessagesWithReasoning());
 
@@ -134,6 +134,56 @@ public sealed class MessageMappingTests
             }
             """, body);
     }
+
+    [Fact]
+    public async Task By_default_every_assistant_message_of_an_exchange_that_used_tools_goes_back_with_its_reasoning()
+    {
+        // DeepSeek's thinking mode: each assistant message of an exchange that made tool calls, current or earlier, must come
+        // back with its reasoning_content; an exchange without tool calls need not.
+        var body = await Calls.MeaiBodyAsync(new ChatOptions(), streaming: false, ToolExchanges());
+
+        JsonAssert.Equal($$$"""
+            {
+              "model": "{{{TestFlock.Model}}}",
+              "messages": [
+                {"role": "user", "content": "Weather in Paris?"},
+                {"role": "assistant", "reasoning_content": "I need the tool.", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "weather", "arguments": "{}"}}]},
+                {"role": "tool", "tool_call_id": "c1", "content": "sunny"},
+                {"role": "assistant", "content": "Sunny.", "reasoning_content": "The tool said sunny."},
+                {"role": "user", "content": "Thanks. 2+2?"},
+                {"role": "assistant", "content": "4"},
+                {"role": "user", "content": "And the weather in Rome?"},
+                {"role": "assistant", "reasoning_content": "Again the tool.", "tool_calls": [{"id": "c2", "type": "function", "function": {"name": "weather", "arguments": "{}"}}]},
+                {"role": "tool", "tool_call_id": "c2", "content": "rain"}
+              ]
+            }
+            """, body);
+    }
+
+    [Fact]
+    public async Task Include_reasoning_in_history_false_sends_none_and_true_sends_all()
+    {
+        var none = await Calls.MeaiBodyAsync(new ChatOptions { AdditionalProperties = new() { ["include_reasoning_in_history"] = false } }, streaming: false, ToolExchanges());
+        var all = await Calls.MeaiBodyAsync(new ChatOptions { AdditionalProperties = new() { ["include_reasoning_in_history"] = true } }, streaming: true, ToolExchanges());
+
+        Assert.DoesNotContain("reasoning_content", none);
+        var messages = System.Text.Json.Nodes.JsonNode.Parse(all)!["messages"]!.AsArray();
+        Assert.Equal(4, messages.Count(m => m!["reasoning_content"] is not null));
+        Assert.Equal("Simple.", (string?)messages[5]!["reasoning_content"]);
+    }
+
+    private static ChatMessage[] ToolExchanges() =>
+    [
+        new(ChatRole.User, "Weather in Paris?"),
+        new(ChatRole.Assistant, [new TextReasoningContent("I need the tool."), new FunctionCallContent("c1", "weather", new Dictionary<string, object?>())]),
+        new(ChatRole.Tool, [new FunctionResultContent("c1", "sunny")]),
+        new(ChatRole.Assistant, [new TextReasoningContent("The tool said sunny."), new TextContent("Sunny.")]),
+        new(ChatRole.User, "Thanks. 2+2?"),
+        new(ChatRole.Assistant, [new TextReasoningContent("Simple."), new TextContent("4")]),
+        new(ChatRole.User, "And the weather in Rome?"),
+        new(ChatRole.Assistant, [new TextReasoningContent("Again the tool."), new FunctionCallContent("c2", "weather", new Dictionary<string, object?>())]),
+        new(ChatRole.Tool, [new FunctionResultContent("c2", "rain")]),
+    ];
 
     private static ChatMessage[] MessagesWithReasoning() =>
     [
