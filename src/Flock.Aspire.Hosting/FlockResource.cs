@@ -42,10 +42,11 @@ public sealed class FlockResource : Resource, IResourceWithConnectionString
 
     internal ParameterResource DefaultApiKey { get; }
 
+    // The key is left out of the connection properties: Aspire would pass it as one more variable ({NAME}_KEY) beside the
+    // connection string, a second copy of the secret in the environment. Clients read it from the connection string.
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties()
     {
         yield return new("Endpoint", EndpointExpression);
-        yield return new("Key", KeyExpression);
     }
 }
 
@@ -70,8 +71,8 @@ public sealed class FlockModelResource : Resource, IResourceWithParent<FlockReso
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties()
     {
+        // Not the key: see FlockResource.
         yield return new("Endpoint", Parent.EndpointExpression);
-        yield return new("Key", Parent.KeyExpression);
         yield return new("Model", ReferenceExpression.Create($"{Model}"));
     }
 }
