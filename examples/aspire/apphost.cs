@@ -9,7 +9,10 @@
 #:package Polly.Core
 #:package Nerdbank.MessagePack
 #:project ../../src/Flock.Aspire.Hosting/Flock.Aspire.Hosting.csproj
-#:property NoWarn=$(NoWarn);ASPIRE004;ASPIRE010;ASPIRECSHARPAPPS001
+// The project above is a library, not a resource to run (from packages: #:package Flock.Aspire.Hosting@<version>).
+#:property TreatProjectReferencesAsResources=false
+// ASPIRE010: this AppHost does without the Aspire CLI bundle; ASPIRECSHARPAPPS001: AddCSharpApp is experimental.
+#:property NoWarn=$(NoWarn);ASPIRE010;ASPIRECSHARPAPPS001
 
 var builder = DistributedApplication.CreateBuilder(args);
 

@@ -322,7 +322,8 @@ public static class FlockResourceBuilderExtensions
     private static string AddCheck(
         IDistributedApplicationBuilder builder, string name, Func<CancellationToken, ValueTask<string?>> endpoint, Func<CancellationToken, ValueTask<string?>> key, string? model)
     {
-        builder.Services.AddHttpClient(HttpClientName);
+        // No request logging: the checks poll, and each request would be two lines at Information in the AppHost's log.
+        builder.Services.AddHttpClient(HttpClientName).RemoveAllLoggers();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             name,
             services => new FlockHealthCheck(() => services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), endpoint, key, model),
