@@ -250,6 +250,7 @@ public static class FlockResourceBuilderExtensions
         }
 
         builder.Resource.ScriptPath = full;
+        Check(builder.Resource);
         return builder;
     }
 
