@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 projects=("$@")
 if [ ${#projects[@]} -eq 0 ]; then
-  projects=(src/Flock.Extensions.AI/Flock.Extensions.AI.csproj src/Flock.SemanticKernel/Flock.SemanticKernel.csproj src/Flock.Emulator/Flock.Emulator.csproj src/Flock.HealthChecks/Flock.HealthChecks.csproj src/Flock.Emulator.Xunit/Flock.Emulator.Xunit.csproj)
+  projects=(src/Flock.Extensions.AI/Flock.Extensions.AI.csproj src/Flock.SemanticKernel/Flock.SemanticKernel.csproj src/Flock.Emulator/Flock.Emulator.csproj src/Flock.HealthChecks/Flock.HealthChecks.csproj src/Flock.Emulator.Xunit/Flock.Emulator.Xunit.csproj src/Flock.Emulator.Tool/Flock.Emulator.Tool.csproj src/Flock.Aspire/Flock.Aspire.csproj src/Flock.Aspire.SemanticKernel/Flock.Aspire.SemanticKernel.csproj src/Flock.Aspire.Hosting/Flock.Aspire.Hosting.csproj)
 fi
 
 work=$(mktemp -d)
