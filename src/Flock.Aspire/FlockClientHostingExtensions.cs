@@ -136,17 +136,16 @@ public static class FlockClientHostingExtensions
             settings = s;
         }, configureOptions);
 
-        // The core's registration (its IHttpClientFactory pipeline: retries, same-origin redirects, the key header) under a
-        // private key; the public registration wraps it with telemetry innermost, so middleware the app adds sits outside.
-        var innerKey = $"Flock.Aspire:{serviceKey ?? "(default)"}:{connectionName}";
-        builder.Services.AddFlockChatClient(options, innerKey);
+        // The core's transport over its IHttpClientFactory client (retries, same-origin redirects, the key header), with
+        // telemetry innermost, so middleware the app adds on the returned builder sits outside it.
+        builder.Services.AddFlockHttpClient();
         var tracing = !settings!.DisableTracing;
         var metrics = !settings.DisableMetrics;
         var sensitive = settings.EnableSensitiveTelemetryData;
 
         IChatClient Create(IServiceProvider provider)
         {
-            var inner = provider.GetRequiredKeyedService<IChatClient>(innerKey);
+            IChatClient inner = new FlockChatClient(provider.CreateFlockClient(options), options.ModelId);
             if (!tracing && !metrics)
             {
                 return inner;
