@@ -111,7 +111,7 @@ public static partial class FlockChatClientServiceCollectionExtensions
 
     /// <summary>
     /// Registers the <see cref="IHttpClientFactory"/> client <see cref="HttpClientName"/> that Flock's registrations send with,
-    /// with the library's stages on it (retries, same-origin redirects, the key header, outermost first), once however often
+    /// with the library's stages on it (retries, the rate-limit gate, same-origin redirects, the key header, outermost first), once however often
     /// it is called; returns its builder, so handlers can be added inside the stages: <c>.AddStandardResilienceHandler()</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -127,6 +127,7 @@ public static partial class FlockChatClientServiceCollectionExtensions
             services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .ConfigurePrimaryHttpMessageHandler(FlockClient.CreatePrimaryHandler)
                 .AddHttpMessageHandler(() => new FlockRetryHandler())
+                .AddHttpMessageHandler(() => new RateLimitGateHandler())
                 .AddHttpMessageHandler(() => new SameOriginRedirectHandler())
                 .AddHttpMessageHandler(() => new ApiKeyHandler());
         }

@@ -12,7 +12,8 @@ internal static class ErrorMapper
     /// Reads at most <paramref name="maxBodyBytes"/> (plus room for a key cut at the edge) of the error body of a failed
     /// response, masks the key, then cuts; the response is disposed by the caller.
     /// </summary>
-    public static async Task<FlockException> FromResponseAsync(HttpResponseMessage response, string apiKey, int maxBodyBytes, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<FlockException> FromResponseAsync(
+        HttpResponseMessage response, FlockResponseInfo? info, string apiKey, int maxBodyBytes, TimeProvider time, CancellationToken cancellationToken)
     {
         var body = "";
         var unread = false;
@@ -72,7 +73,7 @@ internal static class ErrorMapper
             ErrorParam = RedactOrNull(detail?.Param, apiKey),
             ErrorCode = RedactOrNull(detail?.Code, apiKey),
             RetryAfter = retryAfter,
-            ResponseInfo = ResponseHeaders.Read(response, time),
+            ResponseInfo = info,
         };
     }
 

@@ -19,7 +19,8 @@ public sealed partial class FlockClient
         Log.RequestStarting(_logger, "POST", uri, request.Model, stream: false);
         LogRequestBody(body);
 
-        var (images, status, elapsed, info) = await SendJsonAsync(HttpMethod.Post, uri, body, FlockJsonContext.Default.ImageResponse, cancellationToken).ConfigureAwait(false);
+        var (images, status, elapsed, info) = await SendJsonAsync(
+            HttpMethod.Post, uri, body, FlockJsonContext.Default.ImageResponse, cancellationToken, new ModelCall(request.Model, 0)).ConfigureAwait(false);
         if (images.Error is { } error)
         {
             throw Failed(ErrorMapper.FromStreamError(error, _options.ApiKey, duringStream: false), elapsed, info);

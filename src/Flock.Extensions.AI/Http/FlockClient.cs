@@ -75,7 +75,9 @@ public sealed partial class FlockClient
         _modelsUri = new Uri(root + "/models");
         _time = timeProvider ?? TimeProvider.System;
         _logger = loggerFactory?.CreateLogger<FlockClient>() ?? (ILogger)NullLogger.Instance;
-        _policy = new FlockRequestPolicy(Endpoint, _options.ApiKey, _options.MaxRetries, _options.RetryBaseDelay, _options.MaxRetryAfter, _time, _logger);
+        _policy = new FlockRequestPolicy(
+            Endpoint, _options.ApiKey, _options.MaxRetries, _options.RetryBaseDelay, _options.MaxRetryAfter, _time, _logger,
+            _options.RespectRateLimits ? new RateLimitGate(_time, _options.MaxRetryAfter) : null);
         if (httpClient is null)
         {
             var shared = SharedPipeline.Value;
@@ -129,7 +131,8 @@ public sealed partial class FlockClient
         await PreflightAsync(request, cancellationToken).ConfigureAwait(false);
         using var body = PooledJsonBody.Create(request);
         LogRequest(request, body, stream: false);
-        var (completion, status, elapsed, info) = await SendJsonAsync(HttpMethod.Post, _chatUri, body, ChatCompletionReader.Read, cancellationToken).ConfigureAwait(false);
+        var (completion, status, elapsed, info) = await SendJsonAsync(
+            HttpMethod.Post, _chatUri, body, ChatCompletionReader.Read, cancellationToken, new ModelCall(request.Model, request.MaxTokens ?? 0)).ConfigureAwait(false);
         completion.ResponseInfo = info;
         if (completion.Error is { } error)
         {
@@ -155,21 +158,23 @@ public sealed partial class FlockClient
     /// handled, and failures logged, here once for every non-streaming call.
     /// </summary>
     internal Task<(T Value, HttpStatusCode Status, TimeSpan Elapsed, FlockResponseInfo? Info)> SendJsonAsync<T>(
-        HttpMethod method, Uri uri, PooledJsonBody? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        HttpMethod method, Uri uri, PooledJsonBody? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken,
+        ModelCall? call = null)
         where T : class =>
-        SendJsonAsync(method, uri, body, json => JsonSerializer.Deserialize(json, typeInfo), cancellationToken);
+        SendJsonAsync(method, uri, body, json => JsonSerializer.Deserialize(json, typeInfo), cancellationToken, call);
 
-    /// <inheritdoc cref="SendJsonAsync{T}(HttpMethod, Uri, PooledJsonBody?, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, CancellationToken)"/>
+    /// <inheritdoc cref="SendJsonAsync{T}(HttpMethod, Uri, PooledJsonBody?, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, CancellationToken, ModelCall?)"/>
     internal async Task<(T Value, HttpStatusCode Status, TimeSpan Elapsed, FlockResponseInfo? Info)> SendJsonAsync<T>(
-        HttpMethod method, Uri uri, PooledJsonBody? body, BodyReader<T> read, CancellationToken cancellationToken)
+        HttpMethod method, Uri uri, PooledJsonBody? body, BodyReader<T> read, CancellationToken cancellationToken, ModelCall? call = null)
         where T : class
     {
         FlockResponseInfo? info = null;
         using var scope = new CallScope(_options.RequestTimeout, _time, cancellationToken);
         try
         {
-            using var response = await SendAsync(method, uri, body, stream: false, scope).ConfigureAwait(false);
-            info = ResponseHeaders.Read(response, _time);
+            var (response, headers) = await SendAsync(method, uri, body, stream: false, scope, call).ConfigureAwait(false);
+            using var _ = response;
+            info = headers;
             scope.StartPhase(FlockTimeoutKind.ResponseBody, _options.ResponseBodyTimeout);
             PooledResponseBody bytes;
             try
@@ -236,7 +241,7 @@ public sealed partial class FlockClient
             LogRequest(request, body, stream: true);
             try
             {
-                response = await SendAsync(HttpMethod.Post, _chatUri, body, stream: true, scope).ConfigureAwait(false);
+                (response, info) = await SendAsync(HttpMethod.Post, _chatUri, body, stream: true, scope, new ModelCall(request.Model, request.MaxTokens ?? 0)).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex) when (scope.TimeoutFor(ex) is { } timeout)
             {
@@ -246,8 +251,6 @@ public sealed partial class FlockClient
             {
                 throw Failed(ex, scope.Elapsed);
             }
-
-            info = ResponseHeaders.Read(response, _time);
 
             // The first event may take long (a queue, a long prompt); keep-alive comments do not count as one.
             scope.StartPhase(FlockTimeoutKind.StreamFirstEvent, _options.StreamFirstEventTimeout);
@@ -439,7 +442,8 @@ public sealed partial class FlockClient
     }
 
     /// <summary>Sends through the stages; answers that are not a success become a <see cref="FlockException"/> here.</summary>
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, PooledJsonBody? body, bool stream, CallScope scope)
+    private async Task<(HttpResponseMessage Response, FlockResponseInfo? Info)> SendAsync(
+        HttpMethod method, Uri uri, PooledJsonBody? body, bool stream, CallScope scope, ModelCall? call = null)
     {
         // Not every handler checks the token before sending: a cancelled call must not reach the server.
         scope.Token.ThrowIfCancellationRequested();
@@ -447,6 +451,13 @@ public sealed partial class FlockClient
         var request = new HttpRequestMessage(method, uri) { Content = body?.CreateContent() };
         request.Headers.TryAddWithoutValidation("Accept", stream ? "text/event-stream" : "application/json");
         request.Options.Set(FlockRequestPolicy.Key, _policy);
+        if (call is { } model)
+        {
+            // A model call passes the rate-limit gate: the tokens it may use, and the model for per-model limits.
+            var tokens = model.MaxTokens + (_options.RateLimitCountsPromptTokens && body is not null ? body.Memory.Length / 4 : 0);
+            request.Options.Set(RateLimitGateHandler.Tokens, tokens);
+            request.Options.Set(RateLimitGateHandler.Model, model.Model);
+        }
 
         HttpResponseMessage response;
         try
@@ -468,9 +479,11 @@ public sealed partial class FlockClient
             throw new FlockException($"The request to Flock failed in the HTTP pipeline: {ex.Message}", null, null, ex);
         }
 
+        // The gate stage read the headers already for a model call; anything else is read here.
+        var info = request.Options.TryGetValue(RateLimitGateHandler.Info, out var read) ? read : ResponseHeaders.Read(response, _time);
         if (response.IsSuccessStatusCode)
         {
-            return response;
+            return (response, info);
         }
 
         using (response)
@@ -478,7 +491,7 @@ public sealed partial class FlockClient
             scope.StartPhase(FlockTimeoutKind.ResponseBody, _options.ResponseBodyTimeout);
             try
             {
-                throw await ErrorMapper.FromResponseAsync(response, _options.ApiKey, _options.MaxErrorBodyBytes, _time, scope.Token).ConfigureAwait(false);
+                throw await ErrorMapper.FromResponseAsync(response, info, _options.ApiKey, _options.MaxErrorBodyBytes, _time, scope.Token).ConfigureAwait(false);
             }
             finally
             {
@@ -487,9 +500,9 @@ public sealed partial class FlockClient
         }
     }
 
-    /// <summary>The stages around the handler that sends: retries (outermost), same-origin redirects, then the key header.</summary>
+    /// <summary>The stages around the handler that sends: retries (outermost), the rate-limit gate, same-origin redirects, then the key header.</summary>
     internal static HttpMessageHandler WithStages(HttpMessageHandler inner) =>
-        new FlockRetryHandler(new SameOriginRedirectHandler(new ApiKeyHandler(inner)));
+        new FlockRetryHandler(new RateLimitGateHandler(new SameOriginRedirectHandler(new ApiKeyHandler(inner))));
 
     /// <summary>
     /// The handler the library sends with: pooled connections refreshed for DNS, decompression, no redirects (the stages
@@ -565,3 +578,6 @@ public sealed partial class FlockClient
     /// <inheritdoc/>
     public override string ToString() => $"FlockClient {{ Endpoint = {Endpoint} }}";
 }
+
+/// <summary>A call to a model, which passes the rate-limit gate: the model asked for and the most tokens it may generate.</summary>
+internal readonly record struct ModelCall(string? Model, int MaxTokens);

@@ -84,6 +84,31 @@ public sealed class FlockTimeoutException : FlockException
     };
 }
 
+/// <summary>
+/// A call not sent because the proxy said its rate limit has nothing left and the window ends later than the client waits
+/// (<see cref="FlockOptions.MaxRetryAfter"/>; see <see cref="FlockOptions.RespectRateLimits"/>). The status is 429, as the
+/// proxy would have answered; <see cref="FlockException.RetryAfter"/> is the wait to the window's end.
+/// </summary>
+public sealed class FlockRateLimitException : FlockException
+{
+    internal FlockRateLimitException(DateTimeOffset windowEnd, TimeSpan wait, FlockRateLimit limit)
+        : base(
+            $"Not sent: Flock's rate limit ({limit.Scope} {limit.Kind}) has nothing left until {windowEnd:u}, " +
+            $"{Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)} s away, longer than FlockOptions.MaxRetryAfter.",
+            HttpStatusCode.TooManyRequests)
+    {
+        WindowEnd = windowEnd;
+        Limit = limit;
+        RetryAfter = wait;
+    }
+
+    /// <summary>When the limit's window is expected to end, on the client's clock.</summary>
+    public DateTimeOffset WindowEnd { get; }
+
+    /// <summary>The limit that has nothing left, as the proxy last reported it.</summary>
+    public FlockRateLimit Limit { get; }
+}
+
 /// <summary>An answer refused because it exceeded one of the client's size limits (counted after decompression).</summary>
 public sealed class FlockLimitExceededException : FlockException
 {

@@ -79,6 +79,20 @@ public sealed class FlockOptions
     /// </summary>
     public bool ValidateAgainstModelInfo { get; set; }
 
+    /// <summary>
+    /// Respects the rate limits the proxy reports (on by default): a call that would be refused for want of requests or tokens
+    /// left waits until the limit's window ends (up to <see cref="MaxRetryAfter"/>; beyond that it fails at once with a
+    /// <see cref="FlockRateLimitException"/>) instead of being sent into a 429. One client shares what the proxy last said
+    /// across all its calls. Nothing is checked while the proxy sends no rate-limit headers.
+    /// </summary>
+    public bool RespectRateLimits { get; set; } = true;
+
+    /// <summary>
+    /// Counts a call's prompt against a token limit too, estimated at a token per four bytes of the request body (off by
+    /// default: LiteLLM's limiter counts output tokens only, which a call bounds with <c>max_tokens</c>).
+    /// </summary>
+    public bool RateLimitCountsPromptTokens { get; set; }
+
     /// <summary>Returns a copy (used so that a caller's later changes do not affect a running client).</summary>
     public FlockOptions Clone() => (FlockOptions)MemberwiseClone();
 

@@ -12,8 +12,9 @@ internal sealed class FlockRequestPolicy
 {
     public static readonly HttpRequestOptionsKey<FlockRequestPolicy> Key = new("Flock.RequestPolicy");
 
-    public FlockRequestPolicy(Uri endpoint, string apiKey, int maxRetries, TimeSpan retryBaseDelay, TimeSpan maxRetryAfter, TimeProvider time, ILogger logger)
+    public FlockRequestPolicy(Uri endpoint, string apiKey, int maxRetries, TimeSpan retryBaseDelay, TimeSpan maxRetryAfter, TimeProvider time, ILogger logger, RateLimitGate? gate = null)
     {
+        Gate = gate;
         Endpoint = endpoint;
         ApiKey = apiKey;
         MaxRetries = maxRetries;
@@ -37,6 +38,9 @@ internal sealed class FlockRequestPolicy
     public TimeProvider Time { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>The client's rate-limit gate, shared by its calls; null when the client does not respect rate limits.</summary>
+    public RateLimitGate? Gate { get; }
 
     /// <summary>The policy a request carries, if it was sent by a <see cref="FlockClient"/>.</summary>
     public static FlockRequestPolicy? Of(HttpRequestMessage request) =>
