@@ -152,6 +152,11 @@ public sealed class FlockChatClient : IChatClient
     public Task<IReadOnlyList<FlockModelInfo>> ListModelInfoAsync(bool refresh = false, CancellationToken cancellationToken = default) =>
         _client.ListModelInfoAsync(refresh, cancellationToken);
 
+    /// <summary>Asks the proxy what it knows of the calling key: spend and budget, expiry, allowed models, limits (see <see cref="FlockClient.GetKeyInfoAsync"/>).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="FlockException">Flock answered with an error (401 for a rejected key).</exception>
+    public Task<FlockKeyInfo> GetKeyInfoAsync(CancellationToken cancellationToken = default) => _client.GetKeyInfoAsync(cancellationToken);
+
     /// <summary>
     /// One streamed call: the transport's chunks as updates (see <see cref="StreamingUpdates"/>), then the usage and cost.
     /// The request is built when the enumeration starts, so a bad option fails there, as it would in an async iterator.

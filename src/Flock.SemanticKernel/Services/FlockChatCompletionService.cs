@@ -126,6 +126,24 @@ public sealed class FlockChatCompletionService : IChatCompletionService, ITextGe
         }
     }
 
+    /// <summary>
+    /// Asks the proxy what it knows of the calling key (<c>GET /key/info</c>): spend and budget, expiry, allowed models,
+    /// limits (see <see cref="FlockClient.GetKeyInfoAsync"/>).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="FlockHttpOperationException">Flock answered with an error (401 for a rejected key).</exception>
+    public async Task<FlockKeyInfo> GetKeyInfoAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _client.GetKeyInfoAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (FlockException ex)
+        {
+            throw new FlockHttpOperationException(ex);
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"FlockChatCompletionService {{ Model = {_modelId}, Endpoint = {_client.Endpoint} }}";
 
