@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Flock.Emulator;
+using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -312,7 +313,7 @@ public sealed class TelemetryTests : EmulatorTest
     [Fact]
     public async Task Logs_start_at_debug_and_completion_with_model_duration_and_tokens_at_information()
     {
-        var logs = new ListLoggerProvider();
+        var logs = new CapturingLoggerFactory();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         var service = new FlockChatCompletionService(new FlockClient(Options(), loggerFactory: factory), Model);
 
@@ -467,42 +468,6 @@ public sealed class TelemetryTests : EmulatorTest
             Tracer.ForceFlush();
             Tracer.Dispose();
             Meters.Dispose();
-        }
-    }
-
-    private sealed record LogEntry(int Id, LogLevel Level, string Message);
-
-    private sealed class ListLoggerProvider : ILoggerProvider, ILogger
-    {
-        private readonly List<LogEntry> _entries = [];
-
-        public IReadOnlyList<LogEntry> Entries
-        {
-            get
-            {
-                lock (_entries)
-                {
-                    return _entries.ToList();
-                }
-            }
-        }
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_entries)
-            {
-                _entries.Add(new LogEntry(eventId.Id, logLevel, formatter(state, exception)));
-            }
-        }
-
-        public void Dispose()
-        {
         }
     }
 }

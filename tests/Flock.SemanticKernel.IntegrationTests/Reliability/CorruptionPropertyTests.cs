@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using CsCheck;
 using Flock.Extensions.AI;
+using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel.ChatCompletion;
 
@@ -168,7 +169,7 @@ public sealed class CorruptionPropertyTests
 
     private static async Task<Result> RunAsync(string adapter, bool streaming, byte[] bytes, int[] pieces, WireEncoding encoding)
     {
-        using var http = new HttpClient(new BytesHandler(bytes, pieces, streaming, encoding));
+        using var http = new HttpClient(new BytesHandler(bytes, pieces, streaming, body => Decompressor(body, encoding)));
         var client = new FlockClient(new FlockOptions { ApiKey = "sk-property-key-0000", Endpoint = new Uri("http://127.0.0.1:9/v1"), ModelId = Calls.Model, MaxRetries = 0 }, http);
         var digest = new StringBuilder();
         try
@@ -232,53 +233,5 @@ public sealed class CorruptionPropertyTests
                 }
             }
         }
-    }
-
-    /// <summary>Answers with the bytes, in the given pieces, decoded as a handler with automatic decompression would.</summary>
-    private sealed class BytesHandler(byte[] bytes, int[] pieces, bool streaming, WireEncoding encoding) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var content = new StreamContent(Decompressor(new PieceStream(bytes, pieces), encoding));
-            content.Headers.ContentType = new(streaming ? "text/event-stream" : "application/json");
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request });
-        }
-    }
-
-    /// <summary>Hands its bytes out in fixed pieces, one per read, asynchronously.</summary>
-    private sealed class PieceStream(byte[] bytes, int[] pieces) : System.IO.Stream
-    {
-        private int _position;
-        private int _piece;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            await Task.Yield();
-            if (_position >= bytes.Length)
-            {
-                return 0;
-            }
-
-            var size = _piece < pieces.Length ? pieces[_piece++] : bytes.Length - _position;
-            var count = Math.Min(Math.Min(size, buffer.Length), bytes.Length - _position);
-            bytes.AsMemory(_position, count).CopyTo(buffer);
-            _position += count;
-            return count;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using CsCheck;
 using Flock.Extensions.AI;
+using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
@@ -383,53 +384,4 @@ public sealed class MalformedInputTests
     }
 
     private static string Sse(params string[] events) => string.Concat(events.Select(e => "data: " + e.Replace("{@H,", "{" + Head + ",", StringComparison.Ordinal) + "\n\n")) + "data: [DONE]\n\n";
-
-    /// <summary>Answers every request with the given bytes, read back in the given pieces.</summary>
-    private sealed class BytesHandler(byte[] bytes, int[] splits, bool streaming) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var content = new StreamContent(new PiecewiseStream(bytes, splits));
-            content.Headers.ContentType = new(streaming ? "text/event-stream" : "application/json");
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request });
-        }
-    }
-
-    /// <summary>A read-only stream that hands out its bytes in fixed pieces, asynchronously, like a socket would.</summary>
-    private sealed class PiecewiseStream(byte[] bytes, int[] splits) : Stream
-    {
-        private int _position;
-        private int _piece;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => bytes.Length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            await Task.Yield();
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_position >= bytes.Length || buffer.Length == 0)
-            {
-                return 0;
-            }
-
-            var size = Math.Min(buffer.Length, Math.Min(bytes.Length - _position, _piece < splits.Length ? splits[_piece] : int.MaxValue));
-            _piece++;
-            bytes.AsSpan(_position, size).CopyTo(buffer.Span);
-            _position += size;
-            return size;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

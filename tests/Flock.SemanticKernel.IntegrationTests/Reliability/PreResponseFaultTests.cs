@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Flock.Extensions.AI;
 using Flock.Emulator;
+using Flock.Tests.Support;
 
 namespace Flock.SemanticKernel.IntegrationTests.Reliability;
 

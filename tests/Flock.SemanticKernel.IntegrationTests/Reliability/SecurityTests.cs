@@ -1,6 +1,7 @@
 using System.Net;
 using Flock.Extensions.AI;
 using Flock.Emulator;
+using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

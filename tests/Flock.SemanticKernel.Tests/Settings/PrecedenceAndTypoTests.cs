@@ -81,14 +81,14 @@ public sealed class PrecedenceAndTypoTests
     [Fact]
     public async Task A_misspelt_key_through_sk_is_sent_and_warned_about_once_per_key()
     {
-        var logs = new ListLogger();
+        var logs = new CapturingLoggerFactory();
         var handler = new RecordingHandler();
         for (var i = 0; i < 3; i++)
         {
             handler.EnqueueJson(TestFiles.Read("completion.json"));
         }
 
-        var service = TestSk.Service(handler, new ListLoggerFactory(logs));
+        var service = TestSk.Service(handler, logs);
         var settings = new PromptExecutionSettings { ExtensionData = new Dictionary<string, object> { ["temprature"] = 0.2, ["top_k"] = 5 } };
 
         await service.GetChatMessageContentsAsync(TestSk.History(), settings);
@@ -98,40 +98,10 @@ public sealed class PrecedenceAndTypoTests
         JsonAssert.Equal(Calls.Body(""" "temprature": 0.2, "top_k": 5 """), handler.Requests[0].Body);
         JsonAssert.Equal(Calls.Body(""" "temprature": 0.2, "top_k": 5 """), handler.Requests[1].Body);
         JsonAssert.Equal(Calls.Body(""" "max_token": 5 """), handler.Requests[2].Body);
-        var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
+        var warnings = logs.Messages(LogLevel.Warning);
         Assert.Equal(2, warnings.Count);
         Assert.Contains("'temprature'", warnings[0]);
         Assert.Contains("did you mean temperature?", warnings[0]);
         Assert.Contains("did you mean max_tokens?", warnings[1]);
-    }
-
-    private sealed class ListLogger : ILogger
-    {
-        public List<(LogLevel Level, string Message)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Entries)
-            {
-                Entries.Add((logLevel, formatter(state, exception)));
-            }
-        }
-    }
-
-    private sealed class ListLoggerFactory(ListLogger logger) : ILoggerFactory
-    {
-        public void AddProvider(ILoggerProvider provider)
-        {
-        }
-
-        public ILogger CreateLogger(string categoryName) => logger;
-
-        public void Dispose()
-        {
-        }
     }
 }
