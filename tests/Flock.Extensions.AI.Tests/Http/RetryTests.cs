@@ -30,11 +30,11 @@ public sealed class RetryTests
         return (handler, times);
     }
 
-    private static HttpResponseMessage Status(int status, string? retryAfter = null)
+    private static HttpResponseMessage Status(int status, string? retryAfter = null, string? message = null)
     {
         var response = new HttpResponseMessage((HttpStatusCode)status)
         {
-            Content = new StringContent($$$"""{"error":{"message":"status {{{status}}}","type":"None","param":"None","code":"{{{status}}}"}}""", System.Text.Encoding.UTF8, "application/json"),
+            Content = new StringContent($$$"""{"error":{"message":"{{{message ?? $"status {status}"}}}","type":"None","param":"None","code":"{{{status}}}"}}""", System.Text.Encoding.UTF8, "application/json"),
         };
         if (retryAfter is not null)
         {
@@ -125,6 +125,21 @@ public sealed class RetryTests
 
         Assert.Equal(HttpStatusCode.InternalServerError, Assert.IsType<FlockException>(error).StatusCode);
         Assert.Equal(attempts, times.Count);
+    }
+
+    [Fact]
+    public async Task When_every_attempt_fails_the_last_answers_error_surfaces()
+    {
+        var clock = FakeClock.Create();
+        var attempt = 0;
+        var (handler, times) = Scripted(clock, Enumerable.Repeat<Func<HttpResponseMessage>>(() => Status(500, "0", $"boom {attempt++}"), 3).ToArray());
+
+        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2)), Step);
+
+        var ex = Assert.IsType<FlockException>(error);
+        Assert.Equal(3, times.Count);
+        Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
+        Assert.Contains("boom 2", ex.Message);
     }
 
     [Fact]

@@ -29,57 +29,6 @@ public sealed class AnswerShapeTests
         return updates;
     }
 
-    [Theory]
-    [InlineData("""{"id":"c","object":"chat.completion","model":"m","choices":null}""")]
-    [InlineData("""{"id":"c","object":"chat.completion","model":"m"}""")]
-    [InlineData("""{"id":"c","object":"chat.completion","model":"m","choices":[]}""")]
-    public async Task A_completion_without_choices_is_the_sk_error_saying_so_not_an_empty_success(string body)
-    {
-        var handler = new RecordingHandler().EnqueueJson(body).EnqueueJson(body);
-        var service = TestSk.Service(handler);
-
-        var chat = await TestSk.ThrowsAsync(() => service.GetChatMessageContentsAsync(TestSk.History()));
-        // SK's single-answer extension used to fail with "Sequence contains no elements" on the empty list.
-        var single = await TestSk.ThrowsAsync(() => service.GetChatMessageContentAsync(TestSk.History()));
-
-        foreach (var ex in new[] { chat, single })
-        {
-            Assert.Contains("the server returned no choices", ex.Message);
-            Assert.Equal(HttpStatusCode.OK, ex.StatusCode);
-        }
-    }
-
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_negative_choice_index_is_the_sk_error(bool streaming)
-    {
-        var handler = new RecordingHandler();
-        var service = TestSk.Service(handler);
-        var received = new List<string?>();
-        FlockException ex;
-        if (streaming)
-        {
-            handler.EnqueueSse(Event("ok") + Event("x", index: -1) + Done);
-            ex = await TestSk.ThrowsAsync(async () =>
-            {
-                await foreach (var update in service.GetStreamingChatMessageContentsAsync(TestSk.History()))
-                {
-                    received.Add(update.Content);
-                }
-            });
-            Assert.True(ex.DuringStream);
-            Assert.Contains("index -1 is out of range", ex.Message);
-            Assert.Equal("ok", string.Concat(received));
-        }
-        else
-        {
-            handler.EnqueueJson("""{"id":"c","choices":[{"index":-1,"message":{"role":"assistant","content":"x"},"finish_reason":"stop"}]}""");
-            ex = await TestSk.ThrowsAsync(() => service.GetChatMessageContentsAsync(TestSk.History()));
-            Assert.Contains("choice index is below 0 (-1)", ex.Message);
-        }
-    }
-
     [Fact]
     public async Task Done_without_a_finish_reason_ends_the_stream_normally_with_no_finish_reason()
     {

@@ -115,29 +115,6 @@ public sealed class ResponseParsingTests
         Assert.Null(result.Metadata![FlockMetadataKeys.Usage]);
     }
 
-    [Fact]
-    public async Task An_error_object_in_a_200_body_is_an_http_operation_exception_with_the_flock_exception_inside()
-    {
-        var handler = new RecordingHandler().EnqueueJson("""{"error": {"message": "upstream failed", "type": "None", "param": "None", "code": "500"}}""");
-
-        var ex = await TestSk.ThrowsAsync(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
-
-        Assert.Contains("upstream failed", ex.Message);
-        Assert.Equal("500", ex.ErrorCode);
-        Assert.Null(ex.ErrorType);
-    }
-
-    [Fact]
-    public async Task A_non_json_200_body_is_an_http_operation_exception_with_the_flock_exception_inside()
-    {
-        var handler = new RecordingHandler().Enqueue(System.Net.HttpStatusCode.OK, "<html>oops</html>", "text/html");
-
-        var ex = await TestSk.ThrowsAsync(() => TestSk.Service(handler).GetChatMessageContentsAsync(TestSk.History()));
-
-        Assert.IsAssignableFrom<JsonException>(ex.InnerException);
-        Assert.Equal("<html>oops</html>", ex.ResponseContent);
-    }
-
     private static async Task<IReadOnlyList<ChatMessageContent>> CompleteAsync(string file)
     {
         var handler = new RecordingHandler().EnqueueJson(TestFiles.Read(file));
