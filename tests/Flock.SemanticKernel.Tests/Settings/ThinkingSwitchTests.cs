@@ -2,7 +2,7 @@ using System.Text.Json;
 using Flock.SemanticKernel.Tests.Support;
 using Microsoft.SemanticKernel;
 
-namespace Flock.SemanticKernel.Tests.Services;
+namespace Flock.SemanticKernel.Tests.Settings;
 
 /// <summary>
 /// Qwen3's thinking switch in the SK forms other than <see cref="FlockPromptExecutionSettings.EnableThinking"/>
