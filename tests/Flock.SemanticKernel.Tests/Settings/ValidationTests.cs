@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Flock.SemanticKernel.Tests.Support;
 using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
@@ -166,4 +168,60 @@ public sealed class ValidationTests
     }
 
     private static AdditionalPropertiesDictionary Extra(ChatOptions options) => options.AdditionalProperties ??= [];
+
+    public static TheoryData<string, bool> SeedSources => new()
+    {
+        { "extension_data", false }, { "extension_data", true }, { "json", false }, { "json", true }, { "template", false }, { "template", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(SeedSources))]
+    public async Task A_seed_of_1e30_in_any_sk_form_is_refused_naming_seed_before_anything_is_sent(string source, bool streaming)
+    {
+        var handler = new RecordingHandler();
+        var service = TestSk.Service(handler);
+
+        var ex = await Record.ExceptionAsync(async () =>
+        {
+            if (source == "template")
+            {
+                var builder = Kernel.CreateBuilder();
+                builder.Services.AddSingleton<IChatCompletionService>(service);
+                var kernel = builder.Build();
+                var function = KernelFunctionFactory.CreateFromPrompt(PromptTemplateConfig.FromJson(
+                    """{"template":"Pick a number","execution_settings":{"default":{"seed":1e30,"temperature":0.2}}}"""));
+                if (streaming)
+                {
+                    await foreach (var _ in function.InvokeStreamingAsync<StreamingChatMessageContent>(kernel))
+                    {
+                    }
+                }
+                else
+                {
+                    await function.InvokeAsync(kernel);
+                }
+
+                return;
+            }
+
+            var settings = source == "json"
+                ? JsonSerializer.Deserialize<PromptExecutionSettings>("""{"seed":1e30}""")!
+                : new PromptExecutionSettings { ExtensionData = new Dictionary<string, object> { ["seed"] = 1e30 } };
+            if (streaming)
+            {
+                await foreach (var _ in service.GetStreamingChatMessageContentsAsync(TestSk.History(), settings))
+                {
+                }
+            }
+            else
+            {
+                await service.GetChatMessageContentsAsync(TestSk.History(), settings);
+            }
+        });
+
+        var refused = Assert.IsType<ArgumentOutOfRangeException>(ex);
+        Assert.Equal("seed", refused.ParamName);
+        Assert.Contains("between -9223372036854775808 and 9223372036854775807", refused.Message);
+        Assert.Empty(handler.Requests);
+    }
 }

@@ -1,13 +1,15 @@
-using System.Text.Json;
 using Flock.SemanticKernel.Tests.Support;
 using Flock.Tests.Support;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-namespace Flock.SemanticKernel.Tests.Services;
+namespace Flock.SemanticKernel.Tests.Mapping;
 
-/// <summary>Non-streaming completions as SK <see cref="ChatMessageContent"/>s.</summary>
-public sealed class ResponseParsingTests
+/// <summary>
+/// Non-streamed answers as SK <see cref="ChatMessageContent"/>s: one per choice, reasoning and calls as items, Flock's fields
+/// in <see cref="FlockMetadata"/>. Reading the answer is the core's (ChatClient/ResponseParsingTests).
+/// </summary>
+public sealed class ResultMappingTests
 {
     [Fact]
     public async Task Normal_reply()
@@ -58,17 +60,15 @@ public sealed class ResponseParsingTests
         Assert.Equal(["Yes", "No"], first.TopLogprobs.Select(t => t.Token));
     }
 
-    [Theory]
-    [InlineData("completion-reasoning.json", "The user asks 2+2. That is 4.", "The answer is 4.")]
-    [InlineData("completion-reasoning-field.json", "France's capital is Paris.", "Paris.")]
-    public async Task Reasoning_is_a_separate_item_never_in_content(string file, string reasoning, string text)
+    [Fact]
+    public async Task Reasoning_is_a_separate_item_never_in_content()
     {
-        var result = Assert.Single(await CompleteAsync(file));
+        var result = Assert.Single(await CompleteAsync("completion-reasoning.json"));
 
-        Assert.Equal(text, result.Content);
-        Assert.DoesNotContain(reasoning, result.Content);
-        Assert.Equal(reasoning, Assert.Single(result.Items.OfType<ReasoningContent>()).Text);
-        Assert.Equal(text, Assert.Single(result.Items.OfType<TextContent>()).Text);
+        Assert.Equal("The answer is 4.", result.Content);
+        Assert.DoesNotContain("The user asks 2+2.", result.Content);
+        Assert.Equal("The user asks 2+2. That is 4.", Assert.Single(result.Items.OfType<ReasoningContent>()).Text);
+        Assert.Equal("The answer is 4.", Assert.Single(result.Items.OfType<TextContent>()).Text);
     }
 
     [Fact]
@@ -113,6 +113,26 @@ public sealed class ResponseParsingTests
         Assert.Equal(TestFlock.Model, result.ModelId);
         Assert.True(string.IsNullOrEmpty(result.Content)); // an empty completion must not crash anything
         Assert.Null(result.Metadata![FlockMetadataKeys.Usage]);
+    }
+
+    [Theory]
+    [InlineData("1764000000", 1764000000L)]
+    [InlineData("\"yesterday\"", null)]
+    public async Task The_created_date_reaches_the_metadata_and_an_impossible_one_is_null(string created, long? seconds)
+    {
+        var expected = seconds is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : (DateTimeOffset?)null;
+        var completion = $$"""{"id":"c","created":{{created}},"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}]}""";
+        var chunk = $$"""data: {"id":"c","created":{{created}},"model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}""" + "\n\ndata: [DONE]\n\n";
+        var handler = new RecordingHandler().EnqueueJson(completion).EnqueueSse(chunk);
+        var service = TestSk.Service(handler);
+
+        var result = Assert.Single(await service.GetChatMessageContentsAsync(TestSk.History()));
+        var updates = await service.GetStreamingChatMessageContentsAsync(TestSk.History()).ToListAsync();
+
+        Assert.Equal("Hi", result.Content);
+        Assert.Equal(expected, Assert.IsType<FlockMetadata>(result.Metadata).Created);
+        Assert.Equal(expected, result.Metadata![FlockMetadataKeys.Created]);
+        Assert.Equal(expected, Assert.IsType<FlockMetadata>(Assert.Single(updates, u => u.Content == "Hi").Metadata).Created);
     }
 
     private static async Task<IReadOnlyList<ChatMessageContent>> CompleteAsync(string file)

@@ -3,7 +3,7 @@ using Flock.Tests.Support;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-namespace Flock.SemanticKernel.Tests.Services;
+namespace Flock.SemanticKernel.Tests.Mapping;
 
 /// <summary>How an SK <see cref="ChatHistory"/> becomes the <c>messages</c> array.</summary>
 public sealed class HistoryMappingTests

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Flock.SemanticKernel.Tests.Services;
+namespace Flock.SemanticKernel.Tests;
 
 /// <summary>The SK results' metadata: a read-only dictionary under FlockMetadataKeys with the same values typed.</summary>
 public sealed class FlockMetadataTests
