@@ -113,7 +113,9 @@ public sealed class SecurityTests : EmulatorTest
     {
         const string Key = "sk-flock-LEAKCHECK-0123456789abcdef";
         const string WrongKey = "sk-flock-WRONGKEY-fedcba9876543210";
-        await using var flock = await FlockEmulator.StartAsync(new FlockEmulatorOptions { ApiKey = Key });
+        // One fake clock for the emulator and every client: time moves only when the timeout step below moves it.
+        var clock = new WatchedClock();
+        await using var flock = await FlockEmulator.StartAsync(new FlockEmulatorOptions { ApiKey = Key, TimeProvider = clock });
         var logs = new CapturingLoggerFactory(LogLevel.Trace);
         var texts = new List<string>();
 
@@ -121,36 +123,47 @@ public sealed class SecurityTests : EmulatorTest
         services.AddSingleton<ILoggerFactory>(logs);
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
         services.AddSingleton<ILoggerFactory>(logs);
-        var options = new FlockOptions { ApiKey = Key, Endpoint = flock.Endpoint, ModelId = Model, LogBodies = logBodies, RetryBaseDelay = TimeSpan.FromMilliseconds(1), RequestTimeout = TimeSpan.FromMilliseconds(500) };
+        services.AddSingleton<TimeProvider>(clock);
+        // Retries at once: every retry is still made (and logged), with no backoff to wait out on the stopped clock.
+        var options = new FlockOptions { ApiKey = Key, Endpoint = flock.Endpoint, ModelId = Model, LogBodies = logBodies, RetryBaseDelay = TimeSpan.Zero, RequestTimeout = TimeSpan.FromMilliseconds(500) };
         services.AddFlockChatCompletion(options);
         services.AddFlockChatClient(options);
         await using var provider = services.BuildServiceProvider();
         var sk = provider.GetRequiredService<IChatCompletionService>();
         var meai = provider.GetRequiredService<IChatClient>();
-        var direct = new FlockClient(options.Clone(), null, logs);
-        var wrong = new FlockClient(new FlockOptions { ApiKey = WrongKey, Endpoint = flock.Endpoint, ModelId = Model, LogBodies = logBodies }, null, logs);
+        var direct = new FlockClient(options.Clone(), null, logs, clock);
+        var wrong = new FlockClient(new FlockOptions { ApiKey = WrongKey, Endpoint = flock.Endpoint, ModelId = Model, LogBodies = logBodies }, null, logs, clock);
 
-        // The proxy echoes a masked key on 401; a 500 body and a 502 page quote the full key; a stream error does too; and a timeout.
+        // The proxy echoes a masked key on 401; a 500 body and a 502 page quote the full key; a stream error does too.
         flock.Enqueue(ScriptedReply.Error(500, $"upstream rejected key {Key} (full echo)") with { Times = 3 });
         flock.Enqueue(ScriptedReply.RawBody(502, "text/html", $"<html><body>bad gateway for {Key}</body></html>") with { Times = 3 });
         flock.Enqueue(ScriptedReply.Text("Some text before the failure.").FailMidStream($"Traceback: key={Key} rejected", afterChunks: 2) with { ChunkSize = 5 });
         flock.Enqueue(ScriptedReply.Text("Some text before the failure.").FailMidStream($"Traceback: key={Key} rejected", afterChunks: 2) with { ChunkSize = 5 });
-        flock.Enqueue(ScriptedReply.Text("slow") with { Delay = TimeSpan.FromSeconds(3) });
-        flock.Enqueue(ScriptedReply.Text("A fine answer."));
 
         texts.Add((await Calls.CompleteAsync("sk", wrong)).Error!.ToString());
         texts.Add((await Calls.StreamAsync("meai", wrong)).Error!.ToString());
         texts.Add(Describe(await Record.ExceptionAsync(() => sk.GetChatMessageContentAsync("Hi"))));
         texts.Add(Describe(await Record.ExceptionAsync(async () => await meai.GetStreamingResponseAsync("Hi").ToListAsync())));
         texts.Add(Describe(await Record.ExceptionAsync(async () => await sk.GetStreamingChatMessageContentsAsync("Hi").ToListAsync())));
-        texts.Add(Describe(await Record.ExceptionAsync(async () => await meai.GetStreamingResponseAsync("Hi").ToListAsync())));
+
+        // And a timeout: the emulator holds its answer for 3 s of the clock; once it waits, 500 ms pass and the client gives up.
+        flock.Enqueue(ScriptedReply.Text("slow") with { Delay = TimeSpan.FromSeconds(3) });
+        var slow = Record.ExceptionAsync(async () => await meai.GetStreamingResponseAsync("Hi").ToListAsync());
+        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(3));
+        clock.Advance(options.RequestTimeout);
+        var timedOut = Assert.IsType<FlockTimeoutException>(await slow);
+        texts.Add(Describe(timedOut));
+        clock.Advance(TimeSpan.FromSeconds(3)); // the emulator's held answer ends too
+
+        flock.Enqueue(ScriptedReply.Text("A fine answer."));
         texts.Add(Describe(await Record.ExceptionAsync(() => meai.GetResponseAsync("Hi"))));
         texts.Add((await Calls.CompleteAsync("sk", direct)).Text);
-        texts.Add(Describe(await Record.ExceptionAsync(() => new FlockClient(options.Clone(), null, logs).ListModelsAsync())) ?? "");
+        texts.Add(Describe(await Record.ExceptionAsync(() => new FlockClient(options.Clone(), null, logs, clock).ListModelsAsync())) ?? "");
 
         texts.AddRange([options.ToString(), direct.ToString(), wrong.ToString(), sk.ToString()!, meai.ToString()!,
             new FlockChatClient(direct).ToString(), new FlockChatCompletionService(direct).ToString(), new FlockPromptExecutionSettings { Temperature = 0.5 }.ToString()!]);
 
+        Assert.Equal(FlockTimeoutKind.Request, timedOut.Kind);
         Assert.Contains(logs.Lines, l => l.Contains("rejected", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("***", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("sk-...3210", StringComparison.Ordinal)); // the proxy's own mask is fine
