@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -21,15 +19,6 @@ internal static class Transport
 
     public static IChatClient Chat(RecordingHandler handler, TimeProvider clock, Action<FlockOptions>? configure = null, ILoggerFactory? logs = null) =>
         new FlockChatClient(Client(handler, clock, configure, logs));
-
-    /// <summary>A 200 answer whose body is <paramref name="body"/>, with <paramref name="mediaType"/>.</summary>
-    public static RecordingHandler EnqueueBody(this RecordingHandler handler, Stream body, string mediaType = "text/event-stream", HttpStatusCode status = HttpStatusCode.OK) =>
-        handler.Enqueue(_ =>
-        {
-            var content = new StreamContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-            return Task.FromResult(new HttpResponseMessage(status) { Content = content });
-        });
 
     /// <summary>Streams to the end, collecting the text; the error (if any) instead of throwing.</summary>
     public static async Task<(string Text, Exception? Error)> StreamAsync(IChatClient chat, CancellationToken cancellationToken = default)
