@@ -75,6 +75,19 @@ public sealed class ThinkTagSettingsTests
 
     [Theory]
     [MemberData(nameof(Streaming))]
+    public async Task Without_ThinkTags_the_clients_default_applies(bool streaming)
+    {
+        // The bridge sends no think-tag mode of its own when the settings name none.
+        var options = TestFlock.Options();
+        options.ThinkTags = FlockThinkTags.ClosingTagOnly;
+
+        var answer = await SendAsync(streaming, ClosingOnly, new FlockPromptExecutionSettings(), options);
+
+        Assert.Equal(("The user greets me.", "Hello there!"), (answer.Reasoning, answer.Text));
+    }
+
+    [Theory]
+    [MemberData(nameof(Streaming))]
     public async Task ThinkTags_off_wins_over_the_clients_default_and_leaves_the_content_whole(bool streaming)
     {
         var options = TestFlock.Options();
