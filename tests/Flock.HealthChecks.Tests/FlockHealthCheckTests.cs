@@ -3,6 +3,7 @@ using System.Text;
 using Flock.Emulator;
 using Flock.Extensions.AI;
 using Flock.HealthChecks;
+using Flock.Tests.Support;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -37,7 +38,7 @@ public sealed class FlockHealthCheckTests
     public async Task Degraded_when_flock_answers_with_no_models()
     {
         // The emulator always serves at least one model; an empty list as the proxy would send it.
-        var handler = new StubHandler(_ => Json(HttpStatusCode.OK, """{"object":"list","data":[]}"""));
+        var handler = new StubHandler(() => Json(HttpStatusCode.OK, """{"object":"list","data":[]}"""));
         var check = new FlockHealthCheck(new FlockClient("sk-test", new Uri("https://flock.test/v1"), new HttpClient(handler)));
 
         var result = await check.CheckHealthAsync(Context(check));
@@ -174,25 +175,4 @@ public sealed class FlockHealthCheckTests
 
     private static HttpResponseMessage Json(HttpStatusCode status, string json) =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-
-    private sealed class StubHandler(Func<CancellationToken, Task<HttpResponseMessage>> answer) : HttpMessageHandler
-    {
-        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public StubHandler(Func<HttpRequestMessage, HttpResponseMessage> answer)
-            : this(_ => Task.FromResult(answer(null!)))
-        {
-        }
-
-        public int Calls { get; private set; }
-
-        public Task Entered => _entered.Task;
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Calls++;
-            _entered.TrySetResult();
-            return answer(cancellationToken);
-        }
-    }
 }

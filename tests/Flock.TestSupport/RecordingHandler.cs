@@ -41,6 +41,10 @@ public sealed class RecordingHandler : HttpMessageHandler
     /// <summary>Queues a 200 JSON response.</summary>
     public RecordingHandler EnqueueJson(string body) => Enqueue(HttpStatusCode.OK, body);
 
+    /// <summary>Queues a 200 answer, a completion or (<paramref name="streaming"/>) an SSE stream, with extra response headers.</summary>
+    public RecordingHandler EnqueueAnswer(bool streaming, string body, params (string Name, string Value)[] headers) =>
+        Enqueue(HttpStatusCode.OK, body, streaming ? "text/event-stream" : "application/json", headers);
+
     /// <summary>Queues a 200 <c>text/event-stream</c> response whose body is <paramref name="stream"/>.</summary>
     public RecordingHandler EnqueueStream(Stream stream, HttpStatusCode status = HttpStatusCode.OK, string mediaType = "text/event-stream")
     {

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.Extensions.AI;
 
 namespace Flock.Extensions.AI.Tests.ChatClient;
@@ -17,21 +14,12 @@ public sealed class CostFunctionInvocationTests
           "usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}
         """;
 
-    private static RecordingHandler Enqueue(RecordingHandler handler, string body, string cost) =>
-        handler.Enqueue(_ =>
-        {
-            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8) };
-            response.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            response.Headers.TryAddWithoutValidation("x-litellm-response-cost", cost);
-            return Task.FromResult(response);
-        });
-
     [Fact]
     public async Task The_nano_usd_counts_are_summed_over_the_loops_model_calls_and_are_the_one_total()
     {
         var handler = new RecordingHandler();
-        Enqueue(handler, ToolCall, "0.0001");
-        Enqueue(handler, CannedAnswers.Completion("It is noon."), "0.00025");
+        handler.EnqueueAnswer(false, ToolCall, ("x-litellm-response-cost", "0.0001"));
+        handler.EnqueueAnswer(false, CannedAnswers.Completion("It is noon."), ("x-litellm-response-cost", "0.00025"));
         var invoked = 0;
         var client = TestFlock.ChatClient(handler).AsBuilder().UseFunctionInvocation().Build();
         var options = new ChatOptions { Tools = [AIFunctionFactory.Create(() => { invoked++; return "12:00"; }, "now", "The time.")] };

@@ -56,7 +56,7 @@ public sealed class CostTelemetryTests
         {
             var cost = i == 0 ? "0.00025" : "0.00075";
             var served = model + "-served";
-            CostTests.EnqueueAnswer(handler, streaming,
+            handler.EnqueueAnswer(streaming,
                 streaming ? CannedAnswers.Stream("Hi!", model: served) : CannedAnswers.Completion("Hi!", model: served), ("x-litellm-response-cost", cost));
             if (streaming)
             {

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.Extensions.AI;
 
 namespace Flock.Extensions.AI.Tests.ChatClient;
@@ -22,20 +19,6 @@ public sealed class CostTests
 
     public static TheoryData<bool> Streaming => new() { false, true };
 
-    /// <summary>Queues a 200 answer (a completion, or an SSE stream) with extra headers.</summary>
-    internal static RecordingHandler EnqueueAnswer(RecordingHandler handler, bool streaming, string body, params (string Name, string Value)[] headers) =>
-        handler.Enqueue(_ =>
-        {
-            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8) };
-            response.Content.Headers.ContentType = new MediaTypeHeaderValue(streaming ? "text/event-stream" : "application/json");
-            foreach (var (name, value) in headers)
-            {
-                response.Headers.TryAddWithoutValidation(name, value);
-            }
-
-            return Task.FromResult(response);
-        });
-
     private static async Task<(ChatResponse Response, List<ChatResponseUpdate> Updates)> AskAsync(
         RecordingHandler handler, bool streaming, bool fetchCatalogue, string model = TestFlock.Model, params (string Name, string Value)[] headers)
     {
@@ -46,7 +29,7 @@ public sealed class CostTests
             await client.ListModelInfoAsync();
         }
 
-        EnqueueAnswer(handler, streaming, streaming ? CannedAnswers.Stream("Hello there!", model: model) : CannedAnswers.Completion("Hello there!", model: model), headers);
+        handler.EnqueueAnswer(streaming, streaming ? CannedAnswers.Stream("Hello there!", model: model) : CannedAnswers.Completion("Hello there!", model: model), headers);
         var options = new ChatOptions { ModelId = model };
         if (!streaming)
         {
@@ -124,7 +107,7 @@ public sealed class CostTests
     public async Task A_stream_without_usage_still_reports_the_proxys_figure()
     {
         var handler = new RecordingHandler();
-        EnqueueAnswer(handler, streaming: true, CannedAnswers.Stream("Hi!", usage: null), ("x-litellm-response-cost", "0.000002"));
+        handler.EnqueueAnswer(streaming: true, CannedAnswers.Stream("Hi!", usage: null), ("x-litellm-response-cost", "0.000002"));
         var options = new ChatOptions { AdditionalProperties = new() { ["stream_options"] = new FlockStreamOptions { IncludeUsage = false } } };
 
         var updates = await TestFlock.ChatClient(handler).GetStreamingResponseAsync("Hi", options).ToListAsync();
@@ -141,7 +124,7 @@ public sealed class CostTests
         var handler = new RecordingHandler().EnqueueJson(Catalogue);
         var client = new FlockClient(TestFlock.Options(), new HttpClient(handler));
         await client.ListModelInfoAsync();
-        EnqueueAnswer(handler, streaming, streaming ? CannedAnswers.Stream("Once") : CannedAnswers.Completion("Once"));
+        handler.EnqueueAnswer(streaming, streaming ? CannedAnswers.Stream("Once") : CannedAnswers.Completion("Once"));
 
         var chat = new FlockChatClient(client);
         var details = streaming

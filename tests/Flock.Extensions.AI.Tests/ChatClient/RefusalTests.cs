@@ -52,4 +52,16 @@ public sealed class RefusalTests
         Assert.Contains(mediaType, Assert.IsType<NotSupportedException>(ex).Message);
         Assert.Empty(handler.Requests);
     }
+
+    [Fact]
+    public async Task Sks_name_token_selection_biases_is_an_extra_sent_as_it_is()
+    {
+        // Only SK's bridge knows SK's names: to MEAI they are provider extras, sent as they are.
+        var options = new ChatOptions { AdditionalProperties = new() { ["token_selection_biases"] = new Dictionary<int, int> { [1] = 1 } } };
+
+        var root = JsonDocument.Parse(await Calls.MeaiBodyAsync(options, streaming: false)).RootElement;
+
+        Assert.False(root.TryGetProperty("logit_bias", out _));
+        JsonAssert.Equal("""{"1": 1}""", root.GetProperty("token_selection_biases").GetRawText());
+    }
 }

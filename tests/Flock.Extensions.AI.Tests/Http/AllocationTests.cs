@@ -36,7 +36,7 @@ public sealed class AllocationTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var (error, allocated) = await MeasureAsync(async (limit, length) =>
         {
-            var handler = new RecordingHandler().EnqueueBody(new EndlessStream((byte)'{', (byte)' ', length), "application/json");
+            var handler = new RecordingHandler().EnqueueStream(new EndlessStream((byte)'{', (byte)' ', length), mediaType: "application/json");
             return (await Transport.CompleteAsync(Transport.Chat(handler, TimeProvider.System, o => o.MaxResponseBytes = limit))).Error;
         });
 
@@ -49,7 +49,7 @@ public sealed class AllocationTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var (error, allocated) = await MeasureAsync(async (limit, length) =>
         {
-            var handler = new RecordingHandler().EnqueueBody(new EndlessStream((byte)'d', (byte)'a', length));
+            var handler = new RecordingHandler().EnqueueStream(new EndlessStream((byte)'d', (byte)'a', length));
             return (await Transport.StreamAsync(Transport.Chat(handler, TimeProvider.System, o => o.MaxStreamEventBytes = limit))).Error;
         });
 

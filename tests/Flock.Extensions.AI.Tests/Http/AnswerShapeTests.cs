@@ -34,6 +34,31 @@ public sealed class AnswerShapeTests
     }
 
     [Fact]
+    public async Task A_completion_answered_200_with_an_error_object_is_a_flock_exception_with_its_fields()
+    {
+        var handler = new RecordingHandler().EnqueueJson("""{"error": {"message": "upstream failed", "type": "None", "param": "None", "code": "500"}}""");
+
+        var (_, error) = await Transport.CompleteAsync(Transport.Chat(handler, Clock));
+
+        var ex = Assert.IsType<FlockException>(error);
+        Assert.Contains("upstream failed", ex.Message);
+        Assert.Equal("500", ex.ErrorCode);
+        Assert.Null(ex.ErrorType); // the proxy's "None"
+    }
+
+    [Fact]
+    public async Task A_200_body_that_is_not_json_is_a_flock_exception_with_the_json_error_inside_and_the_body()
+    {
+        var handler = new RecordingHandler().Enqueue(HttpStatusCode.OK, "<html>oops</html>", "text/html");
+
+        var (_, error) = await Transport.CompleteAsync(Transport.Chat(handler, Clock));
+
+        var ex = Assert.IsType<FlockException>(error);
+        Assert.IsAssignableFrom<JsonException>(ex.InnerException);
+        Assert.Equal("<html>oops</html>", ex.ResponseContent);
+    }
+
+    [Fact]
     public async Task A_negative_choice_index_is_a_flock_exception_on_both_paths()
     {
         var stream = new RecordingHandler().EnqueueSse(

@@ -36,7 +36,7 @@ public sealed class LimitTests
     public async Task A_body_without_a_length_is_counted_as_it_arrives()
     {
         var json = TestFiles.Read("completion.json") + " ";
-        var handler = new RecordingHandler().EnqueueBody(new PacedStream(Clock, Encoding.UTF8.GetBytes(json).Chunk(7).Select(c => (TimeSpan.Zero, c))), "application/json");
+        var handler = new RecordingHandler().EnqueueStream(new PacedStream(Clock, Encoding.UTF8.GetBytes(json).Chunk(7).Select(c => (TimeSpan.Zero, c))), mediaType: "application/json");
 
         var (_, error) = await Transport.CompleteAsync(Transport.Chat(handler, Clock, o => o.MaxResponseBytes = json.Length - 1));
 
@@ -56,7 +56,7 @@ public sealed class LimitTests
         Assert.True(compressed.Length < 64 * 1024, $"{compressed.Length} compressed bytes");
         compressed.Position = 0;
         // What a handler with AutomaticDecompression hands over: the decompressing stream.
-        var handler = new RecordingHandler().EnqueueBody(new GZipStream(compressed, CompressionMode.Decompress), "application/json");
+        var handler = new RecordingHandler().EnqueueStream(new GZipStream(compressed, CompressionMode.Decompress), mediaType: "application/json");
 
         var (_, error) = await Transport.CompleteAsync(Transport.Chat(handler, Clock, o => o.MaxResponseBytes = 1024 * 1024));
 

@@ -136,6 +136,49 @@ public sealed class RedactionTests
         Assert.Contains(Key, handler.SingleRequest.Body!); // the prompt itself is sent as written
     }
 
+    [Fact]
+    public async Task Logs_of_retries_and_failures_never_carry_the_key_even_with_bodies_on()
+    {
+        var logs = new CapturingLoggerFactory();
+        var failed = $$$"""{"error":{"message":"key {{{Key}}} failed","code":"500"}}""";
+        var handler = new RecordingHandler().Enqueue(HttpStatusCode.InternalServerError, failed).Enqueue(HttpStatusCode.InternalServerError, failed);
+        var clock = FakeClock.Create();
+        var chat = Transport.Chat(handler, clock, o =>
+        {
+            o.ApiKey = Key;
+            o.LogBodies = true;
+            o.MaxRetries = 1;
+        }, logs);
+
+        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(chat), TimeSpan.FromMilliseconds(100));
+
+        Assert.IsType<FlockException>(error);
+        var logged = logs.Entries.Select(e => e.Message).ToList();
+        Assert.Contains(logged, m => m.Contains("\"messages\"", StringComparison.Ordinal)); // the body was logged
+        Assert.Contains(logged, m => m.Contains("retrying", StringComparison.Ordinal));
+        Assert.Contains(logged, m => m.Contains("failed", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("sk-flock-0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_options_and_the_clients_never_show_the_key()
+    {
+        var options = Transport.Options(o => o.ApiKey = Key);
+        var http = new HttpClient(new RecordingHandler());
+
+        Assert.Contains("(set)", options.ToString());
+        foreach (var text in new[]
+        {
+            options.ToString(),
+            new FlockClient(options, http).ToString(),
+            new FlockClient(Key, TestFlock.Endpoint, http).ToString(),
+            new FlockChatClient(TestFlock.Model, Key, TestFlock.Endpoint, http).ToString(),
+        })
+        {
+            Assert.DoesNotContain("sk-flock-0", text, StringComparison.Ordinal);
+        }
+    }
+
     private static void AssertNoKey(FlockException ex)
     {
         foreach (var text in new[] { ex.ToString(), ex.ResponseContent ?? "", ex.ErrorType ?? "", ex.ErrorParam ?? "", ex.ErrorCode ?? "" })

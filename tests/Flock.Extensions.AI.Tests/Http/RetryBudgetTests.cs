@@ -33,7 +33,7 @@ public sealed class RetryBudgetTests
         var random = new Random(20260115);
         var clock = new JumpingClock();
         var attempts = 0;
-        using var invoker = new HttpMessageInvoker(FlockClient.WithStages(new ScriptedHandler(() =>
+        using var invoker = new HttpMessageInvoker(FlockClient.WithStages(new StubHandler(() =>
         {
             attempts++;
             if (random.NextDouble() < FailureRate)
@@ -62,13 +62,6 @@ public sealed class RetryBudgetTests
         Assert.InRange(failures, 0, maxFailures);
         Assert.True(worst <= TimeSpan.FromSeconds(maxRetries), $"a request waited {worst}");
         Assert.InRange(attempts, requests, (int)(requests * 1.2));
-    }
-
-    /// <summary>A handler that answers from a function, synchronously.</summary>
-    private sealed class ScriptedHandler(Func<HttpResponseMessage> answer) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(answer());
     }
 
     /// <summary>A clock whose timers fire at once, adding their delay to <see cref="Waited"/>: retries cost no real time.</summary>

@@ -30,11 +30,11 @@ public sealed class RetryTests
         return (handler, times);
     }
 
-    private static HttpResponseMessage Status(int status, string? retryAfter = null)
+    private static HttpResponseMessage Status(int status, string? retryAfter = null, string? message = null)
     {
         var response = new HttpResponseMessage((HttpStatusCode)status)
         {
-            Content = new StringContent($$$"""{"error":{"message":"status {{{status}}}","type":"None","param":"None","code":"{{{status}}}"}}""", System.Text.Encoding.UTF8, "application/json"),
+            Content = new StringContent($$$"""{"error":{"message":"{{{message ?? $"status {status}"}}}","type":"None","param":"None","code":"{{{status}}}"}}""", System.Text.Encoding.UTF8, "application/json"),
         };
         if (retryAfter is not null)
         {
@@ -51,14 +51,14 @@ public sealed class RetryTests
     {
         var clock = FakeClock.Create();
         var (handler, times) = Scripted(clock, () => Status(429, "7"), Ok);
-        var logs = new LogLines();
+        var logs = new CapturingLoggerFactory();
 
         var (response, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2, logs)), Step);
 
         Assert.Null(error);
         Assert.Equal("Hello! How can I help you today?", response!.Text);
         Assert.Equal(2, times.Count);
-        Assert.Equal([7000], logs.RetryDelays);
+        Assert.Equal([7000], logs.RetryDelays());
         Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(7), $"retried after {times[1] - times[0]}");
     }
 
@@ -68,12 +68,12 @@ public sealed class RetryTests
         var clock = FakeClock.Create();
         var date = clock.GetUtcNow().AddSeconds(12).ToString("r", CultureInfo.InvariantCulture);
         var (handler, times) = Scripted(clock, () => Status(503, date), Ok);
-        var logs = new LogLines();
+        var logs = new CapturingLoggerFactory();
 
         var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2, logs)), Step);
 
         Assert.Null(error);
-        Assert.Equal([12000], logs.RetryDelays); // the date, read against the client's clock
+        Assert.Equal([12000], logs.RetryDelays()); // the date, read against the client's clock
         Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(12), $"retried after {times[1] - times[0]}");
     }
 
@@ -82,13 +82,13 @@ public sealed class RetryTests
     {
         var clock = FakeClock.Create();
         var (handler, times) = Scripted(clock, () => Status(503), () => Status(503), () => Status(503), Ok);
-        var logs = new LogLines();
+        var logs = new CapturingLoggerFactory();
 
         var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 3, logs)), Step);
 
         Assert.Null(error);
         Assert.Equal(4, times.Count);
-        var delays = logs.RetryDelays;
+        var delays = logs.RetryDelays();
         Assert.Equal(3, delays.Count);
         for (var i = 1; i < 4; i++)
         {
@@ -125,6 +125,21 @@ public sealed class RetryTests
 
         Assert.Equal(HttpStatusCode.InternalServerError, Assert.IsType<FlockException>(error).StatusCode);
         Assert.Equal(attempts, times.Count);
+    }
+
+    [Fact]
+    public async Task When_every_attempt_fails_the_last_answers_error_surfaces()
+    {
+        var clock = FakeClock.Create();
+        var attempt = 0;
+        var (handler, times) = Scripted(clock, Enumerable.Repeat<Func<HttpResponseMessage>>(() => Status(500, "0", $"boom {attempt++}"), 3).ToArray());
+
+        var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock, o => o.MaxRetries = 2)), Step);
+
+        var ex = Assert.IsType<FlockException>(error);
+        Assert.Equal(3, times.Count);
+        Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
+        Assert.Contains("boom 2", ex.Message);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class TimeoutTests
         var clock = FakeClock.Create();
         var pings = Enumerable.Repeat((TimeSpan.FromSeconds(10), ": ping - 2026-01-15 12:00:00\n\n"), 100).ToArray();
         var body = PacedStream.Of(clock, false, pings);
-        var handler = new RecordingHandler().EnqueueBody(body);
+        var handler = new RecordingHandler().EnqueueStream(body);
         var start = clock.GetUtcNow();
 
         var (text, error) = await clock.RunAsync(() => Transport.StreamAsync(Transport.Chat(handler, clock)), Second);
@@ -58,7 +58,7 @@ public sealed class TimeoutTests
     {
         var clock = FakeClock.Create();
         var body = PacedStream.Trickle(clock, Transport.Event(new string('x', 400)) + Transport.Done, Second);
-        var handler = new RecordingHandler().EnqueueBody(body);
+        var handler = new RecordingHandler().EnqueueStream(body);
         var start = clock.GetUtcNow();
 
         var (_, error) = await clock.RunAsync(() => Transport.StreamAsync(Transport.Chat(handler, clock)), Second);
@@ -74,7 +74,7 @@ public sealed class TimeoutTests
         var first = Transport.Event("Cut") + Transport.Event(" off");
         var trickle = Encoding.UTF8.GetBytes(Transport.Event(new string('y', 300))).Select(b => (Second, new[] { b }));
         var body = new PacedStream(clock, new[] { (TimeSpan.Zero, Encoding.UTF8.GetBytes(first)) }.Concat(trickle));
-        var handler = new RecordingHandler().EnqueueBody(body);
+        var handler = new RecordingHandler().EnqueueStream(body);
         var start = clock.GetUtcNow();
 
         var (text, error) = await clock.RunAsync(() => Transport.StreamAsync(Transport.Chat(handler, clock)), Second);
@@ -101,7 +101,7 @@ public sealed class TimeoutTests
         }
 
         pieces.AddRange(Enumerable.Repeat(ping, 10));
-        var handler = new RecordingHandler().EnqueueBody(PacedStream.Of(clock, false, pieces.ToArray()));
+        var handler = new RecordingHandler().EnqueueStream(PacedStream.Of(clock, false, pieces.ToArray()));
 
         var (text, error) = await clock.RunAsync(() => Transport.StreamAsync(Transport.Chat(handler, clock)), Second);
 
@@ -113,7 +113,7 @@ public sealed class TimeoutTests
     public async Task A_slow_stream_whose_events_come_in_time_completes()
     {
         var clock = FakeClock.Create();
-        var handler = new RecordingHandler().EnqueueBody(PacedStream.Of(clock, false,
+        var handler = new RecordingHandler().EnqueueStream(PacedStream.Of(clock, false,
             (TimeSpan.FromMinutes(2), Transport.Event("late")),
             (TimeSpan.FromSeconds(50), Transport.Event(" but", "stop")),
             (TimeSpan.FromSeconds(50), Transport.Done)));
@@ -129,7 +129,7 @@ public sealed class TimeoutTests
     {
         var clock = FakeClock.Create();
         var body = PacedStream.Trickle(clock, TestFiles.Read("completion.json"), Second);
-        var handler = new RecordingHandler().EnqueueBody(body, "application/json");
+        var handler = new RecordingHandler().EnqueueStream(body, mediaType: "application/json");
         var start = clock.GetUtcNow();
 
         var (_, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock)), Second);
@@ -145,8 +145,8 @@ public sealed class TimeoutTests
     {
         var clock = FakeClock.Create();
         var json = TestFiles.Read("completion.json");
-        var handler = new RecordingHandler().EnqueueBody(PacedStream.Of(clock, false,
-            (TimeSpan.FromSeconds(20), json[..10]), (TimeSpan.FromSeconds(20), json[10..50]), (TimeSpan.FromSeconds(19), json[50..])), "application/json");
+        var handler = new RecordingHandler().EnqueueStream(PacedStream.Of(clock, false,
+            (TimeSpan.FromSeconds(20), json[..10]), (TimeSpan.FromSeconds(20), json[10..50]), (TimeSpan.FromSeconds(19), json[50..])), mediaType: "application/json");
 
         var (response, error) = await clock.RunAsync(() => Transport.CompleteAsync(Transport.Chat(handler, clock)), Second);
 
@@ -159,7 +159,7 @@ public sealed class TimeoutTests
     {
         var clock = FakeClock.Create();
         var events = Enumerable.Range(0, 100).Select(i => (TimeSpan.FromSeconds(31), Transport.Event("."))).ToArray();
-        var handler = new RecordingHandler().EnqueueBody(PacedStream.Of(clock, false, events));
+        var handler = new RecordingHandler().EnqueueStream(PacedStream.Of(clock, false, events));
 
         var (text, error) = await clock.RunAsync(() => Transport.StreamAsync(Transport.Chat(handler, clock, o => o.RequestTimeout = TimeSpan.FromMinutes(5))), Second);
 
@@ -173,7 +173,7 @@ public sealed class TimeoutTests
     public async Task A_caller_cancellation_is_not_a_timeout()
     {
         var clock = FakeClock.Create();
-        var handler = new RecordingHandler().EnqueueBody(PacedStream.Of(clock, true, (TimeSpan.Zero, Transport.Event("Cut"))));
+        var handler = new RecordingHandler().EnqueueStream(PacedStream.Of(clock, true, (TimeSpan.Zero, Transport.Event("Cut"))));
         using var cts = new CancellationTokenSource();
         var chat = Transport.Chat(handler, clock);
         var texts = new List<string>();
@@ -199,7 +199,7 @@ public sealed class TimeoutTests
         var clock = new CountingClock(FakeClock.Create());
         var burst = string.Concat(Enumerable.Range(0, 200).Select(_ => Transport.Event(".")));
         var body = PacedStream.Of(clock.Inner, false, (TimeSpan.Zero, burst), (TimeSpan.FromMinutes(5), Transport.Done));
-        var handler = new RecordingHandler().EnqueueBody(body);
+        var handler = new RecordingHandler().EnqueueStream(body);
         var start = clock.Inner.GetUtcNow();
 
         var (text, error) = await clock.Inner.RunAsync(() => Transport.StreamAsync(Transport.Chat(handler, clock)), Second);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -21,15 +19,6 @@ internal static class Transport
 
     public static IChatClient Chat(RecordingHandler handler, TimeProvider clock, Action<FlockOptions>? configure = null, ILoggerFactory? logs = null) =>
         new FlockChatClient(Client(handler, clock, configure, logs));
-
-    /// <summary>A 200 answer whose body is <paramref name="body"/>, with <paramref name="mediaType"/>.</summary>
-    public static RecordingHandler EnqueueBody(this RecordingHandler handler, Stream body, string mediaType = "text/event-stream", HttpStatusCode status = HttpStatusCode.OK) =>
-        handler.Enqueue(_ =>
-        {
-            var content = new StreamContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-            return Task.FromResult(new HttpResponseMessage(status) { Content = content });
-        });
 
     /// <summary>Streams to the end, collecting the text; the error (if any) instead of throwing.</summary>
     public static async Task<(string Text, Exception? Error)> StreamAsync(IChatClient chat, CancellationToken cancellationToken = default)
@@ -72,51 +61,11 @@ internal static class Transport
 
     /// <summary>Virtual time since <paramref name="start"/>.</summary>
     public static TimeSpan Since(this FakeTimeProvider clock, DateTimeOffset start) => clock.GetUtcNow() - start;
-}
 
-/// <summary>Keeps every formatted log line, for asserting what the client logged (e.g. each retry's delay).</summary>
-internal sealed class LogLines : ILoggerFactory, ILogger
-{
-    private readonly List<string> _lines = [];
-
-    public IReadOnlyList<string> Lines
-    {
-        get
-        {
-            lock (_lines)
-            {
-                return _lines.ToList();
-            }
-        }
-    }
-
-    /// <summary>The delays, in milliseconds, of the "retrying in …ms" lines.</summary>
-    public IReadOnlyList<int> RetryDelays => Lines
-        .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"retrying in (\d+)ms"))
+    /// <summary>The delays, in milliseconds, of the client's "retrying in …ms" log lines.</summary>
+    public static IReadOnlyList<int> RetryDelays(this CapturingLoggerFactory logs) => logs.Entries
+        .Select(e => System.Text.RegularExpressions.Regex.Match(e.Message, @"retrying in (\d+)ms"))
         .Where(m => m.Success)
         .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
         .ToList();
-
-    public ILogger CreateLogger(string categoryName) => this;
-
-    public void AddProvider(ILoggerProvider provider)
-    {
-    }
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        lock (_lines)
-        {
-            _lines.Add(formatter(state, exception));
-        }
-    }
-
-    public void Dispose()
-    {
-    }
 }

@@ -34,14 +34,14 @@ public sealed class TypoWarningTests
     [Fact]
     public async Task A_likely_typo_is_sent_and_warned_about_once_per_key()
     {
-        var logs = new ListLogger();
+        var logs = new CapturingLoggerFactory();
         var handler = new RecordingHandler();
         for (var i = 0; i < 3; i++)
         {
             handler.EnqueueJson(TestFiles.Read("completion.json"));
         }
 
-        IChatClient client = new FlockChatClient(new FlockClient(TestFlock.Options(), new HttpClient(handler), new ListLoggerFactory(logs)));
+        IChatClient client = new FlockChatClient(new FlockClient(TestFlock.Options(), new HttpClient(handler), logs));
         var options = new ChatOptions { AdditionalProperties = new() { ["temprature"] = 0.2, ["top_k"] = 5 } };
 
         await client.GetResponseAsync(Calls.Messages(), options);
@@ -49,40 +49,10 @@ public sealed class TypoWarningTests
         await client.GetResponseAsync(Calls.Messages(), new ChatOptions { AdditionalProperties = new() { ["max_token"] = 5 } });
 
         Assert.All(handler.Requests.Take(2), r => Assert.Contains("\"temprature\":0.2", r.Body));
-        var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
+        var warnings = logs.Messages(LogLevel.Warning);
         Assert.Equal(2, warnings.Count);
         Assert.Contains("'temprature'", warnings[0]);
         Assert.Contains("did you mean temperature?", warnings[0]);
         Assert.Contains("did you mean max_tokens?", warnings[1]);
-    }
-
-    private sealed class ListLogger : ILogger
-    {
-        public List<(LogLevel Level, string Message)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Entries)
-            {
-                Entries.Add((logLevel, formatter(state, exception)));
-            }
-        }
-    }
-
-    private sealed class ListLoggerFactory(ListLogger logger) : ILoggerFactory
-    {
-        public void AddProvider(ILoggerProvider provider)
-        {
-        }
-
-        public ILogger CreateLogger(string categoryName) => logger;
-
-        public void Dispose()
-        {
-        }
     }
 }

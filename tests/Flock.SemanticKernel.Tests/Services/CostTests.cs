@@ -1,7 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Flock.SemanticKernel.Tests.Support;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
@@ -20,20 +18,8 @@ public sealed class CostTests
 
     public static TheoryData<bool> Streaming => new(false, true);
 
-    private static RecordingHandler Enqueue(RecordingHandler handler, bool streaming, string body, string? cost)
-    {
-        return handler.Enqueue(_ =>
-        {
-            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8) };
-            response.Content.Headers.ContentType = new MediaTypeHeaderValue(streaming ? "text/event-stream" : "application/json");
-            if (cost is not null)
-            {
-                response.Headers.TryAddWithoutValidation("x-litellm-response-cost", cost);
-            }
-
-            return Task.FromResult(response);
-        });
-    }
+    private static RecordingHandler Enqueue(RecordingHandler handler, bool streaming, string body, string? cost) =>
+        handler.EnqueueAnswer(streaming, body, cost is null ? [] : [("x-litellm-response-cost", cost)]);
 
     /// <summary>The metadata of the result (non-streaming) or of the stream's last update.</summary>
     private static async Task<FlockMetadata> AskAsync(

@@ -5,9 +5,11 @@ using Microsoft.SemanticKernel.ChatCompletion;
 namespace Flock.SemanticKernel.Tests.Services;
 
 /// <summary>
-/// The catalogue's pre-flight checks (<see cref="FlockOptions.ValidateAgainstModelInfo"/>) through the SK service, streaming
-/// and not: what the catalogue rules out is refused before a chat request is sent, with the same error types as the core
-/// (argument errors, not <see cref="FlockHttpOperationException"/>: nothing was asked of the server).
+/// The catalogue's pre-flight checks (<see cref="FlockOptions.ValidateAgainstModelInfo"/>) see what SK callers ask for (a
+/// token limit, an image item, kernel functions auto-invoked or not, a typed response format), streaming and not: what the
+/// catalogue rules out is refused before a chat request is sent, with the same error types as the core (argument errors, not
+/// <see cref="FlockHttpOperationException"/>: nothing was asked of the server). The checks themselves are the core's
+/// (Http/PreflightTests).
 /// </summary>
 public sealed class PreflightTests
 {
@@ -56,25 +58,6 @@ public sealed class PreflightTests
         }
 
         Assert.Equal(["/v1/model/info"], handler.Requests.Select(r => r.Uri.AbsolutePath));
-    }
-
-    [Theory]
-    [MemberData(nameof(Refusals))]
-    public async Task A_model_whose_capabilities_are_unknown_is_asked_as_usual(string what, bool streaming)
-    {
-        var handler = new RecordingHandler().EnqueueJson(Catalogue);
-        if (streaming)
-        {
-            handler.EnqueueSse(TestFiles.Read("stream-text.sse"));
-        }
-        else
-        {
-            handler.EnqueueJson(TestFiles.Read("completion.json"));
-        }
-
-        await SendAsync(Service(handler), what, streaming, "open-model");
-
-        Assert.Equal(["/v1/model/info", "/v1/chat/completions"], handler.Requests.Select(r => r.Uri.AbsolutePath));
     }
 
     private static FlockChatCompletionService Service(RecordingHandler handler)

@@ -61,15 +61,4 @@ public sealed class OtherNamesTests
         Assert.False(root.TryGetProperty("max_completion_tokens", out _));
     }
 
-    [Fact]
-    public async Task Meai_sends_another_connectors_name_as_it_is()
-    {
-        // Only SK's bridge knows SK's names: to MEAI they are provider extras, sent as they are.
-        var options = new Microsoft.Extensions.AI.ChatOptions { AdditionalProperties = new() { ["token_selection_biases"] = new Dictionary<int, int> { [1] = 1 } } };
-
-        var root = JsonDocument.Parse(await Calls.MeaiBodyAsync(options, streaming: false)).RootElement;
-
-        Assert.False(root.TryGetProperty("logit_bias", out _));
-        JsonAssert.Equal("""{"1": 1}""", root.GetProperty("token_selection_biases").GetRawText());
-    }
 }

@@ -1,54 +1,50 @@
+using System.Text.Json;
 using Flock.SemanticKernel.Tests.Support;
 using Flock.Tests.Support;
-using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
 namespace Flock.SemanticKernel.Tests.Settings;
 
-/// <summary>Out-of-range parameters fail before anything is sent, through both adapters.</summary>
+/// <summary>Out-of-range SK settings, in every form SK gives them, fail before anything is sent (MEAI's forms: the core's ChatClient/OptionsValidationTests).</summary>
 public sealed class ValidationTests
 {
-    private sealed record Case(Action<FlockPromptExecutionSettings> Sk, Action<ChatOptions> Meai, string ParamName, string Range, bool Streaming = false);
+    private sealed record Case(Action<FlockPromptExecutionSettings> Sk, string ParamName, string Range, bool Streaming = false);
 
     private static readonly Dictionary<string, Case> Cases = new()
     {
-        ["temperature below 0"] = new(s => s.Temperature = -0.1, o => o.Temperature = -0.1f, "temperature", "between 0 and 2"),
-        ["temperature above 2"] = new(s => s.Temperature = 2.1, o => o.Temperature = 2.1f, "temperature", "between 0 and 2"),
-        ["temperature NaN"] = new(s => s.Temperature = double.NaN, o => o.Temperature = float.NaN, "temperature", "between 0 and 2"),
-        ["top_p above 1"] = new(s => s.TopP = 1.5, o => o.TopP = 1.5f, "top_p", "between 0 and 1"),
-        ["top_p below 0"] = new(s => s.TopP = -0.5, o => o.TopP = -0.5f, "top_p", "between 0 and 1"),
-        ["frequency_penalty below -2"] = new(s => s.FrequencyPenalty = -2.5, o => o.FrequencyPenalty = -2.5f, "frequency_penalty", "between -2 and 2"),
-        ["frequency_penalty above 2"] = new(s => s.FrequencyPenalty = 2.01, o => o.FrequencyPenalty = 2.01f, "frequency_penalty", "between -2 and 2"),
-        ["presence_penalty below -2"] = new(s => s.PresencePenalty = -3, o => o.PresencePenalty = -3, "presence_penalty", "between -2 and 2"),
-        ["presence_penalty above 2"] = new(s => s.PresencePenalty = 2.5, o => o.PresencePenalty = 2.5f, "presence_penalty", "between -2 and 2"),
-        ["logprobs above 5"] = new(s => s.Logprobs = 6, o => Extra(o)["logprobs"] = 6, "logprobs", "between 0 and 5"),
-        ["logprobs negative"] = new(s => s.Logprobs = -1, o => Extra(o)["top_logprobs"] = -1, "logprobs", "between 0 and 5"),
-        ["max_tokens 0"] = new(s => s.MaxTokens = 0, o => o.MaxOutputTokens = 0, "max_tokens", "at least 1"),
-        ["n 0"] = new(s => s.ChoiceCount = 0, o => Extra(o)["n"] = 0, "n", "at least 1"),
+        ["temperature below 0"] = new(s => s.Temperature = -0.1, "temperature", "between 0 and 2"),
+        ["temperature above 2"] = new(s => s.Temperature = 2.1, "temperature", "between 0 and 2"),
+        ["temperature NaN"] = new(s => s.Temperature = double.NaN, "temperature", "between 0 and 2"),
+        ["top_p above 1"] = new(s => s.TopP = 1.5, "top_p", "between 0 and 1"),
+        ["top_p below 0"] = new(s => s.TopP = -0.5, "top_p", "between 0 and 1"),
+        ["frequency_penalty below -2"] = new(s => s.FrequencyPenalty = -2.5, "frequency_penalty", "between -2 and 2"),
+        ["frequency_penalty above 2"] = new(s => s.FrequencyPenalty = 2.01, "frequency_penalty", "between -2 and 2"),
+        ["presence_penalty below -2"] = new(s => s.PresencePenalty = -3, "presence_penalty", "between -2 and 2"),
+        ["presence_penalty above 2"] = new(s => s.PresencePenalty = 2.5, "presence_penalty", "between -2 and 2"),
+        ["logprobs above 5"] = new(s => s.Logprobs = 6, "logprobs", "between 0 and 5"),
+        ["logprobs negative"] = new(s => s.Logprobs = -1, "logprobs", "between 0 and 5"),
+        ["max_tokens 0"] = new(s => s.MaxTokens = 0, "max_tokens", "at least 1"),
+        ["n 0"] = new(s => s.ChoiceCount = 0, "n", "at least 1"),
         ["best_of below n"] = new(
             s => { s.ChoiceCount = 3; s.BestOf = 2; },
-            o => { Extra(o)["n"] = 3; Extra(o)["best_of"] = 2; },
             "best_of", "greater than or equal to n (3)"),
-        ["best_of with streaming"] = new(s => s.BestOf = 2, o => Extra(o)["best_of"] = 2, "best_of", "not supported with streaming", Streaming: true),
+        ["best_of with streaming"] = new(s => s.BestOf = 2, "best_of", "not supported with streaming", Streaming: true),
         ["stop with 5 entries"] = new(
             s => s.StopSequences = ["a", "b", "c", "d", "e"],
-            o => o.StopSequences = ["a", "b", "c", "d", "e"],
             "stop", "up to 4"),
-        ["stop with an empty entry"] = new(s => s.StopSequences = ["a", ""], o => o.StopSequences = ["a", ""], "stop", "non-empty"),
+        ["stop with an empty entry"] = new(s => s.StopSequences = ["a", ""], "stop", "non-empty"),
         ["logit_bias value 101"] = new(
             s => s.LogitBias = new Dictionary<int, int> { [50256] = 101 },
-            o => Extra(o)["logit_bias"] = new Dictionary<string, int> { ["50256"] = 101 },
             "logit_bias", "between -100 and 100"),
         ["logit_bias value -101"] = new(
             s => s.LogitBias = new Dictionary<int, int> { [1] = -101 },
-            o => Extra(o)["logit_bias"] = new Dictionary<int, int> { [1] = -101 },
             "logit_bias", "between -100 and 100"),
         ["logit_bias key not a token id"] = new(
             s => s.LogitBias = new Dictionary<int, int> { [-7] = 1 },
-            o => Extra(o)["logit_bias"] = new Dictionary<string, int> { ["hello"] = 1 },
             "logit_bias", "token ids"),
-        ["model missing"] = new(s => s.ModelId = " ", o => o.ModelId = " ", "model", "model is required"),
+        ["model missing"] = new(s => s.ModelId = " ", "model", "model is required"),
     };
 
     public static TheoryData<string> CaseNames => new(Cases.Keys);
@@ -74,35 +70,6 @@ public sealed class ValidationTests
             else
             {
                 await service.GetChatMessageContentsAsync(TestSk.History(), settings);
-            }
-        });
-
-        Assert.Equal(c.ParamName, ex.ParamName);
-        Assert.Contains(c.Range, ex.Message);
-        Assert.Empty(handler.Requests);
-    }
-
-    [Theory]
-    [MemberData(nameof(CaseNames))]
-    public async Task Meai_client_rejects_before_sending(string name)
-    {
-        var c = Cases[name];
-        var handler = new RecordingHandler();
-        IChatClient client = TestFlock.ChatClient(handler);
-        var options = new ChatOptions();
-        c.Meai(options);
-
-        var ex = await Assert.ThrowsAnyAsync<ArgumentException>(async () =>
-        {
-            if (c.Streaming)
-            {
-                await foreach (var _ in client.GetStreamingResponseAsync(Calls.Messages(), options))
-                {
-                }
-            }
-            else
-            {
-                await client.GetResponseAsync(Calls.Messages(), options);
             }
         });
 
@@ -165,5 +132,59 @@ public sealed class ValidationTests
         Assert.Empty(handler.Requests);
     }
 
-    private static AdditionalPropertiesDictionary Extra(ChatOptions options) => options.AdditionalProperties ??= [];
+    public static TheoryData<string, bool> SeedSources => new()
+    {
+        { "extension_data", false }, { "extension_data", true }, { "json", false }, { "json", true }, { "template", false }, { "template", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(SeedSources))]
+    public async Task A_seed_of_1e30_in_any_sk_form_is_refused_naming_seed_before_anything_is_sent(string source, bool streaming)
+    {
+        var handler = new RecordingHandler();
+        var service = TestSk.Service(handler);
+
+        var ex = await Record.ExceptionAsync(async () =>
+        {
+            if (source == "template")
+            {
+                var builder = Kernel.CreateBuilder();
+                builder.Services.AddSingleton<IChatCompletionService>(service);
+                var kernel = builder.Build();
+                var function = KernelFunctionFactory.CreateFromPrompt(PromptTemplateConfig.FromJson(
+                    """{"template":"Pick a number","execution_settings":{"default":{"seed":1e30,"temperature":0.2}}}"""));
+                if (streaming)
+                {
+                    await foreach (var _ in function.InvokeStreamingAsync<StreamingChatMessageContent>(kernel))
+                    {
+                    }
+                }
+                else
+                {
+                    await function.InvokeAsync(kernel);
+                }
+
+                return;
+            }
+
+            var settings = source == "json"
+                ? JsonSerializer.Deserialize<PromptExecutionSettings>("""{"seed":1e30}""")!
+                : new PromptExecutionSettings { ExtensionData = new Dictionary<string, object> { ["seed"] = 1e30 } };
+            if (streaming)
+            {
+                await foreach (var _ in service.GetStreamingChatMessageContentsAsync(TestSk.History(), settings))
+                {
+                }
+            }
+            else
+            {
+                await service.GetChatMessageContentsAsync(TestSk.History(), settings);
+            }
+        });
+
+        var refused = Assert.IsType<ArgumentOutOfRangeException>(ex);
+        Assert.Equal("seed", refused.ParamName);
+        Assert.Contains("between -9223372036854775808 and 9223372036854775807", refused.Message);
+        Assert.Empty(handler.Requests);
+    }
 }
