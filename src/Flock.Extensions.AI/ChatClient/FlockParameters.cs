@@ -72,6 +72,43 @@ public static class FlockParameters
     /// <summary><c>strictJsonSchema</c>: MEAI's strictness hint (a <see cref="bool"/>): <c>strict: true</c> on JSON schemas and function tools; not sent itself.</summary>
     public const string StrictJsonSchema = "strictJsonSchema";
 
+    /// <summary>
+    /// <c>tags</c>: tags for the proxy's spend tracking and tag routing (a list of strings, no commas, at most 32), sent as the
+    /// <c>tags</c> body field.
+    /// </summary>
+    public const string Tags = "tags";
+
+    /// <summary><c>spend_logs_metadata</c>: metadata the proxy writes to its spend logs (a map), sent as JSON in the <c>x-litellm-spend-logs-metadata</c> header.</summary>
+    public const string SpendLogsMetadata = "spend_logs_metadata";
+
+    /// <summary><c>end_user_id</c>: the end user (customer) the call is for (a string), sent in the <c>x-litellm-end-user-id</c> header.</summary>
+    public const string EndUserId = "end_user_id";
+
+    /// <summary><c>timeout</c>: how long the proxy gives the model (a <see cref="TimeSpan"/>, or seconds), sent in seconds as the <c>timeout</c> body field.</summary>
+    public const string RequestTimeout = "timeout";
+
+    /// <summary><c>stream_timeout</c>: how long the proxy waits for a stream's first chunk (a <see cref="TimeSpan"/>, or seconds), the <c>stream_timeout</c> body field.</summary>
+    public const string StreamTimeout = "stream_timeout";
+
+    /// <summary><c>num_retries</c>: how often the proxy retries the model itself, 0 to 10 (an <see cref="int"/>), the <c>num_retries</c> body field.</summary>
+    public const string NumRetries = "num_retries";
+
+    /// <summary><c>fallbacks</c>: models the proxy tries in turn when the one asked for fails (a list of names), the <c>fallbacks</c> body field.</summary>
+    public const string Fallbacks = "fallbacks";
+
+    /// <summary><c>cache</c>: the proxy's cache controls for the call (a <see cref="FlockCacheControl"/>), one <c>cache</c> body object.</summary>
+    public const string Cache = "cache";
+
+    /// <summary><c>enable_message_redaction</c>: keep messages out of the proxy's logs (a <see cref="bool"/>), the <c>x-litellm-enable-message-redaction</c> header.</summary>
+    public const string EnableMessageRedaction = "enable_message_redaction";
+
+    /// <summary>
+    /// <c>extra_headers</c>: request headers of the caller's own (an <see cref="IDictionary{TKey, TValue}"/> of <see cref="string"/>
+    /// to <see cref="string"/>), sent as they are; values visible ASCII only; the API key's header and the transport's own
+    /// (authorization, cookie, content headers…) cannot be set.
+    /// </summary>
+    public const string ExtraHeaders = "extra_headers";
+
     /// <summary>Every parameter's JSON name, in the order the client writes them.</summary>
     public static IReadOnlyList<string> Names { get; } = Array.ConvertAll(ChatParameters.All, static p => p.Name);
 

@@ -132,7 +132,7 @@ public sealed partial class FlockClient
         using var body = PooledJsonBody.Create(request);
         LogRequest(request, body, stream: false);
         var (completion, status, elapsed, info) = await SendJsonAsync(
-            HttpMethod.Post, _chatUri, body, ChatCompletionReader.Read, cancellationToken, new ModelCall(request.Model, request.MaxTokens ?? 0)).ConfigureAwait(false);
+            HttpMethod.Post, _chatUri, body, ChatCompletionReader.Read, cancellationToken, new ModelCall(request.Model, request.MaxTokens ?? 0, request.Headers)).ConfigureAwait(false);
         completion.ResponseInfo = info;
         if (completion.Error is { } error)
         {
@@ -241,7 +241,7 @@ public sealed partial class FlockClient
             LogRequest(request, body, stream: true);
             try
             {
-                (response, info) = await SendAsync(HttpMethod.Post, _chatUri, body, stream: true, scope, new ModelCall(request.Model, request.MaxTokens ?? 0)).ConfigureAwait(false);
+                (response, info) = await SendAsync(HttpMethod.Post, _chatUri, body, stream: true, scope, new ModelCall(request.Model, request.MaxTokens ?? 0, request.Headers)).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex) when (scope.TimeoutFor(ex) is { } timeout)
             {
@@ -441,6 +441,8 @@ public sealed partial class FlockClient
         }
     }
 
+    private static readonly Dictionary<string, string> EmptyHeaders = [];
+
     /// <summary>Sends through the stages; answers that are not a success become a <see cref="FlockException"/> here.</summary>
     private async Task<(HttpResponseMessage Response, FlockResponseInfo? Info)> SendAsync(
         HttpMethod method, Uri uri, PooledJsonBody? body, bool stream, CallScope scope, ModelCall? call = null)
@@ -457,6 +459,10 @@ public sealed partial class FlockClient
             var tokens = model.MaxTokens + (_options.RateLimitCountsPromptTokens && body is not null ? body.Memory.Length / 4 : 0);
             request.Options.Set(RateLimitGateHandler.Tokens, tokens);
             request.Options.Set(RateLimitGateHandler.Model, model.Model);
+            foreach (var (name, value) in model.Headers ?? EmptyHeaders)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
         }
 
         HttpResponseMessage response;
@@ -579,5 +585,8 @@ public sealed partial class FlockClient
     public override string ToString() => $"FlockClient {{ Endpoint = {Endpoint} }}";
 }
 
-/// <summary>A call to a model, which passes the rate-limit gate: the model asked for and the most tokens it may generate.</summary>
-internal readonly record struct ModelCall(string? Model, int MaxTokens);
+/// <summary>
+/// A call to a model, which passes the rate-limit gate: the model asked for, the most tokens it may generate, and the
+/// headers the proxy's controls travel in (checked before, when the request was built).
+/// </summary>
+internal readonly record struct ModelCall(string? Model, int MaxTokens, IReadOnlyDictionary<string, string>? Headers = null);

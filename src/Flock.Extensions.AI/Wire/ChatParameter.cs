@@ -66,7 +66,7 @@ internal sealed class ChatParameter
 internal sealed record OptionsMember(Func<ChatOptions, object?> Get, Action<ChatOptions, object?> Set);
 
 /// <summary>The table: every chat request parameter the connector models, each once.</summary>
-internal static class ChatParameters
+internal static partial class ChatParameters
 {
     public static readonly ChatParameter Temperature = Number(
         "temperature", 0, 2, static (v, r) => r.Temperature = v, new(static o => ToDouble(o.Temperature), static (o, v) => o.Temperature = (float?)(double?)v));
@@ -265,13 +265,22 @@ internal static class ChatParameters
     public static readonly ChatParameter IncludeReasoningInHistory = new(
         "include_reasoning_in_history", static (name, value) => SettingValues.ToBoolean(name, value), null, null);
 
-    /// <summary>Every parameter, in the order they are written.</summary>
-    public static readonly ChatParameter[] All =
-    [
-        Temperature, TopP, MaxTokens, N, BestOf, FrequencyPenalty, PresencePenalty, LogitBias, Logprobs, Seed, Stop, User,
-        StreamOptions, StrictJsonSchema, ResponseFormat, TopK, MinP, RepetitionPenalty, ReasoningEffort, ChatTemplateKwargs, EnableThinking,
-        ThinkTags, IncludeReasoningInHistory,
-    ];
+    /// <summary>Every parameter, in the order they are written (made in the static constructor: the parameters are fields of two files, whose initialisers run in no set order).</summary>
+    public static readonly ChatParameter[] All;
+
+    private static readonly FrozenDictionary<string, ChatParameter> ByName;
+
+    static ChatParameters()
+    {
+        All =
+        [
+            Temperature, TopP, MaxTokens, N, BestOf, FrequencyPenalty, PresencePenalty, LogitBias, Logprobs, Seed, Stop, User,
+            StreamOptions, StrictJsonSchema, ResponseFormat, TopK, MinP, RepetitionPenalty, ReasoningEffort, ChatTemplateKwargs, EnableThinking,
+            ThinkTags, IncludeReasoningInHistory,
+            Tags, SpendLogsMetadata, EndUserId, RequestTimeout, StreamTimeout, NumRetries, Fallbacks, Cache, EnableMessageRedaction, ExtraHeaders,
+        ];
+        ByName = CreateIndex();
+    }
 
     /// <summary>
     /// Other names MEAI uses for the same parameters (<c>strict</c>, as on function tools). A value under the parameter's own
@@ -293,12 +302,10 @@ internal static class ChatParameters
         "guided_json", "guided_regex", "guided_choice", "guided_grammar", "guided_decoding_backend", "guided_whitespace_pattern",
         "structured_outputs", "chat_template", "add_generation_prompt", "continue_final_message", "add_special_tokens",
         "documents", "echo", "priority", "request_id", "return_tokens_as_token_ids", "kv_transfer_params", "vllm_xargs",
-        "metadata", "tags", "mock_response", "fallbacks", "num_retries", "timeout", "caching", "thinking", "reasoning",
+        "metadata", "mock_response", "caching", "thinking", "reasoning",
         "service_tier", "store", "modalities", "prediction", "audio", "web_search_options", "parallel_tool_calls", "functions",
         "function_call", "top_a", "typical_p", "tfs", "mirostat", "dynatemp_range", "smoothing_factor",
     }.ToFrozenSet(StringComparer.Ordinal);
-
-    private static readonly FrozenDictionary<string, ChatParameter> ByName = CreateIndex();
 
     /// <summary>Every key binding understands: the parameters' JSON names, their aliases, <c>top_logprobs</c> and <c>extra_body</c>.</summary>
     public static IEnumerable<string> Names => ByName.Keys.Concat(Aliases.Keys).Append("top_logprobs").Append("extra_body");

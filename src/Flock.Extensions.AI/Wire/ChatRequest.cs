@@ -46,6 +46,9 @@ internal sealed class ChatRequest
 
     /// <summary>Provider extras the settings do not model, written into the body as they are.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+    /// <summary>Request headers the proxy's controls travel in (tags' spend metadata, the end user, the caller's own); not a body field.</summary>
+    [JsonIgnore] public Dictionary<string, string>? Headers { get; set; }
 }
 
 /// <summary><c>stream_options</c>.</summary>

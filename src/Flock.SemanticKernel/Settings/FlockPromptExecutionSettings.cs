@@ -39,6 +39,16 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
     private object? _responseFormat;
     private IDictionary<int, int>? _logitBias;
     private IDictionary<string, object?>? _chatTemplateKwargs;
+    private IList<string>? _tags;
+    private IDictionary<string, object?>? _spendLogsMetadata;
+    private string? _endUserId;
+    private TimeSpan? _requestTimeout;
+    private TimeSpan? _streamTimeout;
+    private int? _numRetries;
+    private IList<string>? _fallbacks;
+    private FlockCacheControl? _cache;
+    private bool? _enableMessageRedaction;
+    private IDictionary<string, string>? _extraHeaders;
 
     /// <summary>Sampling temperature, 0 to 2 (server default 1). Higher is more random.</summary>
     [JsonPropertyName("temperature")]
@@ -146,6 +156,46 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
     [JsonPropertyName("strictJsonSchema")]
     public bool? StrictJsonSchema { get => _strictJsonSchema; set => _strictJsonSchema = Set(value); }
 
+    /// <summary>Tags for the proxy's spend tracking and tag routing (<c>tags</c>; no commas, at most 32).</summary>
+    [JsonPropertyName("tags")]
+    public IList<string>? Tags { get => _tags; set => _tags = Set(value); }
+
+    /// <summary>Metadata for the proxy's spend logs, sent as JSON in the <c>x-litellm-spend-logs-metadata</c> header.</summary>
+    [JsonPropertyName("spend_logs_metadata")]
+    public IDictionary<string, object?>? SpendLogsMetadata { get => _spendLogsMetadata; set => _spendLogsMetadata = Set(value); }
+
+    /// <summary>The end user (customer) the call is for, for the proxy's per-customer budgets: the <c>x-litellm-end-user-id</c> header.</summary>
+    [JsonPropertyName("end_user_id")]
+    public string? EndUserId { get => _endUserId; set => _endUserId = Set(value); }
+
+    /// <summary>How long the proxy gives the model to answer (<c>timeout</c>, sent in seconds; more than 0, at most a day).</summary>
+    [JsonPropertyName("timeout")]
+    public TimeSpan? RequestTimeout { get => _requestTimeout; set => _requestTimeout = Set(value); }
+
+    /// <summary>How long the proxy waits for a stream's first chunk (<c>stream_timeout</c>, in seconds).</summary>
+    [JsonPropertyName("stream_timeout")]
+    public TimeSpan? StreamTimeout { get => _streamTimeout; set => _streamTimeout = Set(value); }
+
+    /// <summary>How often the proxy retries the model itself (<c>num_retries</c>, 0 to 10).</summary>
+    [JsonPropertyName("num_retries")]
+    public int? NumRetries { get => _numRetries; set => _numRetries = Set(value); }
+
+    /// <summary>Models the proxy tries in turn when the one asked for fails (<c>fallbacks</c>).</summary>
+    [JsonPropertyName("fallbacks")]
+    public IList<string>? Fallbacks { get => _fallbacks; set => _fallbacks = Set(value); }
+
+    /// <summary>The proxy's cache controls for the call (one <c>cache</c> object).</summary>
+    [JsonPropertyName("cache")]
+    public FlockCacheControl? Cache { get => _cache; set => _cache = Set(value); }
+
+    /// <summary>Keeps the call's messages out of the proxy's logs (the <c>x-litellm-enable-message-redaction</c> header).</summary>
+    [JsonPropertyName("enable_message_redaction")]
+    public bool? EnableMessageRedaction { get => _enableMessageRedaction; set => _enableMessageRedaction = Set(value); }
+
+    /// <summary>Request headers of your own, sent as they are (visible ASCII; the key's header and the transport's own cannot be set).</summary>
+    [JsonPropertyName("extra_headers")]
+    public IDictionary<string, string>? ExtraHeaders { get => _extraHeaders; set => _extraHeaders = Set(value); }
+
     /// <summary>
     /// Returns <paramref name="executionSettings"/> as Flock settings: the same instance when it already is one, otherwise a new
     /// instance with its meaning kept. Another connector's settings (SK's <c>OpenAIPromptExecutionSettings</c>…) are read by the
@@ -228,7 +278,9 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
         IList<string> list => new List<string>(list),
         IDictionary<int, int> bias => new Dictionary<int, int>(bias),
         IDictionary<string, object?> map => new Dictionary<string, object?>(map),
+        IDictionary<string, string> headers => new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase),
         FlockStreamOptions options => new FlockStreamOptions { IncludeUsage = options.IncludeUsage },
+        FlockCacheControl cache => new FlockCacheControl { NoCache = cache.NoCache, NoStore = cache.NoStore, Ttl = cache.Ttl, SMaxAge = cache.SMaxAge, Namespace = cache.Namespace },
         _ => value,
     };
 
@@ -254,6 +306,26 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
         if (_chatTemplateKwargs is { } kwargs)
         {
             _chatTemplateKwargs = new ReadOnlyDictionary<string, object?>(new Dictionary<string, object?>(kwargs));
+        }
+
+        if (_spendLogsMetadata is { } metadata)
+        {
+            _spendLogsMetadata = new ReadOnlyDictionary<string, object?>(new Dictionary<string, object?>(metadata));
+        }
+
+        if (_tags is { } tags)
+        {
+            _tags = new ReadOnlyCollection<string>(new List<string>(tags));
+        }
+
+        if (_fallbacks is { } fallbacks)
+        {
+            _fallbacks = new ReadOnlyCollection<string>(new List<string>(fallbacks));
+        }
+
+        if (_extraHeaders is { } headers)
+        {
+            _extraHeaders = new ReadOnlyDictionary<string, string>(new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase));
         }
     }
 
@@ -348,6 +420,16 @@ public sealed class FlockPromptExecutionSettings : PromptExecutionSettings
         (FlockParameters.EnableThinking, static s => s._enableThinking, static (s, v) => s._enableThinking = (bool?)v),
         (FlockParameters.ThinkTags, static s => s._thinkTags, static (s, v) => s._thinkTags = (FlockThinkTags?)v),
         (FlockParameters.IncludeReasoningInHistory, static s => s._includeReasoningInHistory, static (s, v) => s._includeReasoningInHistory = (bool?)v),
+        (FlockParameters.Tags, static s => s._tags, static (s, v) => s._tags = (IList<string>?)v),
+        (FlockParameters.SpendLogsMetadata, static s => s._spendLogsMetadata, static (s, v) => s._spendLogsMetadata = (IDictionary<string, object?>?)v),
+        (FlockParameters.EndUserId, static s => s._endUserId, static (s, v) => s._endUserId = (string?)v),
+        (FlockParameters.RequestTimeout, static s => s._requestTimeout, static (s, v) => s._requestTimeout = (TimeSpan?)v),
+        (FlockParameters.StreamTimeout, static s => s._streamTimeout, static (s, v) => s._streamTimeout = (TimeSpan?)v),
+        (FlockParameters.NumRetries, static s => s._numRetries, static (s, v) => s._numRetries = (int?)v),
+        (FlockParameters.Fallbacks, static s => s._fallbacks, static (s, v) => s._fallbacks = (IList<string>?)v),
+        (FlockParameters.Cache, static s => s._cache, static (s, v) => s._cache = (FlockCacheControl?)v),
+        (FlockParameters.EnableMessageRedaction, static s => s._enableMessageRedaction, static (s, v) => s._enableMessageRedaction = (bool?)v),
+        (FlockParameters.ExtraHeaders, static s => s._extraHeaders, static (s, v) => s._extraHeaders = (IDictionary<string, string>?)v),
     ];
 
     private T Set<T>(T value)

@@ -97,12 +97,15 @@ public sealed class SettingsToOptionsTests
             Assert.True(
                 Equals(value, read[name])
                 || (value is System.Collections.IEnumerable a && read[name] is System.Collections.IEnumerable b && a.Cast<object>().SequenceEqual(b.Cast<object>()))
-                || (value is FlockStreamOptions sent && read[name] is FlockStreamOptions back && sent.IncludeUsage == back.IncludeUsage),
+                || (value is FlockStreamOptions sent && read[name] is FlockStreamOptions back && sent.IncludeUsage == back.IncludeUsage)
+                || (value is FlockCacheControl cache && read[name] is FlockCacheControl read2 && (cache.NoCache, cache.Ttl) == (read2.NoCache, read2.Ttl)),
                 $"{name}: {value} became {read[name]}");
         }
 
         Assert.Equal(0.05, read[FlockParameters.MinP]);
     }
+
+    private static readonly FlockCacheControl Cache = new() { NoCache = true, Ttl = TimeSpan.FromMinutes(10) };
 
     private static object Sample(string name) => name switch
     {
@@ -125,6 +128,15 @@ public sealed class SettingsToOptionsTests
         "chat_template_kwargs" => new Dictionary<string, object?> { ["custom"] = "x" },
         "enable_thinking" => false,
         "think_tags" => FlockThinkTags.ClosingTagOnly,
+        "tags" => new List<string> { "team-a", "nightly" },
+        "spend_logs_metadata" => new Dictionary<string, object?> { ["run"] = "7" },
+        "end_user_id" => "customer-1",
+        "timeout" or "stream_timeout" => TimeSpan.FromSeconds(30),
+        "num_retries" => 2,
+        "fallbacks" => new List<string> { "deepseek-v3.1" },
+        "cache" => Cache,
+        "enable_message_redaction" => true,
+        "extra_headers" => new Dictionary<string, string> { ["x-team"] = "a" },
         "strictJsonSchema" => true,
         _ => throw new InvalidOperationException($"A new parameter, {name}: give it a sample here."),
     };
