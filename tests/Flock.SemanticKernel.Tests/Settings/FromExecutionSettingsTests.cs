@@ -278,6 +278,11 @@ public sealed class FromExecutionSettingsTests
         Assert.Throws<InvalidOperationException>(() => settings.ModelId = "x");
         Assert.Throws<NotSupportedException>(() => settings.StopSequences!.Add("y"));
         Assert.Throws<NotSupportedException>(() => settings.LogitBias!.Add(5, 5));
+        Assert.Throws<InvalidOperationException>(() => settings.Tags = null);
+        Assert.Throws<InvalidOperationException>(() => settings.Cache = null);
+        Assert.Throws<NotSupportedException>(() => settings.Tags!.Add("y"));
+        Assert.Throws<NotSupportedException>(() => settings.Fallbacks!.Add("y"));
+        Assert.Throws<NotSupportedException>(() => settings.ExtraHeaders!.Add("x-other", "1"));
         Assert.Throws<NotSupportedException>(() => settings.ExtensionData!.Add("k", 1));
 
         var thawed = Assert.IsType<FlockPromptExecutionSettings>(settings.Clone());
@@ -369,5 +374,15 @@ public sealed class FromExecutionSettingsTests
         ChatSystemPrompt = "Be brief.",
         ChatDeveloperPrompt = "Answer in English.",
         StrictJsonSchema = true,
+        Tags = ["team-a"],
+        SpendLogsMetadata = new Dictionary<string, object?> { ["run"] = "7" },
+        EndUserId = "customer-1",
+        RequestTimeout = TimeSpan.FromSeconds(30),
+        StreamTimeout = TimeSpan.FromSeconds(5),
+        NumRetries = 2,
+        Fallbacks = ["deepseek-v3.1"],
+        Cache = new FlockCacheControl { NoCache = true, Namespace = "docs" },
+        EnableMessageRedaction = true,
+        ExtraHeaders = new Dictionary<string, string> { ["x-team"] = "blue" },
     };
 }
