@@ -22,6 +22,12 @@ internal sealed class CommandLine
           --model M                serve model M; repeat for several; replaces the default models
           --add-model M            serve model M as well as the default models (or those of --model); repeat for several
           --model-info-status N    answer /model/info with error status N (400-599, e.g. 404 or 403)
+          --rate-limit-requests N  allow the key N requests a window (LiteLLM's limiter: x-ratelimit-api_key-* headers,
+                                   429 with retry-after and reset_at when none are left)
+          --rate-limit-tokens N    allow the key N (output) tokens a window
+          --rate-limit-window D    the window's length, e.g. 1s, 500ms, 1m (default 60s)
+          --upstream-rate-limit-headers
+                                   also send the upstream's OpenAI-form headers, with the window's reset
           --script FILE            serve the scripted replies and faults in FILE (JSON) first, in order
           --record DIR             forward every request to the upstream and record each exchange into DIR; the
                                    upstream key is read from FLOCK_API_KEY (never from the command line)
@@ -36,15 +42,13 @@ internal sealed class CommandLine
         "retryAfter": "2s"}, {"text": "Cut short", "faults": [{"type": "cut", "afterChunks": 1}]}]}; see the package README.
         """;
 
-    // Rate-limit options (requests/tokens per minute and the x-ratelimit-* headers) go here, in Usage and in Parse, once
-    // FlockEmulatorOptions has their members; each option maps one-to-one onto an options property, as the cases below do.
-
     /// <summary>The options that take a value; <see cref="Parse"/> knows each of them and <see cref="Usage"/> lists them.</summary>
     internal static readonly string[] ValueOptions =
-        ["--port", "--host", "--api-key", "--model", "--add-model", "--model-info-status", "--script", "--record", "--upstream", "--replay"];
+        ["--port", "--host", "--api-key", "--model", "--add-model", "--model-info-status", "--script", "--record", "--upstream", "--replay",
+            "--rate-limit-requests", "--rate-limit-tokens", "--rate-limit-window"];
 
     /// <summary>The options that take no value.</summary>
-    internal static readonly string[] Flags = ["--allow-non-loopback", "--no-bearer", "--help", "-h", "--version"];
+    internal static readonly string[] Flags = ["--allow-non-loopback", "--no-bearer", "--help", "-h", "--version", "--upstream-rate-limit-headers"];
 
     private CommandLine(FlockEmulatorOptions options, string? scriptPath, bool showHelp, bool showVersion)
     {
@@ -146,6 +150,18 @@ internal sealed class CommandLine
                 case "--replay":
                     replay = Once(arg, replay, NotEmpty(arg, Value()));
                     break;
+                case "--rate-limit-requests":
+                    options.RateLimitRequests = Integer(arg, Value(), 1, int.MaxValue);
+                    break;
+                case "--rate-limit-tokens":
+                    options.RateLimitTokens = Integer(arg, Value(), 1, int.MaxValue);
+                    break;
+                case "--rate-limit-window":
+                    options.RateLimitWindow = Window(arg, Value());
+                    break;
+                case "--upstream-rate-limit-headers":
+                    options.UpstreamRateLimitHeaders = true;
+                    break;
                 case "--help" or "-h":
                     help = true;
                     break;
@@ -212,6 +228,19 @@ internal sealed class CommandLine
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
             ? value
             : throw new CommandLineException($"{option} takes a whole number from {min} to {max}, got '{text}'.");
+
+    /// <summary>A window's length: a number with <c>ms</c>, <c>s</c>, <c>m</c> or <c>h</c> (<c>1s</c>, <c>500ms</c>, <c>1m</c>).</summary>
+    private static TimeSpan Window(string option, string text)
+    {
+        var unit = text.EndsWith("ms", StringComparison.Ordinal) ? "ms" : text.Length > 0 ? text[^1..] : "";
+        var number = text[..^Math.Min(unit.Length, text.Length)];
+        if (unit is "ms" or "s" or "m" or "h" && double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0)
+        {
+            return unit switch { "ms" => TimeSpan.FromMilliseconds(value), "s" => TimeSpan.FromSeconds(value), "m" => TimeSpan.FromMinutes(value), _ => TimeSpan.FromHours(value) };
+        }
+
+        throw new CommandLineException($"{option} takes a length such as 1s, 500ms or 1m, got '{text}'.");
+    }
 
     private static string NotEmpty(string option, string text) =>
         string.IsNullOrWhiteSpace(text) ? throw new CommandLineException($"{option} needs a non-empty value.") : text;

@@ -44,6 +44,33 @@ public sealed partial class ToolCommandLineTests
         Assert.Equal(Path.GetFullPath("recordings"), Parse("--replay", "recordings").Options.Replay?.Directory);
     }
 
+    [Theory]
+    [InlineData("1s", 1000)]
+    [InlineData("500ms", 500)]
+    [InlineData("1.5m", 90_000)]
+    [InlineData("2h", 7_200_000)]
+    public void RateLimitOptionsReachTheEmulatorOptions(string window, int milliseconds)
+    {
+        var command = Parse("--rate-limit-requests", "200", "--rate-limit-tokens=5000", "--rate-limit-window", window, "--upstream-rate-limit-headers");
+
+        Assert.Equal((200, 5000), (command.Options.RateLimitRequests, command.Options.RateLimitTokens));
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), command.Options.RateLimitWindow);
+        Assert.True(command.Options.UpstreamRateLimitHeaders);
+        Assert.Null(Parse().Options.RateLimitRequests);
+    }
+
+    [Theory]
+    [InlineData("--rate-limit-window", "fast")]
+    [InlineData("--rate-limit-window", "0s")]
+    [InlineData("--rate-limit-requests", "0")]
+    [InlineData("--rate-limit-tokens", "-5")]
+    public void RateLimitOptionsRefuseWhatCannotBeALimit(string option, string value)
+    {
+        var ex = Assert.Throws<CommandLineException>(() => Parse(option, value));
+
+        Assert.Contains(option, ex.Message);
+    }
+
     [Fact]
     public void AddModelKeepsTheDefaults()
     {
@@ -117,7 +144,7 @@ public sealed partial class ToolCommandLineTests
 
         foreach (var option in CommandLine.ValueOptions.Where(o => o is not ("--record" or "--upstream" or "--replay")))
         {
-            CommandLine.Parse([option, option switch { "--port" => "0", "--model-info-status" => "404", _ => "x" }], _ => null);
+            CommandLine.Parse([option, option switch { "--port" => "0", "--model-info-status" => "404", "--rate-limit-requests" or "--rate-limit-tokens" => "5", "--rate-limit-window" => "1s", _ => "x" }], _ => null);
         }
 
         Assert.True(Parse("--help").ShowHelp);
