@@ -32,21 +32,31 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
     private readonly object _lock = new();
     private Dictionary<(string Scope, string Kind, string? Model), Window>? _windows;
 
+    /// <summary>How close in time two calls must go for the proxy to count them in either order (they travel on separate connections).</summary>
+    private static readonly TimeSpan Reorder = TimeSpan.FromMilliseconds(20);
+
+    // The calls let through and not answered yet: the proxy's counts cannot include those that have not reached it. Once the
+    // proxy has spoken of limits, when each went is kept too, by number.
+    private int _inFlight;
+    private long _sent;
+    private Dictionary<long, DateTimeOffset>? _outstanding;
+
     // The call sent to learn the window's end while the others wait, and what they wait on.
     private bool _probing;
     private TaskCompletionSource? _probeAnswered;
 
     /// <summary>
     /// Waits until a call for <paramref name="model"/> needing <paramref name="tokens"/> may go out, counts it, and returns
-    /// when it went (for <see cref="Observe"/>).
+    /// its ticket for <see cref="Observe"/>.
     /// </summary>
     /// <exception cref="FlockRateLimitException">The window ends later than the longest wait allowed.</exception>
-    public async ValueTask<DateTimeOffset> EnterAsync(string? model, int tokens, CancellationToken cancellationToken)
+    public async ValueTask<Ticket> EnterAsync(string? model, int tokens, CancellationToken cancellationToken)
     {
         if (_windows is null)
         {
-            // The proxy never spoke of limits: nothing to check.
-            return DateTimeOffset.MinValue;
+            // The proxy never spoke of limits: nothing to check, only the count of calls in flight.
+            Interlocked.Increment(ref _inFlight);
+            return new Ticket(0, DateTimeOffset.MinValue, Probe: false);
         }
 
         while (true)
@@ -58,7 +68,10 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
                 var decision = Decide(model, tokens, now);
                 if (decision.Go)
                 {
-                    return now;
+                    Interlocked.Increment(ref _inFlight);
+                    var number = ++_sent;
+                    (_outstanding ??= [])[number] = now;
+                    return new Ticket(number, now, decision.Probe);
                 }
 
                 if (decision.Until is { } end)
@@ -81,13 +94,27 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
         }
     }
 
-    /// <summary>Takes in what the answer to a call sent at <paramref name="sentAt"/> said: the limits left, their resets, and a refusal's window end.</summary>
-    public void Observe(FlockResponseInfo? info, HttpStatusCode status, string? model, DateTimeOffset sentAt)
+    /// <summary>Takes in what the answer to the call of <paramref name="ticket"/> said: the limits left, their resets, and a refusal's window end.</summary>
+    public void Observe(FlockResponseInfo? info, HttpStatusCode status, string? model, Ticket ticket)
     {
+        var refused = status == HttpStatusCode.TooManyRequests && (info?.RetryAfter is not null || info?.ResetAt is not null || info?.RateLimits.Count > 0);
+        if (_windows is null && info is not { RateLimits.Count: > 0 } && !refused)
+        {
+            // Still nothing said of limits: the call only leaves the count.
+            Interlocked.Decrement(ref _inFlight);
+            return;
+        }
+
         TaskCompletionSource? answered;
         lock (_lock)
         {
-            var refused = status == HttpStatusCode.TooManyRequests && (info?.RetryAfter is not null || info?.ResetAt is not null || info?.RateLimits.Count > 0);
+            // The calls in flight that the answer's count may not include are taken off what it says is left: those sent after
+            // this one, and those sent just before it, which may reach the proxy after it on another connection (a call from
+            // before the gate kept times is read against every other call in flight). Where nothing says when the window ends,
+            // one more is kept back, so the call that finds the window spent is the one probe.
+            var others = ticket.Number == 0 || _outstanding is null
+                ? Math.Max(0, _inFlight - 1)
+                : _outstanding.Count(o => o.Key != ticket.Number && o.Value >= ticket.SentAt - Reorder);
             if (info is { RateLimits.Count: > 0 })
             {
                 var now = info.ReceivedAt;
@@ -106,19 +133,22 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
                         windows[key] = window = new Window(limit.Kind == "tokens");
                     }
 
-                    window.Observe(limit, remaining, limit.Reset is { } reset ? now + reset : refused ? refusalEnd : null, now, sentAt);
+                    var end = limit.Reset is { } reset ? now + reset : refused ? refusalEnd : null;
+                    var left = limit.Kind != "requests" ? remaining : remaining - others - (end is null && !window.KnowsEnd ? 1 : 0);
+                    window.Observe(limit, left, end, now, ticket.SentAt, _inFlight, ticket.Probe);
                 }
             }
             else if (refused && _windows is not null && RefusalEnd(info!) is { } end)
             {
-                // A refusal without limits of its own (an older proxy): every window known waits for its end.
+                // A refusal without limits of its own (LiteLLM's limiter): every window known waits for its end.
                 foreach (var window in _windows.Values)
                 {
                     window.Refused(end);
                 }
             }
 
-            _probing = false;
+            // The waiting calls decide again on what is known now; another probe may go only once this one is answered.
+            Answered(ticket);
             answered = _probeAnswered;
             _probeAnswered = null;
         }
@@ -126,13 +156,13 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
         answered?.TrySetResult();
     }
 
-    /// <summary>A probe that got no answer (the connection failed) lets the waiting calls decide again.</summary>
-    public void Abandon()
+    /// <summary>A call that got no answer (the connection failed): it leaves the count, and a probe lets the waiting calls decide again.</summary>
+    public void Abandon(Ticket ticket)
     {
         TaskCompletionSource? answered;
         lock (_lock)
         {
-            _probing = false;
+            Answered(ticket);
             answered = _probeAnswered;
             _probeAnswered = null;
         }
@@ -140,8 +170,15 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
         answered?.TrySetResult();
     }
 
-    /// <summary>Whether the call may go (and is then counted), or until when it waits (null: until the probe's answer).</summary>
-    private (bool Go, DateTimeOffset? Until, FlockRateLimit? Limit) Decide(string? model, int tokens, DateTimeOffset now)
+    private void Answered(Ticket ticket)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        _outstanding?.Remove(ticket.Number);
+        _probing &= !ticket.Probe;
+    }
+
+    /// <summary>Whether the call may go (and is then counted, as the probe or not), or until when it waits (null: until the probe's answer).</summary>
+    private (bool Go, bool Probe, DateTimeOffset? Until, FlockRateLimit? Limit) Decide(string? model, int tokens, DateTimeOffset now)
     {
         DateTimeOffset? until = null;
         FlockRateLimit? blocking = null;
@@ -153,7 +190,7 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
                 continue;
             }
 
-            switch (window.Check(tokens, now))
+            switch (window.Check(tokens, now, _inFlight))
             {
                 case { Blocked: false }:
                     break;
@@ -174,14 +211,14 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
 
         if (until is not null)
         {
-            return (false, until, blocking);
+            return (false, false, until, blocking);
         }
 
         if (probe)
         {
             if (_probing)
             {
-                return (false, null, blocking);
+                return (false, false, null, blocking);
             }
 
             // Nothing says when the window ends: this call goes ahead to learn it, the others wait for its answer.
@@ -196,11 +233,20 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
             }
         }
 
-        return (true, null, null);
+        return (true, probe, null, null);
     }
 
-    private static DateTimeOffset? RefusalEnd(FlockResponseInfo info) =>
-        info.ResetAt ?? (info.RetryAfter is { } wait ? info.ReceivedAt + wait : info.ReceivedAt + AssumedWindow);
+    /// <summary>
+    /// When a refusal's window ends: the later of its <c>reset_at</c> (LiteLLM writes it to the whole second) and its
+    /// <c>retry-after</c> (the window's length, rounded up), else LiteLLM's default window from now.
+    /// </summary>
+    private static DateTimeOffset? RefusalEnd(FlockResponseInfo info)
+    {
+        var byWait = info.RetryAfter is { } wait ? info.ReceivedAt + wait : (DateTimeOffset?)null;
+        return info.ResetAt is { } at
+            ? (byWait is { } later && later > at ? later : at)
+            : byWait ?? info.ReceivedAt + AssumedWindow;
+    }
 
     /// <summary>One limit's window: what is left, and when it ends when known.</summary>
     private sealed class Window(bool tokens)
@@ -208,56 +254,45 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
         private long _left;
         private long? _limit;
         private DateTimeOffset? _end;
+        private bool _counted;
 
         // When the current window began here (the last one ended): answers to calls sent before it speak of the last one.
         private DateTimeOffset _began = DateTimeOffset.MinValue;
 
         public FlockRateLimit? Limit { get; private set; }
 
-        public void Observe(FlockRateLimit limit, long remaining, DateTimeOffset? end, DateTimeOffset now, DateTimeOffset sentAt)
+        /// <summary>Whether the window's end is known (the proxy gave a reset, or a refusal did).</summary>
+        public bool KnowsEnd => _end is not null;
+
+        /// <remarks>A probe's answer (<paramref name="trusted"/>) is taken as it is: the probe went when nothing was thought left.</remarks>
+        public void Observe(FlockRateLimit limit, long remaining, DateTimeOffset? end, DateTimeOffset now, DateTimeOffset sentAt, int inFlight, bool trusted)
         {
             Limit = limit;
             _limit = limit.Limit ?? _limit;
+            RollOver(now, inFlight);
             if (sentAt < _began)
             {
                 return;
             }
 
-            if (end is not null && (_end is null || _end <= now || end > _end))
-            {
-                // A new window (or one whose end we now know): the proxy's count is the whole truth.
-                _end = end;
-                _left = remaining;
-            }
-            else
-            {
-                // Answers come back out of order: the lowest count of the window is the nearest to the truth.
-                _left = Math.Min(_left, remaining);
-                if (_end is { } known && known <= now)
-                {
-                    _end = null;
-                    _began = known;
-                    _left = remaining;
-                }
-            }
+            // Within a window the proxy's end stays put and the answers' estimates of it differ by their travel: the latest is
+            // kept, so nothing goes early. What is left is the lowest count seen: answers come back out of order, and calls
+            // counted here may not have reached the proxy yet.
+            _end = _end is { } known && end is { } told ? (told > known ? told : known) : end ?? _end;
+            _left = _counted && !trusted ? Math.Min(_left, remaining) : remaining;
+            _counted = true;
         }
 
         public void Refused(DateTimeOffset end)
         {
             _end = end;
             _left = 0;
+            _counted = true;
         }
 
-        public (bool Blocked, DateTimeOffset? Until) Check(int need, DateTimeOffset now)
+        public (bool Blocked, DateTimeOffset? Until) Check(int need, DateTimeOffset now, int inFlight)
         {
-            if (_end is { } end && end <= now)
-            {
-                // The window is over: a new one starts full.
-                _end = null;
-                _began = end;
-                _left = _limit ?? long.MaxValue;
-            }
-
+            RollOver(now, inFlight);
             var enough = tokens ? _left >= Math.Max(need, 1) : _left > 0;
             return enough ? (false, null) : (true, _end);
         }
@@ -269,5 +304,25 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
                 _left--;
             }
         }
+
+        /// <summary>
+        /// A window whose end has passed is over: a new one starts full, less the calls still travelling, which may reach the
+        /// proxy after its window turned and count in the new one.
+        /// </summary>
+        private void RollOver(DateTimeOffset now, int inFlight)
+        {
+            if (_end is { } end && end <= now)
+            {
+                _end = null;
+                _began = end;
+                _left = _limit is { } limit ? Math.Max(0, limit - (tokens ? 0 : inFlight)) : long.MaxValue;
+            }
+        }
     }
+
+    /// <summary>
+    /// A call let through: its number and when it went (0 and <see cref="DateTimeOffset.MinValue"/> before the proxy spoke of
+    /// limits), and whether it went as the probe the others wait on.
+    /// </summary>
+    internal readonly record struct Ticket(long Number, DateTimeOffset SentAt, bool Probe);
 }

@@ -33,7 +33,7 @@ internal sealed class RateLimitGateHandler : DelegatingHandler
     private async Task<HttpResponseMessage> SendGatedAsync(HttpRequestMessage request, RateLimitGate gate, TimeProvider time, int tokens, CancellationToken cancellationToken)
     {
         request.Options.TryGetValue(Model, out var model);
-        var sentAt = await gate.EnterAsync(model, tokens, cancellationToken).ConfigureAwait(false);
+        var ticket = await gate.EnterAsync(model, tokens, cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response;
         try
         {
@@ -42,13 +42,13 @@ internal sealed class RateLimitGateHandler : DelegatingHandler
         catch
         {
             // No answer: calls waiting on this one (when it was the probe) decide again.
-            gate.Abandon();
+            gate.Abandon(ticket);
             throw;
         }
 
         var info = ResponseHeaders.Read(response, time);
         request.Options.Set(Info, info);
-        gate.Observe(info, response.StatusCode, model, sentAt);
+        gate.Observe(info, response.StatusCode, model, ticket);
         return response;
     }
 }

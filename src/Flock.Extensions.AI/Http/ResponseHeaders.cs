@@ -209,8 +209,10 @@ internal static class ResponseHeaders
             var resetAt = ResetAt(Get("reset_at"));
             if (status == HttpStatusCode.TooManyRequests && (resetAt is not null || retryAfter is not null))
             {
-                // A refusal says when the proxy's own limiter's window ends: the reset of each of its limits.
-                var reset = resetAt is { } at ? (at > now ? at - now : TimeSpan.Zero) : retryAfter;
+                // A refusal says when the proxy's own limiter's window ends: the reset of each of its limits. LiteLLM writes
+                // reset_at to the whole second, and retry-after is the window's length rounded up: the later of the two.
+                var byResetAt = resetAt is { } at ? (at > now ? at - now : TimeSpan.Zero) : (TimeSpan?)null;
+                var reset = byResetAt is { } a && retryAfter is { } b ? (a > b ? a : b) : byResetAt ?? retryAfter;
                 foreach (var limit in limits)
                 {
                     if (limit.Scope != FlockRateLimit.UpstreamScope)
