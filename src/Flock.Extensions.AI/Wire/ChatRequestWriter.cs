@@ -18,7 +18,7 @@ internal static class ChatRequestWriter
 
     public static void Write(Utf8JsonWriter writer, ChatRequest request)
     {
-        var context = FlockJsonContext.Default;
+        // The nested values' metadata is asked for only when the value is there: building it is most of a first call's cost.
         writer.WriteStartObject();
         Write(writer, "model"u8, request.Model);
         WriteMessages(writer, request.Messages);
@@ -31,11 +31,11 @@ internal static class ChatRequestWriter
         Write(writer, "best_of"u8, request.BestOf);
         Write(writer, "frequency_penalty"u8, request.FrequencyPenalty);
         Write(writer, "presence_penalty"u8, request.PresencePenalty);
-        Write(writer, "logit_bias"u8, request.LogitBias, context.IDictionaryStringInt32);
+        Write(writer, "logit_bias"u8, request.LogitBias, static () => FlockJsonContext.Default.IDictionaryStringInt32);
         Write(writer, "logprobs"u8, request.Logprobs);
         Write(writer, "top_logprobs"u8, request.TopLogprobs);
         Write(writer, "seed"u8, request.Seed);
-        Write(writer, "stop"u8, request.Stop, context.IListString);
+        Write(writer, "stop"u8, request.Stop, static () => FlockJsonContext.Default.IListString);
         Write(writer, "user"u8, request.User);
         WriteTools(writer, request.Tools);
         Write(writer, "tool_choice"u8, request.ToolChoice);
@@ -45,7 +45,7 @@ internal static class ChatRequestWriter
         Write(writer, "min_p"u8, request.MinP);
         Write(writer, "repetition_penalty"u8, request.RepetitionPenalty);
         Write(writer, "reasoning_effort"u8, request.ReasoningEffort);
-        Write(writer, "chat_template_kwargs"u8, request.ChatTemplateKwargs, context.DictionaryStringJsonElement);
+        Write(writer, "chat_template_kwargs"u8, request.ChatTemplateKwargs, static () => FlockJsonContext.Default.DictionaryStringJsonElement);
         WriteExtra(writer, request.Extra);
         writer.WriteEndObject();
     }
@@ -185,14 +185,14 @@ internal static class ChatRequestWriter
         writer.WriteEndArray();
     }
 
-    /// <summary>A nested value, through its source-generated fast path.</summary>
-    private static void Write<T>(Utf8JsonWriter writer, ReadOnlySpan<byte> name, T? value, JsonTypeInfo<T> typeInfo)
+    /// <summary>A nested value, through its source-generated fast path; its metadata is asked for only when the value is there.</summary>
+    private static void Write<T>(Utf8JsonWriter writer, ReadOnlySpan<byte> name, T? value, Func<JsonTypeInfo<T>> typeInfo)
         where T : class
     {
         if (value is not null)
         {
             writer.WritePropertyName(name);
-            JsonSerializer.Serialize(writer, value, typeInfo);
+            JsonSerializer.Serialize(writer, value, typeInfo());
         }
     }
 
