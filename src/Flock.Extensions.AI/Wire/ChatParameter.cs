@@ -291,22 +291,6 @@ internal static class ChatParameters
         ["strict"] = StrictJsonSchema,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>
-    /// Request fields model servers behind the proxy are known to accept beyond this table (vLLM sampling and guided
-    /// decoding, LiteLLM's own): never reported as a likely misspelling.
-    /// </summary>
-    public static readonly FrozenSet<string> KnownServerFields = new[]
-    {
-        "min_tokens", "length_penalty", "ignore_eos", "skip_special_tokens", "spaces_between_special_tokens", "use_beam_search",
-        "include_stop_str_in_output", "stop_token_ids", "bad_words", "allowed_token_ids", "prompt_logprobs", "truncate_prompt_tokens",
-        "guided_json", "guided_regex", "guided_choice", "guided_grammar", "guided_decoding_backend", "guided_whitespace_pattern",
-        "structured_outputs", "chat_template", "add_generation_prompt", "continue_final_message", "add_special_tokens",
-        "documents", "echo", "priority", "request_id", "return_tokens_as_token_ids", "kv_transfer_params", "vllm_xargs",
-        "metadata", "tags", "mock_response", "fallbacks", "num_retries", "timeout", "caching", "thinking", "reasoning",
-        "service_tier", "store", "modalities", "prediction", "audio", "web_search_options", "parallel_tool_calls", "functions",
-        "function_call", "top_a", "typical_p", "tfs", "mirostat", "dynatemp_range", "smoothing_factor",
-    }.ToFrozenSet(StringComparer.Ordinal);
-
     private static readonly FrozenDictionary<string, ChatParameter> ByName = CreateIndex();
 
     /// <summary>Every key binding understands: the parameters' JSON names, their aliases, <c>top_logprobs</c> and <c>extra_body</c>.</summary>
