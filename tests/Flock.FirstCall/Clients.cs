@@ -43,6 +43,15 @@ public static class Clients
             "sk-openai-direct" => await SkOpenAIDirectAsync(endpoint, report),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown client: " + string.Join(", ", Names.Concat(Variants))),
         };
+        if (Environment.GetEnvironmentVariable("FLOCK_FIRST_CALL_ASSEMBLIES") == "1")
+        {
+            // What the call loaded, for finding what it need not (README.md).
+            foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name).Order(StringComparer.Ordinal))
+            {
+                Console.Error.WriteLine("loaded " + assembly);
+            }
+        }
+
         // Written after the call, so that the console's own start-up is not counted in the first token.
         Console.Out.WriteLine("main " + mainEntered);
         Console.Out.WriteLine("first " + report.FirstToken);
