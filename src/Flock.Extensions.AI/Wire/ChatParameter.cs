@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 
@@ -283,15 +282,17 @@ internal static class ChatParameters
     /// Other names prompt templates and other connectors (SK's OpenAI settings) use for the same parameters. A value under
     /// the parameter's own name wins over one under an alias.
     /// </summary>
-    public static readonly FrozenDictionary<string, ChatParameter> Aliases = new Dictionary<string, ChatParameter>
+    public static readonly IReadOnlyDictionary<string, ChatParameter> Aliases = new Dictionary<string, ChatParameter>(StringComparer.Ordinal)
     {
         ["stop_sequences"] = Stop,
         ["max_completion_tokens"] = MaxTokens,
         ["token_selection_biases"] = LogitBias,
         ["strict"] = StrictJsonSchema,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
-    private static readonly FrozenDictionary<string, ChatParameter> ByName = CreateIndex();
+    // Plain dictionaries, not frozen ones: building a frozen dictionary analyses its keys and, in a process's first call,
+    // loads System.Collections.Immutable for it, which costs more than these few lookups per call ever win back.
+    private static readonly Dictionary<string, ChatParameter> ByName = CreateIndex();
 
     /// <summary>Every key binding understands: the parameters' JSON names, their aliases, <c>top_logprobs</c> and <c>extra_body</c>.</summary>
     public static IEnumerable<string> Names => ByName.Keys.Concat(Aliases.Keys).Append("top_logprobs").Append("extra_body");
@@ -300,14 +301,14 @@ internal static class ChatParameters
     public static bool TryFind(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ChatParameter? parameter) =>
         ByName.TryGetValue(name, out parameter);
 
-    private static FrozenDictionary<string, ChatParameter> CreateIndex()
+    private static Dictionary<string, ChatParameter> CreateIndex()
     {
         for (var i = 0; i < All.Length; i++)
         {
             All[i].Index = i;
         }
 
-        return All.ToFrozenDictionary(static p => p.Name, StringComparer.Ordinal);
+        return All.ToDictionary(static p => p.Name, StringComparer.Ordinal);
     }
 
     /// <summary>A float option as the decimal the caller wrote (0.3f is read as 0.3, not 0.30000001192092896).</summary>
