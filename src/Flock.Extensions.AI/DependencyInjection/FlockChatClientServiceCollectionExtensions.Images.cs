@@ -38,7 +38,11 @@ public static partial class FlockChatClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         var snapshot = options.Clone();
-        AddNamedHttpClient(services);
+        if (httpClient is null)
+        {
+            AddNamedHttpClient(services);
+        }
+
         IImageGenerator Create(IServiceProvider provider) => new FlockImageGenerator(CreateClient(provider, snapshot, httpClient), snapshot.ModelId);
         return serviceId is null
             ? services.AddImageGenerator(Create)

@@ -97,7 +97,11 @@ public static partial class FlockChatClientServiceCollectionExtensions
     private static ChatClientBuilder AddChatClient(IServiceCollection services, Func<IServiceProvider, FlockOptions> options, string? serviceId, HttpClient? httpClient)
     {
         ArgumentNullException.ThrowIfNull(services);
-        AddNamedHttpClient(services);
+        if (httpClient is null)
+        {
+            AddNamedHttpClient(services);
+        }
+
         IChatClient Create(IServiceProvider provider)
         {
             var resolved = options(provider);
@@ -111,6 +115,8 @@ public static partial class FlockChatClientServiceCollectionExtensions
 
     internal static void AddNamedHttpClient(IServiceCollection services)
     {
+        // Called only for registrations that send with the factory client: one given an HttpClient never asks for it, and
+        // the factory, with the logging and metrics it registers, adds tens of milliseconds to a process's first call.
         // The stages (retries, same-origin redirects, the key header) sit on the named client, outermost first, so a
         // handler added later (AddStandardResilienceHandler) runs inside them. The primary handler follows no redirect
         // (the stage follows same-origin ones, so the key stays home) and keeps no cookies (one client's answer must not
