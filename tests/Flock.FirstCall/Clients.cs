@@ -25,8 +25,11 @@ public static class Clients
     /// <summary>The five clients the ratios compare.</summary>
     public static readonly string[] Names = ["raw", "flock-meai", "meai-openai", "flock-sk", "sk-openai"];
 
-    /// <summary>Variants for finding where time goes: the SK services constructed directly, without a kernel's container.</summary>
-    public static readonly string[] Variants = ["flock-sk-direct", "sk-openai-direct"];
+    /// <summary>
+    /// Variants for finding where time goes: the SK services constructed directly, without a kernel's container; Flock's SK
+    /// service in a kernel given an <see cref="HttpClient"/>, so that it does not take the <c>IHttpClientFactory</c> client.
+    /// </summary>
+    public static readonly string[] Variants = ["flock-sk-direct", "sk-openai-direct", "flock-sk-httpclient"];
 
     /// <summary>Runs <paramref name="name"/> once against <paramref name="endpoint"/> and reports on standard output.</summary>
     public static async Task<int> RunAsync(string name, Uri endpoint, long mainEntered)
@@ -41,6 +44,7 @@ public static class Clients
             "sk-openai" => await SkOpenAIAsync(endpoint, report),
             "flock-sk-direct" => await FlockSkDirectAsync(endpoint, report),
             "sk-openai-direct" => await SkOpenAIDirectAsync(endpoint, report),
+            "flock-sk-httpclient" => await FlockSkHttpClientAsync(endpoint, report),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown client: " + string.Join(", ", Names.Concat(Variants))),
         };
         if (Environment.GetEnvironmentVariable("FLOCK_FIRST_CALL_ASSEMBLIES") == "1")
@@ -148,6 +152,14 @@ public static class Clients
     private static async Task<int> SkOpenAIAsync(Uri endpoint, Report report)
     {
         var kernel = Kernel.CreateBuilder().AddOpenAIChatCompletion(CannedServer.Model, endpoint, Key).Build();
+        return await StreamSkAsync(kernel, report);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<int> FlockSkHttpClientAsync(Uri endpoint, Report report)
+    {
+        using var http = new HttpClient();
+        var kernel = Kernel.CreateBuilder().AddFlockChatCompletion(CannedServer.Model, Key, endpoint, httpClient: http).Build();
         return await StreamSkAsync(kernel, report);
     }
 
