@@ -34,7 +34,11 @@ public static partial class FlockServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         var snapshot = options.Clone();
-        AddNamedHttpClient(services);
+        if (httpClient is null)
+        {
+            AddNamedHttpClient(services);
+        }
+
         Func<IServiceProvider, object?, ITextToImageService> factory = (provider, _) =>
             new FlockTextToImageService(CreateClient(provider, snapshot, httpClient), snapshot.ModelId);
 

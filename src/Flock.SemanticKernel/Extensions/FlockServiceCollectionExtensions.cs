@@ -84,7 +84,12 @@ public static partial class FlockServiceCollectionExtensions
     private static IServiceCollection AddChatCompletion(IServiceCollection services, Func<IServiceProvider, FlockOptions> options, string? serviceId, HttpClient? httpClient)
     {
         ArgumentNullException.ThrowIfNull(services);
-        AddNamedHttpClient(services);
+        if (httpClient is null)
+        {
+            // Only a registration that sends with the factory client registers it (see AddNamedHttpClient).
+            AddNamedHttpClient(services);
+        }
+
         var instanceKey = new object();
         services.AddKeyedSingleton(instanceKey, (provider, _) =>
         {
