@@ -62,12 +62,20 @@ public static class Driver
 
         Console.WriteLine();
         Console.WriteLine("Wall time to the first token (the issue's measure):");
-        Ratio(medians, "flock-meai", "meai-openai", 0.40);
-        Ratio(medians, "flock-sk", "sk-openai", 0.35);
+        Ratios(medians, names);
         Console.WriteLine("CPU time at the first token (the same ratios; less moved by other work on the machine):");
-        Ratio(cpuMedians, "flock-meai", "meai-openai", 0.40);
-        Ratio(cpuMedians, "flock-sk", "sk-openai", 0.35);
+        Ratios(cpuMedians, names);
         return 0;
+    }
+
+    /// <summary>The two ratios, for this build's Flock clients and for any other build's (<c>NAME@DIR</c>).</summary>
+    private static void Ratios(Dictionary<string, double> medians, string[] names)
+    {
+        foreach (var name in names.Where(n => ClientOf(n) is "flock-meai" or "flock-sk"))
+        {
+            var meai = ClientOf(name) == "flock-meai";
+            Ratio(medians, name, meai ? "meai-openai" : "sk-openai", meai ? 0.40 : 0.35);
+        }
     }
 
     /// <summary>(ours − raw) / (theirs − raw): our first-call overhead as a share of the OpenAI client's.</summary>
@@ -80,7 +88,7 @@ public static class Driver
 
         var ratio = (o - raw) / (t - raw);
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  ({0} - raw) / ({1} - raw) = {2:F0} / {3:F0} = {4:F2}  (target <= {5:F2}: {6})",
-            ours, theirs, o - raw, t - raw, ratio, target, ratio <= target ? "met" : "NOT met"));
+            Label(ours), theirs, o - raw, t - raw, ratio, target, ratio <= target ? "met" : "NOT met"));
     }
 
     private static double Median(IEnumerable<double> values)
