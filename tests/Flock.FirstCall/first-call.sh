@@ -5,7 +5,8 @@
 #   first-call.sh --runs 15             more runs
 #   first-call.sh --clients raw,flock-meai,flock-meai@DIR   a client from another build (DIR holds its Flock.FirstCall)
 set -euo pipefail
-cd "$(dirname "$0")"
+here="$(cd "$(dirname "$0")" && pwd)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build Flock.FirstCall.csproj -c Release -warnaserror --nologo -v quiet >/dev/null
-exec bin/Release/net10.0/Flock.FirstCall "$@"
+dotnet build "$here/Flock.FirstCall.csproj" -c Release -warnaserror --nologo -v quiet >/dev/null
+# Started from the caller's directory, so a relative DIR in NAME@DIR means what it says.
+exec "$here/bin/Release/net10.0/Flock.FirstCall" "$@"
