@@ -60,6 +60,8 @@ public static class Clients
         Console.Out.WriteLine("main " + mainEntered);
         Console.Out.WriteLine("first " + report.FirstToken);
         Console.Out.WriteLine("cpu " + report.CpuAtFirstToken.Ticks);
+        Console.Out.WriteLine("jit " + report.JitAtFirstToken.Ticks);
+        Console.Out.WriteLine("methods " + report.MethodsAtFirstToken);
         Console.Out.WriteLine("done " + length);
         Console.Out.Flush();
         return 0;
@@ -199,12 +201,19 @@ public static class Clients
         /// <summary>The process's CPU time (every thread: JIT, GC, thread pool) at the first token; steadier than wall time on a busy machine.</summary>
         public TimeSpan CpuAtFirstToken { get; private set; }
 
+        /// <summary>Time spent compiling, and methods compiled, by the first token: most of a first call is the JIT's.</summary>
+        public TimeSpan JitAtFirstToken { get; private set; }
+
+        public long MethodsAtFirstToken { get; private set; }
+
         public void Token()
         {
             if (FirstToken == 0)
             {
                 FirstToken = Stopwatch.GetTimestamp();
                 CpuAtFirstToken = Environment.CpuUsage.TotalTime;
+                JitAtFirstToken = System.Runtime.JitInfo.GetCompilationTime();
+                MethodsAtFirstToken = System.Runtime.JitInfo.GetCompiledMethodCount();
             }
         }
     }

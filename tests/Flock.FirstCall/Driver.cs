@@ -46,8 +46,8 @@ public static class Driver
         }
 
         Console.WriteLine();
-        Console.WriteLine("                 first token (wall ms) | CPU ms at first | medians (wall ms) from the process start to:");
-        Console.WriteLine("client           median    min    max  |  token (median) |   Main | request sent | exit");
+        Console.WriteLine("                 first token (wall ms) | at the first token (medians) | medians (wall ms) from the start to:");
+        Console.WriteLine("client           median    min    max  | CPU ms | JIT ms | methods    |   Main | request sent | exit");
         var medians = new Dictionary<string, double>();
         var cpuMedians = new Dictionary<string, double>();
         foreach (var name in names)
@@ -55,8 +55,9 @@ public static class Driver
             var samples = results[name];
             medians[name] = Median(samples.Select(s => s.FirstToken));
             cpuMedians[name] = Median(samples.Select(s => s.Cpu));
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-16} {1,6:F0} {2,6:F0} {3,6:F0}  | {4,15:F0} | {5,6:F0} | {6,12:F0} | {7,4:F0}",
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-16} {1,6:F0} {2,6:F0} {3,6:F0}  | {4,6:F0} | {5,6:F0} | {6,7:F0}    | {7,6:F0} | {8,12:F0} | {9,4:F0}",
                 Label(name), medians[name], samples.Min(s => s.FirstToken), samples.Max(s => s.FirstToken), cpuMedians[name],
+                Median(samples.Select(s => s.Jit)), Median(samples.Select(s => (double)s.Methods)),
                 Median(samples.Select(s => s.Main)), Median(samples.Select(s => s.Request)), Median(samples.Select(s => s.Exit))));
         }
 
@@ -137,14 +138,14 @@ public static class Driver
         }
 
         double Since(string key) => Stopwatch.GetElapsedTime(started, long.Parse(lines[key], CultureInfo.InvariantCulture)).TotalMilliseconds;
-        var cpu = TimeSpan.FromTicks(long.Parse(lines["cpu"], CultureInfo.InvariantCulture)).TotalMilliseconds;
-        return new Sample(Since("main"), Stopwatch.GetElapsedTime(started, server.LastRequestAt).TotalMilliseconds, Since("first"), cpu,
-            Stopwatch.GetElapsedTime(started, exited).TotalMilliseconds);
+        double Milliseconds(string key) => TimeSpan.FromTicks(long.Parse(lines[key], CultureInfo.InvariantCulture)).TotalMilliseconds;
+        return new Sample(Since("main"), Stopwatch.GetElapsedTime(started, server.LastRequestAt).TotalMilliseconds, Since("first"), Milliseconds("cpu"),
+            Milliseconds("jit"), long.Parse(lines["methods"], CultureInfo.InvariantCulture), Stopwatch.GetElapsedTime(started, exited).TotalMilliseconds);
     }
 
     /// <summary>
     /// Milliseconds from starting the process to its Main, to its request's arrival at the server, to its first token, and
-    /// to its exit; its CPU time at the first token.
+    /// to its exit; at the first token, its CPU time, the JIT's time and the methods it compiled.
     /// </summary>
-    private readonly record struct Sample(double Main, double Request, double FirstToken, double Cpu, double Exit);
+    private readonly record struct Sample(double Main, double Request, double FirstToken, double Cpu, double Jit, long Methods, double Exit);
 }
