@@ -55,9 +55,9 @@ public static class Driver
             var samples = results[name];
             medians[name] = Median(samples.Select(s => s.FirstToken));
             cpuMedians[name] = Median(samples.Select(s => s.Cpu));
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-16} {1,6:F0} {2,6:F0} {3,6:F0}  | {4,6:F0} | {5,6:F0} | {6,7:F0}    | {7,6:F0} | {8,12:F0} | {9,4:F0}",
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-16} {1,6:F0} {2,6:F0} {3,6:F0}  | {4,6:F0} | {5,6} | {6,7}    | {7,6:F0} | {8,12:F0} | {9,4:F0}",
                 Label(name), medians[name], samples.Min(s => s.FirstToken), samples.Max(s => s.FirstToken), cpuMedians[name],
-                Median(samples.Select(s => s.Jit)), Median(samples.Select(s => (double)s.Methods)),
+                Whole(Median(samples.Select(s => s.Jit))), Whole(Median(samples.Select(s => s.Methods))),
                 Median(samples.Select(s => s.Main)), Median(samples.Select(s => s.Request)), Median(samples.Select(s => s.Exit))));
         }
 
@@ -91,6 +91,8 @@ public static class Driver
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  ({0} - raw) / ({1} - raw) = {2:F0} / {3:F0} = {4:F2}  (target <= {5:F2}: {6})",
             Label(ours), theirs, o - raw, t - raw, ratio, target, ratio <= target ? "met" : "NOT met"));
     }
+
+    private static string Whole(double value) => double.IsNaN(value) ? "-" : value.ToString("F0", CultureInfo.InvariantCulture);
 
     private static double Median(IEnumerable<double> values)
     {
@@ -138,14 +140,17 @@ public static class Driver
         }
 
         double Since(string key) => Stopwatch.GetElapsedTime(started, long.Parse(lines[key], CultureInfo.InvariantCulture)).TotalMilliseconds;
-        double Milliseconds(string key) => TimeSpan.FromTicks(long.Parse(lines[key], CultureInfo.InvariantCulture)).TotalMilliseconds;
+        // A build of this program from before it reported the JIT's figures has none: NaN, shown as "-".
+        double Milliseconds(string key) =>
+            lines.TryGetValue(key, out var ticks) ? TimeSpan.FromTicks(long.Parse(ticks, CultureInfo.InvariantCulture)).TotalMilliseconds : double.NaN;
+        var methods = lines.TryGetValue("methods", out var count) ? double.Parse(count, CultureInfo.InvariantCulture) : double.NaN;
         return new Sample(Since("main"), Stopwatch.GetElapsedTime(started, server.LastRequestAt).TotalMilliseconds, Since("first"), Milliseconds("cpu"),
-            Milliseconds("jit"), long.Parse(lines["methods"], CultureInfo.InvariantCulture), Stopwatch.GetElapsedTime(started, exited).TotalMilliseconds);
+            Milliseconds("jit"), methods, Stopwatch.GetElapsedTime(started, exited).TotalMilliseconds);
     }
 
     /// <summary>
     /// Milliseconds from starting the process to its Main, to its request's arrival at the server, to its first token, and
     /// to its exit; at the first token, its CPU time, the JIT's time and the methods it compiled.
     /// </summary>
-    private readonly record struct Sample(double Main, double Request, double FirstToken, double Cpu, double Jit, long Methods, double Exit);
+    private readonly record struct Sample(double Main, double Request, double FirstToken, double Cpu, double Jit, double Methods, double Exit);
 }
