@@ -28,7 +28,7 @@ public sealed class PackageBoundaryTests
         Assert.DoesNotContain(references, r => r.Contains("SemanticKernel", StringComparison.OrdinalIgnoreCase));
 
         // Everything restore brought in for it, transitive packages included: the core builds where no SK package exists.
-        using var assets = JsonDocument.Parse(File.ReadAllText(Path.Combine(CoreProjectDirectory(), "obj", "project.assets.json")));
+        using var assets = JsonDocument.Parse(File.ReadAllText(CoreRestoreGraph()));
         var libraries = assets.RootElement.GetProperty("libraries").EnumerateObject().Select(l => l.Name).ToList();
         Assert.Contains(libraries, l => l.StartsWith("Microsoft.Extensions.AI.Abstractions/", StringComparison.Ordinal));
         Assert.DoesNotContain(libraries, l => l.StartsWith("Microsoft.SemanticKernel", StringComparison.OrdinalIgnoreCase));
@@ -46,6 +46,27 @@ public sealed class PackageBoundaryTests
         }
 
         throw new InvalidOperationException("src/Flock.Extensions.AI was not found above the test binaries.");
+    }
+
+    /// <summary>The restore graph the core was built from: beside the test binaries in an artifacts layout (CI's run on the newest MEAI), else in the project's obj.</summary>
+    private static string CoreRestoreGraph()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            foreach (var candidate in new[]
+                     {
+                         Path.Combine(dir.FullName, "obj", "Flock.Extensions.AI", "project.assets.json"),
+                         Path.Combine(dir.FullName, "src", "Flock.Extensions.AI", "obj", "project.assets.json"),
+                     })
+            {
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("The core's project.assets.json was not found above the test binaries.");
     }
 
     [Fact]

@@ -38,7 +38,13 @@ public static partial class FlockChatClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         var snapshot = options.Clone();
-        services.AddFlockHttpClient();
+        if (httpClient is null)
+        {
+            // Only a registration that sends with the factory client registers it: the factory, with the logging and
+            // metrics it brings, adds tens of milliseconds to a process's first call.
+            services.AddFlockHttpClient();
+        }
+
         IImageGenerator Create(IServiceProvider provider) => new FlockImageGenerator(provider.CreateFlockClient(snapshot, httpClient), snapshot.ModelId);
         return serviceId is null
             ? services.AddImageGenerator(Create)

@@ -97,7 +97,13 @@ public static partial class FlockChatClientServiceCollectionExtensions
     private static ChatClientBuilder AddChatClient(IServiceCollection services, Func<IServiceProvider, FlockOptions> options, string? serviceId, HttpClient? httpClient)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddFlockHttpClient();
+        if (httpClient is null)
+        {
+            // Only a registration that sends with the factory client registers it: the factory, with the logging and
+            // metrics it brings, adds tens of milliseconds to a process's first call.
+            services.AddFlockHttpClient();
+        }
+
         IChatClient Create(IServiceProvider provider)
         {
             var resolved = options(provider);

@@ -7,13 +7,12 @@ namespace Flock.Extensions.AI;
 public sealed partial class FlockClient
 {
     /// <summary>Refuses, before sending, what the catalogue says the model cannot do; nothing when the option is off.</summary>
-    private async ValueTask PreflightAsync(ChatRequest request, CancellationToken cancellationToken)
-    {
-        if (!_options.ValidateAgainstModelInfo)
-        {
-            return;
-        }
+    /// <remarks>Not an async method itself: with the option off (the default) a process's first call compiles no state machine for it.</remarks>
+    private ValueTask PreflightAsync(ChatRequest request, CancellationToken cancellationToken) =>
+        _options.ValidateAgainstModelInfo ? CheckAgainstCatalogueAsync(request, cancellationToken) : default;
 
+    private async ValueTask CheckAgainstCatalogueAsync(ChatRequest request, CancellationToken cancellationToken)
+    {
         if (_catalogue is null)
         {
             try

@@ -10,11 +10,15 @@ public sealed partial class FlockClient
     /// <summary>Logs each unknown body key of <paramref name="request"/> that looks like a typo of a known one (it is still sent).</summary>
     private void WarnAboutLikelyTypos(ChatRequest request)
     {
-        if (request.Extra is not { Count: > 0 } extra)
+        // The check in its own method: a request without extras (most, and a process's first) never compiles it.
+        if (request.Extra is { Count: > 0 } extra)
         {
-            return;
+            WarnAboutLikelyTypos(extra);
         }
+    }
 
+    private void WarnAboutLikelyTypos(Dictionary<string, System.Text.Json.JsonElement> extra)
+    {
         foreach (var key in extra.Keys)
         {
             if (key != "messages" && ParameterNames.LikelyMeant(key) is { } meant && _reportedKeys.TryAdd(key, true))

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 
@@ -268,7 +267,9 @@ internal static partial class ChatParameters
     /// <summary>Every parameter, in the order they are written (made in the static constructor: the parameters are fields of two files, whose initialisers run in no set order).</summary>
     public static readonly ChatParameter[] All;
 
-    private static readonly FrozenDictionary<string, ChatParameter> ByName;
+    // A plain dictionary, not a frozen one: building a frozen dictionary analyses its keys and, in a process's first call,
+    // loads System.Collections.Immutable for it, which costs more than these few lookups per call ever win back.
+    private static readonly Dictionary<string, ChatParameter> ByName;
 
     static ChatParameters()
     {
@@ -286,26 +287,10 @@ internal static partial class ChatParameters
     /// Other names MEAI uses for the same parameters (<c>strict</c>, as on function tools). A value under the parameter's own
     /// name wins over one under an alias. (Semantic Kernel's names for them are the SK bridge's business.)
     /// </summary>
-    public static readonly FrozenDictionary<string, ChatParameter> Aliases = new Dictionary<string, ChatParameter>
+    public static readonly IReadOnlyDictionary<string, ChatParameter> Aliases = new Dictionary<string, ChatParameter>(StringComparer.Ordinal)
     {
         ["strict"] = StrictJsonSchema,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
-
-    /// <summary>
-    /// Request fields model servers behind the proxy are known to accept beyond this table (vLLM sampling and guided
-    /// decoding, LiteLLM's own): never reported as a likely misspelling.
-    /// </summary>
-    public static readonly FrozenSet<string> KnownServerFields = new[]
-    {
-        "min_tokens", "length_penalty", "ignore_eos", "skip_special_tokens", "spaces_between_special_tokens", "use_beam_search",
-        "include_stop_str_in_output", "stop_token_ids", "bad_words", "allowed_token_ids", "prompt_logprobs", "truncate_prompt_tokens",
-        "guided_json", "guided_regex", "guided_choice", "guided_grammar", "guided_decoding_backend", "guided_whitespace_pattern",
-        "structured_outputs", "chat_template", "add_generation_prompt", "continue_final_message", "add_special_tokens",
-        "documents", "echo", "priority", "request_id", "return_tokens_as_token_ids", "kv_transfer_params", "vllm_xargs",
-        "metadata", "mock_response", "caching", "thinking", "reasoning",
-        "service_tier", "store", "modalities", "prediction", "audio", "web_search_options", "parallel_tool_calls", "functions",
-        "function_call", "top_a", "typical_p", "tfs", "mirostat", "dynatemp_range", "smoothing_factor",
-    }.ToFrozenSet(StringComparer.Ordinal);
+    };
 
     /// <summary>Every key binding understands: the parameters' JSON names, their aliases, <c>top_logprobs</c> and <c>extra_body</c>.</summary>
     public static IEnumerable<string> Names => ByName.Keys.Concat(Aliases.Keys).Append("top_logprobs").Append("extra_body");
@@ -314,14 +299,14 @@ internal static partial class ChatParameters
     public static bool TryFind(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ChatParameter? parameter) =>
         ByName.TryGetValue(name, out parameter);
 
-    private static FrozenDictionary<string, ChatParameter> CreateIndex()
+    private static Dictionary<string, ChatParameter> CreateIndex()
     {
         for (var i = 0; i < All.Length; i++)
         {
             All[i].Index = i;
         }
 
-        return All.ToFrozenDictionary(static p => p.Name, StringComparer.Ordinal);
+        return All.ToDictionary(static p => p.Name, StringComparer.Ordinal);
     }
 
     /// <summary>A float option as the decimal the caller wrote (0.3f is read as 0.3, not 0.30000001192092896).</summary>

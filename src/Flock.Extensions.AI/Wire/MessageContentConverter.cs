@@ -20,7 +20,10 @@ internal sealed class MessageContentConverter : JsonConverter<MessageContent>
         }
     }
 
-    public override void Write(Utf8JsonWriter writer, MessageContent value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, MessageContent value, JsonSerializerOptions options) => WriteContent(writer, value);
+
+    /// <summary>Writes the content as the converter does (the request writer calls it without the serializer).</summary>
+    public static void WriteContent(Utf8JsonWriter writer, MessageContent value)
     {
         if (value.Text is not null)
         {

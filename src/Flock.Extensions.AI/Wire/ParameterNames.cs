@@ -11,7 +11,24 @@ internal static class ParameterNames
     /// <summary>Body fields the connector writes itself: a key close to one of these is a typo too.</summary>
     private static readonly string[] BodyFields = ["model", "messages", "stream", "tools", "tool_choice", "parallel_tool_calls"];
 
-    private static readonly string[] Candidates = ChatParameters.Names.Concat(BodyFields).Concat(ChatParameters.KnownServerFields).Distinct().ToArray();
+    /// <summary>
+    /// Request fields model servers behind the proxy are known to accept beyond the parameter table (vLLM sampling and guided
+    /// decoding, LiteLLM's own): never reported as a likely misspelling. Kept here, not in the table, so that only a call
+    /// with keys to check pays for them.
+    /// </summary>
+    private static readonly string[] KnownServerFields =
+    [
+        "min_tokens", "length_penalty", "ignore_eos", "skip_special_tokens", "spaces_between_special_tokens", "use_beam_search",
+        "include_stop_str_in_output", "stop_token_ids", "bad_words", "allowed_token_ids", "prompt_logprobs", "truncate_prompt_tokens",
+        "guided_json", "guided_regex", "guided_choice", "guided_grammar", "guided_decoding_backend", "guided_whitespace_pattern",
+        "structured_outputs", "chat_template", "add_generation_prompt", "continue_final_message", "add_special_tokens",
+        "documents", "echo", "priority", "request_id", "return_tokens_as_token_ids", "kv_transfer_params", "vllm_xargs",
+        "metadata", "mock_response", "caching", "thinking", "reasoning",
+        "service_tier", "store", "modalities", "prediction", "audio", "web_search_options", "parallel_tool_calls", "functions",
+        "function_call", "top_a", "typical_p", "tfs", "mirostat", "dynatemp_range", "smoothing_factor",
+    ];
+
+    private static readonly string[] Candidates = ChatParameters.Names.Concat(BodyFields).Concat(KnownServerFields).Distinct().ToArray();
 
     private static readonly FrozenSet<string> Known = Candidates.ToFrozenSet(StringComparer.Ordinal);
 

@@ -34,7 +34,13 @@ public static partial class FlockServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         var snapshot = options.Clone();
-        services.AddFlockHttpClient();
+        if (httpClient is null)
+        {
+            // Only a registration that sends with the factory client registers it: the factory, with the logging and
+            // metrics it brings, adds tens of milliseconds to a process's first call.
+            services.AddFlockHttpClient();
+        }
+
         Func<IServiceProvider, object?, ITextToImageService> factory = (provider, _) =>
             new FlockTextToImageService(provider.CreateFlockClient(snapshot, httpClient), snapshot.ModelId);
 

@@ -84,7 +84,13 @@ public static partial class FlockServiceCollectionExtensions
     private static IServiceCollection AddChatCompletion(IServiceCollection services, Func<IServiceProvider, FlockOptions> options, string? serviceId, HttpClient? httpClient)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddFlockHttpClient();
+        if (httpClient is null)
+        {
+            // Only a registration that sends with the factory client registers it: the factory, with the logging and
+            // metrics it brings, adds tens of milliseconds to a process's first call.
+            services.AddFlockHttpClient();
+        }
+
         var instanceKey = new object();
         services.AddKeyedSingleton(instanceKey, (provider, _) =>
         {

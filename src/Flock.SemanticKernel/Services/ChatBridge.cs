@@ -20,7 +20,9 @@ internal sealed class ChatBridge
     private readonly ILoggerFactory? _loggerFactory;
     private readonly bool _sensitive;
     private readonly IChatClient _plain;
-    private readonly IChatClient _invoking;
+
+    // The invoking client, built when a call first auto-invokes functions: a call that does not never loads its types.
+    private IChatClient? _invoking;
 
     // FunctionChoiceBehaviorOptions.AllowConcurrentInvocation is a setting of the invoking client: a second one, built when first asked for.
     private IChatClient? _invokingConcurrently;
@@ -35,7 +37,6 @@ internal sealed class ChatBridge
         _loggerFactory = loggerFactory;
         _sensitive = client.EnableSensitiveTelemetryData;
         _plain = new FlockChatClient(client, modelId);
-        _invoking = Invoking(_plain, loggerFactory);
     }
 
     public async Task<IReadOnlyList<ChatMessageContent>> GetAsync(
@@ -197,7 +198,7 @@ internal sealed class ChatBridge
 
         return !autoInvoke ? _plain
             : concurrently ? LazyInitializer.EnsureInitialized(ref _invokingConcurrently, () => Invoking(_plain, _loggerFactory, concurrently: true))
-            : _invoking;
+            : LazyInitializer.EnsureInitialized(ref _invoking, () => Invoking(_plain, _loggerFactory));
     }
 
     private Pipelines Observed() => LazyInitializer.EnsureInitialized(ref _observed, ref _observedLock, () =>

@@ -51,6 +51,48 @@ public sealed class ChatRequestWriterTests
         }
     }
 
+    [Fact]
+    public void Messages_tool_calls_and_stream_options_with_each_property_set_are_written_as_the_serializer_writes_them()
+    {
+        // The writer writes these itself; a property added to one of them later without a line in the writer fails here.
+        foreach (var property in BodyPropertiesOf(typeof(RequestMessage)))
+        {
+            var message = new RequestMessage();
+            property.SetValue(message, NestedSampleOf(property.PropertyType));
+            AssertSameBytes(new ChatRequest { Messages = [message] });
+        }
+
+        foreach (var property in BodyPropertiesOf(typeof(ToolCall)))
+        {
+            var call = new ToolCall();
+            property.SetValue(call, NestedSampleOf(property.PropertyType));
+            AssertSameBytes(new ChatRequest { Messages = [new() { Role = "assistant", ToolCalls = [call] }] });
+        }
+
+        foreach (var property in BodyPropertiesOf(typeof(FunctionCall)))
+        {
+            var function = new FunctionCall();
+            property.SetValue(function, NestedSampleOf(property.PropertyType));
+            AssertSameBytes(new ChatRequest { Messages = [new() { Role = "assistant", ToolCalls = [new() { Function = function }] }] });
+        }
+
+        AssertSameBytes(new ChatRequest { StreamOptions = new() });
+        AssertSameBytes(new ChatRequest { StreamOptions = new() { IncludeUsage = false } });
+        AssertSameBytes(new ChatRequest { StreamOptions = new() { Extra = new() { ["continuous_usage_stats"] = Json("true"), ["quote\"d"] = Json("[1]") } } });
+        AssertSameBytes(new ChatRequest { Messages = [new() { Role = "user", Content = MessageContent.FromText("") }, new() { Role = "user", Content = MessageContent.FromParts([]) }] });
+    }
+
+    private static object NestedSampleOf(Type type) => type switch
+    {
+        _ when type == typeof(MessageContent?) => MessageContent.FromText(Awkward),
+        _ when type == typeof(List<ToolCall>) => new List<ToolCall> { new() { Index = 0, Id = "call_1", Type = "function", Function = new() { Name = "f", Arguments = Awkward } } },
+        _ when type == typeof(FunctionCall) => new FunctionCall { Name = "f", Arguments = Awkward },
+        _ => SampleOf(type),
+    };
+
+    private static IEnumerable<PropertyInfo> BodyPropertiesOf(Type type) =>
+        type.GetProperties().Where(p => p.GetCustomAttribute<JsonPropertyNameAttribute>() is not null);
+
     private static void AssertSameBytes(ChatRequest request)
     {
         using var expected = PooledJsonBody.Create(request, FlockJsonContext.Default.ChatRequest);

@@ -113,6 +113,21 @@ public sealed class DependencyInjectionTests
     }
 
     [Fact]
+    public async Task A_service_given_an_http_client_sends_with_it_and_registers_no_client_factory()
+    {
+        var handler = new RecordingHandler().EnqueueJson(TestFiles.Read("completion.json"));
+        var services = new ServiceCollection();
+        services.AddFlockChatCompletion(TestFlock.Model, TestFlock.ApiKey, TestFlock.Endpoint, httpClient: new HttpClient(handler));
+        services.AddFlockTextToImage(new FlockOptions { ApiKey = TestFlock.ApiKey, Endpoint = TestFlock.Endpoint, ModelId = "image-model" }, httpClient: new HttpClient(handler));
+
+        // The factory client is registered for registrations that send with it only: these never ask for it.
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IHttpClientFactory));
+        using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IChatCompletionService>().GetChatMessageContentAsync("Hi");
+        Assert.Equal(TestFlock.ApiKey, handler.SingleRequest.Header("x-litellm-api-key"));
+    }
+
+    [Fact]
     public async Task Without_an_http_client_the_named_factory_client_is_used()
     {
         var handler = new RecordingHandler().EnqueueJson(TestFiles.Read("completion.json")).EnqueueJson(TestFiles.Read("completion.json"));

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Flock.Extensions.AI.Tests.DependencyInjection;
+
+/// <summary>
+/// The <see cref="IHttpClientFactory"/> client <c>"Flock"</c> is registered for registrations that send with it, and only
+/// for them: one given an <see cref="HttpClient"/> sends with that client and does not pay for the factory.
+/// </summary>
+public sealed class HttpClientRegistrationTests
+{
+    [Fact]
+    public async Task A_chat_client_given_an_http_client_sends_with_it_and_registers_no_client_factory()
+    {
+        var handler = new RecordingHandler().EnqueueJson(TestFiles.Read("completion.json"));
+        var services = new ServiceCollection();
+        services.AddFlockChatClient(TestFlock.Model, TestFlock.ApiKey, TestFlock.Endpoint, httpClient: new HttpClient(handler));
+
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IHttpClientFactory));
+        using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IChatClient>().GetResponseAsync("Hi");
+        Assert.Equal(TestFlock.ApiKey, handler.SingleRequest.Header("x-litellm-api-key"));
+    }
+
+    [Fact]
+    public void An_image_generator_given_an_http_client_registers_no_client_factory()
+    {
+        var services = new ServiceCollection();
+#pragma warning disable MEAI001 // The image generator is experimental in MEAI.
+        services.AddFlockImageGenerator(new FlockOptions { ApiKey = TestFlock.ApiKey, Endpoint = TestFlock.Endpoint, ModelId = "image-model" }, httpClient: new HttpClient());
+#pragma warning restore MEAI001
+
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IHttpClientFactory));
+    }
+
+    [Fact]
+    public async Task A_chat_client_without_one_sends_with_the_named_factory_client()
+    {
+        var handler = new RecordingHandler().EnqueueJson(TestFiles.Read("completion.json"));
+        var services = new ServiceCollection();
+        services.AddFlockChatClient(TestFlock.Model, TestFlock.ApiKey, TestFlock.Endpoint);
+        services.AddHttpClient(FlockChatClientServiceCollectionExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => handler);
+        using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredService<IChatClient>().GetResponseAsync("Hi");
+
+        Assert.Equal(TestFlock.ApiKey, handler.SingleRequest.Header("x-litellm-api-key"));
+    }
+}
