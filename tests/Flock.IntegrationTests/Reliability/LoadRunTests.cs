@@ -1,4 +1,4 @@
-using Flock.SemanticKernel.LoadTests;
+using Flock.LoadTests;
 using Xunit.Abstractions;
 
 namespace Flock.IntegrationTests.Reliability;

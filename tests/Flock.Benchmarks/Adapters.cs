@@ -6,7 +6,7 @@ using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using OpenAI;
 
-namespace Flock.SemanticKernel.Benchmarks;
+namespace Flock.Benchmarks;
 
 /// <summary>The four paths under test, each over an in-process canned handler.</summary>
 public sealed class Adapters

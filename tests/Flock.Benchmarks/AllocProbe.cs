@@ -2,7 +2,7 @@ using Flock.Extensions.AI.ChatClient;
 using Flock.Extensions.AI.Wire;
 using Microsoft.Extensions.AI;
 
-namespace Flock.SemanticKernel.Benchmarks;
+namespace Flock.Benchmarks;
 
 public static class AllocProbe
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Flock.SemanticKernel.Benchmarks;
+namespace Flock.Benchmarks;
 
 /// <summary>Realistic Flock replies generated in-process: ids, created, model, role on the first delta, a usage chunk, [DONE].</summary>
 public static class CannedBodies

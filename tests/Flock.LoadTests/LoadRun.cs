@@ -6,7 +6,7 @@ using Flock.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Flock.SemanticKernel.LoadTests;
+namespace Flock.LoadTests;
 
 /// <summary>How hard to push: concurrent streams, then sequential requests, through one bounded connection pool.</summary>
 /// <param name="Concurrent">Streaming requests started at once.</param>

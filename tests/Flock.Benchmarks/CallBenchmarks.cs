@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-namespace Flock.SemanticKernel.Benchmarks;
+namespace Flock.Benchmarks;
 
 /// <summary>A non-streaming reply of about 500 tokens: cost per call.</summary>
 [MemoryDiagnoser]

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
-using Flock.SemanticKernel.Benchmarks;
+using Flock.Benchmarks;
 
 // --verify: run each workload once on every path and check they agree (CI smoke mode, no timing).
 // --smoke: a few BenchmarkDotNet iterations of everything, so the harness never rots.

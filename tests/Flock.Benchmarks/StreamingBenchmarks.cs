@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-namespace Flock.SemanticKernel.Benchmarks;
+namespace Flock.Benchmarks;
 
 /// <summary>A text stream of 1,000 chunks: cost per chunk (OperationsPerInvoke) of each path.</summary>
 [MemoryDiagnoser]

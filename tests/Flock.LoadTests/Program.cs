@@ -1,6 +1,6 @@
-using Flock.SemanticKernel.LoadTests;
+using Flock.LoadTests;
 
-// dotnet run --project tests/Flock.SemanticKernel.LoadTests -c Release [-- --ci | --rate-limits]
+// dotnet run --project tests/Flock.LoadTests -c Release [-- --ci | --rate-limits]
 if (args.Contains("--rate-limits"))
 {
     return await RateLimitRun.RunAsync(Console.Out) ? 0 : 1;

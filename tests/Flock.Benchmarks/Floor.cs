@@ -1,7 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 
-namespace Flock.SemanticKernel.Benchmarks;
+namespace Flock.Benchmarks;
 
 /// <summary>The least any connector must do: frame SSE events and read each chunk's delta with a Utf8JsonReader.</summary>
 public static class Floor

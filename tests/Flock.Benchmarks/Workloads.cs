@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-namespace Flock.SemanticKernel.Benchmarks;
+namespace Flock.Benchmarks;
 
 /// <summary>The workloads, shared by the benchmarks and by <see cref="VerifyAsync"/>, which checks every path gives the same result.</summary>
 public static class Workloads

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Flock.SemanticKernel.Benchmarks;
+namespace Flock.Benchmarks;
 
 /// <summary>
 /// <c>-- --paired</c>: each Flock path and the OpenAI path it is compared with run in one process, interleaved, and each round's

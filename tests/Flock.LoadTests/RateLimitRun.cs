@@ -4,7 +4,7 @@ using System.Net;
 using Flock.Emulator;
 using Microsoft.Extensions.AI;
 
-namespace Flock.SemanticKernel.LoadTests;
+namespace Flock.LoadTests;
 
 /// <summary>One rate-limit scenario's outcome.</summary>
 public sealed record RateLimitOutcome(string Name, int Succeeded, int Lost, int Refusals, TimeSpan Elapsed, int Windows, int MaxRefusalsInAWindow);
