@@ -31,7 +31,7 @@ public sealed partial class FlockEmulator : IAsyncDisposable
         _state = state;
         Endpoint = endpoint;
         ApiKey = state.Options.ApiKey;
-        Models = state.Options.Models.ToArray();
+        Models = Array.AsReadOnly(state.Options.Models.ToArray());
     }
 
     /// <summary>The API base address, e.g. <c>http://127.0.0.1:54321/v1</c> (no trailing slash).</summary>

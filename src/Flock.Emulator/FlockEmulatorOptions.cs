@@ -15,7 +15,7 @@ public sealed class FlockEmulatorOptions
     /// <c>qwen3-30b-a3b-thinking-2507</c> with only the closing tag), <c>llama-3.3-70b-instruct</c>, which
     /// <c>/model/info</c> does not describe, and <c>deepseek-v3.2-thinking</c>, which wants its reasoning back on tool turns.
     /// </summary>
-    public static IReadOnlyList<string> DefaultModels { get; } = ModelCatalog.BuiltIn.Select(m => m.Id).ToArray();
+    public static IReadOnlyList<string> DefaultModels { get; } = Array.AsReadOnly(ModelCatalog.BuiltIn.Select(m => m.Id).ToArray());
 
     /// <summary>TCP port to listen on; 0 picks a free port.</summary>
     public int Port { get; set; }

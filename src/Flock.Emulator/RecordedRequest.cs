@@ -7,17 +7,34 @@ using Flock.Emulator.Protocol;
 namespace Flock.Emulator;
 
 /// <summary>One HTTP request as the emulator received it, recorded before authentication and validation.</summary>
-/// <param name="Method">The HTTP method, e.g. <c>POST</c>.</param>
-/// <param name="Path">The request path without the query string, e.g. <c>/v1/chat/completions</c>.</param>
-/// <param name="Headers">
-/// Every request header (case-insensitive names; repeated values joined with ", "). A credential header
-/// (<c>x-litellm-api-key</c>, <c>Authorization</c>, <c>api-key</c>, <c>x-api-key</c>, <c>Proxy-Authorization</c>,
-/// <c>Cookie</c>) keeps its value only when it is the emulator's own key (public as <see cref="FlockEmulator.ApiKey"/>);
-/// any other value is recorded masked as the proxy echoes keys, <c>sk-...XXXX</c>, never as sent.
-/// </param>
-/// <param name="Body">The raw request body decoded as UTF-8 (empty when there was none).</param>
-public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
+/// <remarks>Only the emulator records requests; a test reads them (<see cref="FlockEmulator.Requests"/>) and may copy one with <c>with</c>.</remarks>
+public sealed record RecordedRequest
 {
+    internal RecordedRequest(string method, string path, IReadOnlyDictionary<string, string> headers, string body)
+    {
+        Method = method;
+        Path = path;
+        Headers = headers;
+        Body = body;
+    }
+
+    /// <summary>The HTTP method, e.g. <c>POST</c>.</summary>
+    public string Method { get; init; }
+
+    /// <summary>The request path without the query string, e.g. <c>/v1/chat/completions</c>.</summary>
+    public string Path { get; init; }
+
+    /// <summary>
+    /// Every request header (case-insensitive names; repeated values joined with ", "). A credential header
+    /// (<c>x-litellm-api-key</c>, <c>Authorization</c>, <c>api-key</c>, <c>x-api-key</c>, <c>Proxy-Authorization</c>,
+    /// <c>Cookie</c>) keeps its value only when it is the emulator's own key (public as <see cref="FlockEmulator.ApiKey"/>);
+    /// any other value is recorded masked as the proxy echoes keys, <c>sk-...XXXX</c>, never as sent.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; }
+
+    /// <summary>The raw request body decoded as UTF-8 (empty when there was none).</summary>
+    public string Body { get; init; }
+
     /// <summary>The body parsed as JSON (a fresh tree on each access), or null when it is empty or not valid JSON.</summary>
     public JsonNode? Json
     {

@@ -4,10 +4,10 @@ namespace Flock.Extensions.AI;
 
 /// <summary>Token usage of one completion, and what it cost when that is known.</summary>
 /// <remarks>
-/// Costs are in USD. <see cref="TotalCost"/> is the proxy's own figure when it sends one (<c>x-litellm-response-cost</c>),
-/// else input plus output cost; <see cref="InputCost"/> and <see cref="OutputCost"/> come from the model catalogue's prices
-/// per token (<see cref="FlockClient.ListModelInfoAsync"/>, cached on the client), so they are known only once the catalogue
-/// was fetched and lists prices for the model.
+/// Costs are in USD, each from the first source that gives it: the proxy's headers (<c>x-litellm-response-cost</c> and its
+/// <c>-input</c> and <c>-output</c> parts), then for the total the usage's own <c>cost</c>, then the model catalogue's prices
+/// per token (<see cref="FlockClient.ListModelInfoAsync"/>, cached on the client: known only once the catalogue was fetched and
+/// lists prices for the model). With no total from the proxy, <see cref="TotalCost"/> is input plus output cost.
 /// </remarks>
 public sealed record FlockUsage
 {
@@ -26,13 +26,13 @@ public sealed record FlockUsage
     /// <summary>Prompt tokens served from cache, when the server reports them.</summary>
     public int? CachedPromptTokens { get; init; }
 
-    /// <summary>What the prompt tokens cost, in USD: prompt tokens times the catalogue's input price.</summary>
+    /// <summary>What the prompt tokens cost, in USD: the proxy's figure when it sent one, else prompt tokens times the catalogue's input price.</summary>
     public decimal? InputCost { get; init; }
 
-    /// <summary>What the generated tokens (reasoning included) cost, in USD: completion tokens times the catalogue's output price.</summary>
+    /// <summary>What the generated tokens (reasoning included) cost, in USD: the proxy's figure when it sent one, else completion tokens times the catalogue's output price.</summary>
     public decimal? OutputCost { get; init; }
 
-    /// <summary>What the call cost, in USD: the proxy's figure when it sent one, else <see cref="InputCost"/> plus <see cref="OutputCost"/>.</summary>
+    /// <summary>What the call cost, in USD: the proxy's figure (its header, else the usage's <c>cost</c>) when it sent one, else <see cref="InputCost"/> plus <see cref="OutputCost"/>.</summary>
     public decimal? TotalCost { get; init; }
 
     /// <summary>

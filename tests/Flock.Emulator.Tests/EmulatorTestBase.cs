@@ -19,8 +19,8 @@ public abstract class EmulatorTestBase : IAsyncLifetime
 
     protected HttpClient Http { get; private set; } = null!;
 
-    /// <summary>The emulator's clock: nothing scripted waits until the test advances it.</summary>
-    protected ObservableFakeTime Time { get; } = new();
+    /// <summary>The emulator's clock, from 2025-06-01 12:00 UTC (the tests' resets and expiries): nothing scripted waits until the test advances it.</summary>
+    protected WatchedClock Time { get; } = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
 
     /// <summary>The options each test's emulator starts with; override to change them (keep the fake clock).</summary>
     protected virtual FlockEmulatorOptions CreateOptions() => new() { TimeProvider = Time };
@@ -28,7 +28,7 @@ public abstract class EmulatorTestBase : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Emulator = await FlockEmulator.StartAsync(CreateOptions());
-        Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = ObservableFakeTime.HangGuard };
+        Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = WatchedClock.HangGuard };
     }
 
     public async Task DisposeAsync()

@@ -69,7 +69,7 @@ public sealed class FaultTests : EmulatorTestBase
         Assert.False(answer.IsCompleted);
         Time.Advance(TimeSpan.FromHours(1));
 
-        var body = await answer.WaitAsync(ObservableFakeTime.HangGuard);
+        var body = await answer.WaitAsync(WatchedClock.HangGuard);
         Assert.Equal("late", (string?)body["choices"]![0]!["message"]!["content"]);
     }
 
@@ -153,7 +153,7 @@ public sealed class FaultTests : EmulatorTestBase
         Assert.False(next.IsCompleted, "nothing may arrive while the emulator stalls");
 
         Time.Advance(TimeSpan.FromMinutes(5));
-        var rest = (await next.WaitAsync(ObservableFakeTime.HangGuard)) + "\n" + await reader.ReadToEndAsync();
+        var rest = (await next.WaitAsync(WatchedClock.HangGuard)) + "\n" + await reader.ReadToEndAsync();
 
         Assert.Equal(LongText, StreamedText(before.Concat(Chunks(rest))));
         Assert.EndsWith("data: [DONE]\n\n", rest);
@@ -172,7 +172,7 @@ public sealed class FaultTests : EmulatorTestBase
         Assert.False(first.IsCompleted);
         Time.Advance(TimeSpan.FromSeconds(90));
 
-        Assert.StartsWith("data: {", await first.WaitAsync(ObservableFakeTime.HangGuard));
+        Assert.StartsWith("data: {", await first.WaitAsync(WatchedClock.HangGuard));
     }
 
     [Fact]
@@ -243,10 +243,10 @@ public sealed class FaultTests : EmulatorTestBase
         var reading = response.Content.ReadAsStringAsync();
         await Time.NextWaitAsync();
 
-        await Emulator.DisposeAsync().AsTask().WaitAsync(ObservableFakeTime.HangGuard);
+        await Emulator.DisposeAsync().AsTask().WaitAsync(WatchedClock.HangGuard);
 
         // The fake clock never moved, so the stream can only have ended because the emulator stopped.
-        await Record.ExceptionAsync(() => reading.WaitAsync(ObservableFakeTime.HangGuard));
+        await Record.ExceptionAsync(() => reading.WaitAsync(WatchedClock.HangGuard));
         Assert.True(reading.IsCompleted);
     }
 
@@ -290,7 +290,7 @@ public sealed class FaultTests : EmulatorTestBase
         var chunks = new List<JsonNode>();
         while (chunks.Count < count)
         {
-            var line = await reader.ReadLineAsync().WaitAsync(ObservableFakeTime.HangGuard)
+            var line = await reader.ReadLineAsync().WaitAsync(WatchedClock.HangGuard)
                 ?? throw new InvalidOperationException("The stream ended early.");
             if (line.StartsWith("data: {", StringComparison.Ordinal))
             {

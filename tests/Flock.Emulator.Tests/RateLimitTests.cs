@@ -276,7 +276,7 @@ public sealed class ParallelRateLimitTests : EmulatorTestBase
         }
 
         Time.Advance(TimeSpan.FromSeconds(1));
-        using (var done = await slow.WaitAsync(ObservableFakeTime.HangGuard))
+        using (var done = await slow.WaitAsync(WatchedClock.HangGuard))
         {
             Assert.Equal(200, (int)done.StatusCode);
             Assert.Equal("0", ResponseHeaderTests.Value(done, "x-ratelimit-api_key-remaining-max_parallel_requests"));
@@ -359,7 +359,7 @@ public sealed class ConcurrentRateLimitTests : EmulatorTestBase
         var refused = 0;
         var remainingSeen = new System.Collections.Concurrent.ConcurrentBag<int>();
         var queue = new System.Collections.Concurrent.ConcurrentQueue<int>(Enumerable.Range(0, 1000));
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 50 }) { Timeout = ObservableFakeTime.HangGuard };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 50 }) { Timeout = WatchedClock.HangGuard };
 
         async Task Worker()
         {

@@ -15,7 +15,7 @@ public sealed class RecordReplayTests : IAsyncLifetime
     private const string Model = "qwen3-30b-a3b-instruct-2507";
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "flock-recordings-" + Guid.NewGuid().ToString("N"));
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = ObservableFakeTime.HangGuard };
+    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = WatchedClock.HangGuard };
     private FlockEmulator _upstream = null!;
 
     public async Task InitializeAsync() => _upstream = await FlockEmulator.StartAsync(new FlockEmulatorOptions { ApiKey = UpstreamKey });

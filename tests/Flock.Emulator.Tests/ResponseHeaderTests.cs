@@ -71,7 +71,7 @@ public sealed class ResponseHeaderTests : EmulatorTestBase
         Assert.Equal(TimeSpan.FromMilliseconds(1500), await Time.NextWaitAsync());
         Time.Advance(TimeSpan.FromMilliseconds(1500));
 
-        using var response = await answer.WaitAsync(ObservableFakeTime.HangGuard);
+        using var response = await answer.WaitAsync(WatchedClock.HangGuard);
         Assert.Equal("1500.0", Value(response, "x-litellm-response-duration-ms"));
         Assert.Equal("0.0", Value(response, "x-litellm-overhead-duration-ms"));
     }
@@ -82,7 +82,7 @@ public sealed class ResponseHeaderTests : EmulatorTestBase
         Emulator.Enqueue(ScriptedReply.Text("slow start") with { FirstChunkDelay = TimeSpan.FromSeconds(5) });
         var answer = PostAsync("chat/completions", Body("\"stream\":true"), option: HttpCompletionOption.ResponseHeadersRead);
 
-        using var response = await answer.WaitAsync(ObservableFakeTime.HangGuard);
+        using var response = await answer.WaitAsync(WatchedClock.HangGuard);
         Assert.Equal("0.0", Value(response, "x-litellm-response-duration-ms"));
         Assert.Equal(Model, Value(response, "x-litellm-model-group"));
         Assert.True(Guid.TryParse(Value(response, "x-litellm-call-id"), out _));

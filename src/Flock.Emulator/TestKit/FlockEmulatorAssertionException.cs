@@ -3,8 +3,7 @@ namespace Flock.Emulator;
 /// <summary>A test-kit assertion failed; the message says what was expected and what the emulator actually received.</summary>
 public sealed class FlockEmulatorAssertionException : Exception
 {
-    /// <summary>Creates the exception with its message.</summary>
-    public FlockEmulatorAssertionException(string message)
+    internal FlockEmulatorAssertionException(string message)
         : base(message)
     {
     }

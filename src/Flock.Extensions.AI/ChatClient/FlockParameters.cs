@@ -110,7 +110,7 @@ public static class FlockParameters
     public const string ExtraHeaders = "extra_headers";
 
     /// <summary>Every parameter's JSON name, in the order the client writes them.</summary>
-    public static IReadOnlyList<string> Names { get; } = Array.ConvertAll(ChatParameters.All, static p => p.Name);
+    public static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(Array.ConvertAll(ChatParameters.All, static p => p.Name));
 
     /// <summary>
     /// What <see cref="FlockChatClient"/> reads from <paramref name="options"/> (without its messages, tools and model): each

@@ -24,7 +24,7 @@ public sealed partial class FlockClient
             return cached;
         }
 
-        IReadOnlyList<FlockModelInfo> models;
+        List<FlockModelInfo> models;
         try
         {
             var uri = new Uri(Endpoint.AbsoluteUri.TrimEnd('/') + "/model/info");
@@ -43,9 +43,11 @@ public sealed partial class FlockClient
             byId.TryAdd(model.Id, model);
         }
 
+        // Every caller shares the cached list: read-only, so no caller can change what the others see.
+        var shared = models.AsReadOnly();
         _catalogue = byId;
-        _catalogueList = models;
-        return models;
+        _catalogueList = shared;
+        return shared;
     }
 
     /// <summary>What the cached catalogue says about <paramref name="modelId"/>; null when nothing is cached or the model is not in it. Never fetches.</summary>

@@ -66,6 +66,19 @@ public sealed class ModelInfoTests
         Assert.Null(client.GetCachedModelInfo("b"));
     }
 
+    [Fact]
+    public async Task The_cached_catalogue_every_caller_shares_cannot_be_changed_through_a_cast()
+    {
+        var handler = new RecordingHandler().EnqueueJson("""{"data":[{"model_name":"a","model_info":{}},{"model_name":"b","model_info":{}}]}""");
+        var client = new FlockClient(TestFlock.Options(), new HttpClient(handler));
+
+        var first = (IList<FlockModelInfo>)await client.ListModelInfoAsync();
+
+        Assert.Throws<NotSupportedException>(() => first.RemoveAt(0));
+        Assert.Throws<NotSupportedException>(() => first[0] = first[1]);
+        Assert.Equal(["a", "b"], (await client.ListModelInfoAsync()).Select(m => m.Id));
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.NotFound)]
     [InlineData(HttpStatusCode.Forbidden)]
