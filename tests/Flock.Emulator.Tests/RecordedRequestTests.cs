@@ -117,7 +117,7 @@ public sealed class RecordedRequestTests : EmulatorTestBase
     }
 
     [Fact]
-    public void TheExistingConstructorStillWorks()
+    public void TagsFromTheBodyAndTheHeaderAreReadTogether()
     {
         var recorded = new RecordedRequest("POST", "/v1/chat/completions", new Dictionary<string, string> { ["x-litellm-tags"] = "a,b" }, """{"tags":["c"]}""");
 

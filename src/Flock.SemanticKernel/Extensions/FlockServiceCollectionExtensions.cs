@@ -15,9 +15,6 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 public static partial class FlockServiceCollectionExtensions
 {
-    /// <summary>The name of the <see cref="IHttpClientFactory"/> client the registrations send with (shared with <c>AddFlockChatClient</c>).</summary>
-    public const string HttpClientName = FlockChatClientServiceCollectionExtensions.HttpClientName;
-
     /// <summary>
     /// Adds a <see cref="FlockChatCompletionService"/> as <see cref="IChatCompletionService"/> and <see cref="ITextGenerationService"/>,
     /// keyed by <paramref name="serviceId"/> when given.
@@ -27,7 +24,7 @@ public static partial class FlockServiceCollectionExtensions
     /// <param name="apiKey">The Flock API key.</param>
     /// <param name="endpoint">The API base address; default <c>https://api.flock.io/v1</c>.</param>
     /// <param name="serviceId">The key of a keyed registration; null registers the default service.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's factory client (<see cref="FlockChatClientServiceCollectionExtensions.AddFlockHttpClient"/>).</param>
     public static IServiceCollection AddFlockChatCompletion(
         this IServiceCollection services, string modelId, string apiKey, Uri? endpoint = null, string? serviceId = null, HttpClient? httpClient = null)
     {
@@ -41,7 +38,7 @@ public static partial class FlockServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="options">Key, endpoint, model, timeouts and retries.</param>
     /// <param name="serviceId">The key of a keyed registration; null registers the default service.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's factory client (<see cref="FlockChatClientServiceCollectionExtensions.AddFlockHttpClient"/>).</param>
     public static IServiceCollection AddFlockChatCompletion(this IServiceCollection services, FlockOptions options, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -57,7 +54,7 @@ public static partial class FlockServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding <c>ApiKey</c>, <c>Endpoint</c>, <c>ModelId</c>, timeouts and retries.</param>
     /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default service.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's factory client (<see cref="FlockChatClientServiceCollectionExtensions.AddFlockHttpClient"/>).</param>
     public static IServiceCollection AddFlockChatCompletion(this IServiceCollection services, IConfiguration configuration, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -69,7 +66,7 @@ public static partial class FlockServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options (it runs after any configuration binding of the same name).</param>
     /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default service.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's factory client (<see cref="FlockChatClientServiceCollectionExtensions.AddFlockHttpClient"/>).</param>
     public static IServiceCollection AddFlockChatCompletion(this IServiceCollection services, Action<FlockOptions> configure, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
