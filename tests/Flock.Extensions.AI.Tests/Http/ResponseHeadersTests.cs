@@ -436,6 +436,22 @@ public sealed class ResponseHeadersTests
         Assert.Equal(TimeSpan.FromSeconds(60), info?.GetRateLimit(FlockRateLimit.UpstreamScope, "requests")?.Reset);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_upstreams_own_reset_wins_over_the_forwarded_copy_and_a_malformed_one_erases_neither(bool forwardedFirst)
+    {
+        (string, string) forwarded = ("llm_provider-x-ratelimit-reset-requests", "3s");
+        (string, string)[] headers = forwardedFirst
+            ? [forwarded, ("x-ratelimit-reset-requests", "1s"), ("x-ratelimit-reset-tokens", "soon"), ("llm_provider-x-ratelimit-reset-tokens", "2s")]
+            : [("x-ratelimit-reset-requests", "1s"), forwarded, ("llm_provider-x-ratelimit-reset-tokens", "2s"), ("x-ratelimit-reset-tokens", "soon")];
+
+        var info = Read(headers);
+
+        Assert.Equal(TimeSpan.FromSeconds(1), info?.GetRateLimit(FlockRateLimit.UpstreamScope, "requests")?.Reset);
+        Assert.Equal(TimeSpan.FromSeconds(2), info?.GetRateLimit(FlockRateLimit.UpstreamScope, "tokens")?.Reset);
+    }
+
     [Fact]
     public void A_refusals_retry_after_in_seconds_or_as_a_date_is_read()
     {
