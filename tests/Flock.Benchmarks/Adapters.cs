@@ -8,15 +8,15 @@ using OpenAI;
 
 namespace Flock.Benchmarks;
 
-/// <summary>The four paths under test, each over an in-process canned handler.</summary>
+/// <summary>The four paths under test, each over an in-process canned handler (with the given response headers too).</summary>
 public sealed class Adapters
 {
     public const string Key = "sk-benchmark";
     private static readonly Uri Endpoint = new("https://api.flock.io/v1");
 
-    public Adapters(byte[] body, string mediaType)
+    public Adapters(byte[] body, string mediaType, (string Name, string Value)[]? headers = null)
     {
-        var http = new HttpClient(new CannedHandler(body, mediaType));
+        var http = new HttpClient(new CannedHandler(body, mediaType, headers));
         FlockSk = new FlockChatCompletionService(new FlockClient(new FlockOptions { ApiKey = Key, Endpoint = Endpoint, ModelId = CannedBodies.Model, MaxRetries = 0 }, http), CannedBodies.Model);
         FlockMeai = new FlockChatClient(new FlockClient(new FlockOptions { ApiKey = Key, Endpoint = Endpoint, ModelId = CannedBodies.Model, MaxRetries = 0 }, http), CannedBodies.Model);
         SkOpenAI = new OpenAIChatCompletionService(CannedBodies.Model, Endpoint, Key, httpClient: http);

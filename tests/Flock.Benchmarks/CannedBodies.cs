@@ -91,6 +91,48 @@ public static class CannedBodies
             """);
     }
 
+    /// <summary>
+    /// What a LiteLLM proxy with its own limiter on the key puts on a streamed answer (its "Response Headers"): the call id,
+    /// the deployment, versions, durations, retries and fallbacks, the key's limits and what is left of them, the upstream's
+    /// limits with their reset, the key's spend and budget, and a cost with its parts. Nothing runs out: the rate-limit gate
+    /// never waits.
+    /// </summary>
+    public static readonly (string Name, string Value)[] ProxyHeaders =
+    [
+        ("x-litellm-call-id", "6b1f3e0a-58c1-4f5e-9c1d-2a7b0c9e4d11"),
+        ("x-litellm-model-id", "f2c9a1e7b3d54c8e9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f"),
+        ("x-litellm-model-group", Model),
+        ("x-litellm-model-api-base", "https://models.internal.example/v1"),
+        ("x-litellm-version", "1.74.9"),
+        ("x-litellm-response-duration-ms", "1234.567"),
+        ("x-litellm-overhead-duration-ms", "3.25"),
+        ("x-litellm-callback-duration-ms", "0.41"),
+        ("x-litellm-attempted-retries", "0"),
+        ("x-litellm-attempted-fallbacks", "0"),
+        ("x-litellm-key-spend", "0.0123456"),
+        ("x-litellm-key-max-budget", "100.0"),
+        ("x-litellm-key-rpm-limit", "1000000"),
+        ("x-litellm-key-tpm-limit", "100000000"),
+        ("x-ratelimit-api_key-remaining-requests", "999999"),
+        ("x-ratelimit-api_key-limit-requests", "1000000"),
+        ("x-ratelimit-api_key-remaining-tokens", "99999000"),
+        ("x-ratelimit-api_key-limit-tokens", "100000000"),
+        ("x-ratelimit-remaining-requests", "29999"),
+        ("x-ratelimit-limit-requests", "30000"),
+        ("llm_provider-x-ratelimit-reset-requests", "2ms"),
+        ("x-litellm-response-cost", "1.1e-05"),
+        ("x-litellm-response-cost-input", "2e-06"),
+        ("x-litellm-response-cost-output", "9e-06"),
+        ("x-litellm-response-cost-original", "1.1e-05"),
+        ("x-litellm-response-cost-discount-amount", "0.0"),
+        ("x-litellm-response-cost-margin-amount", "0.0"),
+        ("x-litellm-response-cost-margin-percent", "0.0"),
+    ];
+
+    /// <summary>As many headers as <see cref="ProxyHeaders"/>, of the same sizes, under names the client does not read.</summary>
+    public static readonly (string Name, string Value)[] OtherHeaders =
+        Array.ConvertAll(ProxyHeaders, static h => ("x-upstream-" + h.Name[(h.Name.IndexOf('-', 2) + 1)..], h.Value));
+
     private static void Chunk(StringBuilder sb, string delta, string? finishReason)
     {
         sb.Append("data: {\"id\":\"").Append(Id).Append("\",\"object\":\"chat.completion.chunk\",\"created\":").Append(Created)
@@ -109,8 +151,8 @@ public static class CannedBodies
           .Append(prompt).Append(",\"completion_tokens\":").Append(completion).Append(",\"total_tokens\":").Append(prompt + completion).Append("}}\n\n");
 }
 
-/// <summary>An in-process handler: consumes the request body and answers with canned bytes. No sockets.</summary>
-public sealed class CannedHandler(byte[] body, string mediaType) : HttpMessageHandler
+/// <summary>An in-process handler: consumes the request body and answers with canned bytes (and headers, when given). No sockets.</summary>
+public sealed class CannedHandler(byte[] body, string mediaType, (string Name, string Value)[]? headers = null) : HttpMessageHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -122,7 +164,14 @@ public sealed class CannedHandler(byte[] body, string mediaType) : HttpMessageHa
         // A forward-only stream, as a socket gives: SDKs that buffer seekable content on dispose behave as in production.
         var content = new StreamContent(new ForwardOnlyStream(body));
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
-        return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content, RequestMessage = request };
+        var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content, RequestMessage = request };
+        foreach (var (name, value) in headers ?? [])
+        {
+            // As a socket handler stores them: unvalidated, one value a line.
+            response.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return response;
     }
 }
 

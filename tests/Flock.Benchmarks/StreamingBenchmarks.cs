@@ -12,6 +12,8 @@ public class TextStreamBenchmarks
     public const int Chunks = 1000;
     private byte[] _body = [];
     private Adapters _adapters = null!;
+    private Adapters _withProxyHeaders = null!;
+    private Adapters _withOtherHeaders = null!;
     private readonly ChatHistory _history = new("You are terse.");
     private readonly List<ChatMessage> _messages = [new(ChatRole.System, "You are terse."), new(ChatRole.User, "Count.")];
 
@@ -20,6 +22,8 @@ public class TextStreamBenchmarks
     {
         _body = CannedBodies.TextStream(Chunks);
         _adapters = new Adapters(_body, "text/event-stream");
+        _withProxyHeaders = new Adapters(_body, "text/event-stream", CannedBodies.ProxyHeaders);
+        _withOtherHeaders = new Adapters(_body, "text/event-stream", CannedBodies.OtherHeaders);
         _history.AddUserMessage("Count.");
     }
 
@@ -37,6 +41,32 @@ public class TextStreamBenchmarks
 
     [Benchmark(OperationsPerInvoke = Chunks)]
     public Task<int> OpenAI_MEAI() => Workloads.StreamMeaiAsync(_adapters.MeaiOpenAI, _messages, null);
+
+    /// <summary>
+    /// <see cref="Flock_MEAI"/> answered with a LiteLLM proxy's response headers (<see cref="CannedBodies.ProxyHeaders"/>): what
+    /// reading them costs a stream (the response info, the rate-limit gate's bookkeeping, the cost from the header).
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Chunks)]
+    public Task<int> Flock_MEAI_ProxyHeaders() => Workloads.StreamMeaiAsync(_withProxyHeaders.FlockMeai, _messages, null);
+
+    /// <summary>
+    /// <see cref="Flock_MEAI"/> answered with as many headers as <see cref="Flock_MEAI_ProxyHeaders"/>, which the client does not
+    /// read: against it, the other's extra time is the reading alone (the handler adds the same number of headers to both).
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Chunks)]
+    public Task<int> Flock_MEAI_OtherHeaders() => Workloads.StreamMeaiAsync(_withOtherHeaders.FlockMeai, _messages, null);
+
+    /// <summary>What <see cref="Flock_MEAI_ProxyHeaders"/>'s stream says in its last update: checks that the headers are read.</summary>
+    public async Task<FlockResponseInfo?> ProxyHeadersInfoAsync()
+    {
+        ChatResponseUpdate? last = null;
+        await foreach (var update in _withProxyHeaders.FlockMeai.GetStreamingResponseAsync(_messages).ConfigureAwait(false))
+        {
+            last = update;
+        }
+
+        return last?.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.ResponseInfo) as FlockResponseInfo;
+    }
 
     /// <summary>
     /// FlockChatClient under MEAI's OpenTelemetryChatClient with nobody listening: what the SK service would pay per chunk

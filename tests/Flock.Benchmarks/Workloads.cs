@@ -107,6 +107,10 @@ public static class Workloads
         Check("text stream / Flock MEAI", expected, await text.Flock_MEAI());
         Check("text stream / OpenAI MEAI", expected, await text.OpenAI_MEAI());
         Check("text stream / Flock MEAI, telemetry client unheard", expected, await text.Flock_MEAI_TelemetryClientUnheard());
+        Check("text stream / Flock MEAI, with the proxy's headers", expected, await text.Flock_MEAI_ProxyHeaders());
+        Check("text stream / Flock MEAI, with headers it does not read", expected, await text.Flock_MEAI_OtherHeaders());
+        var info = await text.ProxyHeadersInfoAsync();
+        Check("text stream / Flock MEAI, the proxy's rate limits read", 3, info?.CallId is null ? 0 : info.RateLimits.Count);
 
         var tool = new ToolStreamBenchmarks();
         tool.Setup();

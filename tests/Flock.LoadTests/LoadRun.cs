@@ -70,7 +70,7 @@ public static class LoadRun
             MaxRetries = 0, // an error must count, not be retried away
             RequestTimeout = TimeSpan.FromMinutes(5),
         });
-        services.AddHttpClient(FlockServiceCollectionExtensions.HttpClientName)
+        services.AddHttpClient(FlockChatClientServiceCollectionExtensions.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler((handler, _) => ((SocketsHttpHandler)handler).MaxConnectionsPerServer = profile.MaxConnections);
         await using var provider = services.BuildServiceProvider();
         var chat = provider.GetRequiredService<IChatClient>();

@@ -172,6 +172,9 @@ public sealed class FlockResponseCost
     /// <summary>The margin added (<c>x-litellm-response-cost-margin-amount</c>).</summary>
     public decimal? MarginAmount { get; init; }
 
-    /// <summary>The margin as a percentage, not USD (<c>x-litellm-response-cost-margin-percent</c>).</summary>
+    /// <summary>
+    /// The margin as a percentage, not USD: 10 for a 10% margin. LiteLLM writes the configured fraction in
+    /// <c>x-litellm-response-cost-margin-percent</c> (<c>0.1</c> for 10%), read here times 100.
+    /// </summary>
     public decimal? MarginPercent { get; init; }
 }

@@ -136,7 +136,7 @@ public sealed class RetryTests : EmulatorTest
             services.AddFlockChatClient(options);
         }
 
-        services.AddHttpClient(FlockServiceCollectionExtensions.HttpClientName).AddStandardResilienceHandler(o =>
+        services.AddHttpClient(FlockChatClientServiceCollectionExtensions.HttpClientName).AddStandardResilienceHandler(o =>
         {
             o.Retry.Delay = TimeSpan.FromMilliseconds(10);
             o.Retry.UseJitter = false;

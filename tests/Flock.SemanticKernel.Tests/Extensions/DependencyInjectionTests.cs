@@ -134,7 +134,7 @@ public sealed class DependencyInjectionTests
         var services = new ServiceCollection();
         services.AddFlockChatClient(TestFlock.Model, TestFlock.ApiKey, TestFlock.Endpoint);
         services.AddFlockChatCompletion(TestFlock.Model, TestFlock.ApiKey, TestFlock.Endpoint);
-        services.AddHttpClient(FlockServiceCollectionExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => handler);
+        services.AddHttpClient(FlockChatClientServiceCollectionExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => handler);
         using var provider = services.BuildServiceProvider();
 
         await provider.GetRequiredService<IChatClient>().GetResponseAsync("Hi");
