@@ -61,4 +61,26 @@ public sealed class HttpClientRegistrationTests
 
         Assert.Equal(TestFlock.ApiKey, handler.SingleRequest.Header("x-litellm-api-key"));
     }
+
+    [Fact]
+    public void Configuring_the_flock_client_registers_no_factory_and_an_apps_factory_builds_it_with_the_stages_once()
+    {
+        var services = new ServiceCollection();
+        services.ConfigureFlockHttpClient().ConfigureFlockHttpClient();
+
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IHttpClientFactory));
+        services.AddHttpClient();
+        using var provider = services.BuildServiceProvider();
+        var names = new List<string>();
+        for (HttpMessageHandler? h = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(FlockChatClientServiceCollectionExtensions.HttpClientName);
+             h is not null;
+             h = (h as DelegatingHandler)?.InnerHandler)
+        {
+            names.Add(h.GetType().Name);
+        }
+
+        Assert.Equal(["FlockRetryHandler", "RateLimitGateHandler", "SameOriginRedirectHandler", "ApiKeyHandler"], names.Where(n => n.StartsWith("Flock", StringComparison.Ordinal) || n is "RateLimitGateHandler" or "SameOriginRedirectHandler" or "ApiKeyHandler"));
+        Assert.Equal("SocketsHttpHandler", names[^1]);
+        Assert.Equal(Timeout.InfiniteTimeSpan, provider.GetRequiredService<IHttpClientFactory>().CreateClient(FlockChatClientServiceCollectionExtensions.HttpClientName).Timeout);
+    }
 }
