@@ -11,7 +11,7 @@ using Flock.Emulator;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Step 1: a kernel with Flock and two plugins. Each [KernelFunction] becomes a tool with a JSON schema.
 var builder = Kernel.CreateBuilder().AddFlockChatCompletion(flock.ModelId, flock.ApiKey, flock.Endpoint);

@@ -17,7 +17,7 @@ using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Step 1: an MCP server with two tools, in this process, talking to its client over two in-memory pipes. A real server
 // is usually another process (stdio) or a URL (HTTP); only the transport line changes.
