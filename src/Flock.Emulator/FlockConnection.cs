@@ -110,7 +110,7 @@ public sealed class FlockConnection : IAsyncDisposable
 
         return await StartEmulatorAsync(
             log,
-            endpoint => $"No FLOCK_API_KEY set: using the offline Flock emulator at {endpoint} with model {model} (set FLOCK_API_KEY to use Flock).",
+            endpoint => $"No FLOCK_API_KEY set: using the offline Flock emulator at {endpoint} with model {model}.",
             model,
             cancellationToken).ConfigureAwait(false);
     }

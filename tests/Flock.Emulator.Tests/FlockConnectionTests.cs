@@ -47,7 +47,7 @@ public sealed class FlockConnectionTests
             Assert.Equal(connection.Emulator!.Endpoint, connection.Endpoint);
             Assert.Equal(connection.Emulator.ApiKey, connection.ApiKey);
             Assert.Equal(FlockConnection.DefaultModelId, connection.ModelId);
-            Assert.StartsWith($"No FLOCK_API_KEY set: using the offline Flock emulator at {connection.Endpoint} with model {FlockConnection.DefaultModelId}", log, StringComparison.Ordinal);
+            Assert.Equal($"No FLOCK_API_KEY set: using the offline Flock emulator at {connection.Endpoint} with model {FlockConnection.DefaultModelId}." + Environment.NewLine, log);
             Assert.Equal(200, await ListModelsStatusAsync(connection.Endpoint, connection.ApiKey));
         }
     }
