@@ -12,8 +12,9 @@ using Flock.Emulator;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-// Where to talk to: api.flock.io when FLOCK_API_KEY is set, otherwise an emulator started right here.
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+// Where to talk to: Flock when FLOCK_API_KEY is set (FLOCK_ENDPOINT for another server, such as a standalone emulator);
+// with no key, allowEmulator starts an emulator right here. Without allowEmulator a missing key is an error, as an app wants.
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // One line registers Flock as the kernel's chat completion service.
 var kernel = Kernel.CreateBuilder()

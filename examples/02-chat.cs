@@ -10,8 +10,8 @@ using Flock.Emulator;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-// Step 1: decide where to talk to. With FLOCK_API_KEY set this is api.flock.io; without it, a local emulator.
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+// Step 1: decide where to talk to. With FLOCK_API_KEY set this is api.flock.io; without it (allowEmulator), a local emulator.
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Step 2: build a kernel with Flock as its chat completion service.
 var kernel = Kernel.CreateBuilder()

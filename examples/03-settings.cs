@@ -10,7 +10,7 @@ using Flock.Emulator;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 var chat = new FlockChatCompletionService(flock.ModelId, flock.ApiKey, flock.Endpoint);
 var history = new ChatHistory();
 history.AddUserMessage("Suggest a name for a sailing boat.");

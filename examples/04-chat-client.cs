@@ -8,7 +8,7 @@ using Flock.Extensions.AI;
 using Flock.Emulator;
 using Microsoft.Extensions.AI;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Step 1: anywhere an IChatClient is expected, a FlockChatClient fits.
 IChatClient client = new FlockChatClient(flock.ModelId, flock.ApiKey, flock.Endpoint);

@@ -7,7 +7,7 @@
 using Flock.Extensions.AI;
 using Flock.Emulator;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // The transport, FlockClient, is what both adapters share; it lists models too.
 var client = new FlockClient(flock.ApiKey, flock.Endpoint);

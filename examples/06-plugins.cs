@@ -11,9 +11,12 @@ using Flock.Emulator;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
-// Step 1: a kernel with Flock and two plugins. Each [KernelFunction] becomes a tool with a JSON schema.
+// Step 1: a kernel with Flock and two plugins. Each [KernelFunction] becomes a tool with a JSON schema. SK offers it to the
+// model as Plugin_function (Weather_get_weather, Clock_get_local_time), so the model, and the answer below, use those
+// names; the calls in the history split them back into PluginName and FunctionName (step 4). An MEAI tool keeps the name
+// it was given (examples 07 and 14).
 var builder = Kernel.CreateBuilder().AddFlockChatCompletion(flock.ModelId, flock.ApiKey, flock.Endpoint);
 builder.Plugins.AddFromType<WeatherPlugin>("Weather");
 builder.Plugins.AddFromType<ClockPlugin>("Clock");

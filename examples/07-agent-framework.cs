@@ -11,7 +11,7 @@ using Flock.Emulator;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Step 1: any IChatClient can drive an agent; FlockChatClient is one.
 IChatClient chatClient = new FlockChatClient(flock.ModelId, flock.ApiKey, flock.Endpoint);

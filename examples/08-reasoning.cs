@@ -19,7 +19,7 @@ if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FLOCK_MODEL")))
     Environment.SetEnvironmentVariable("FLOCK_MODEL", "qwen3-235b-a22b-thinking-2507");
 }
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 var model = flock.ModelId;
 
 // Step 1 (Semantic Kernel): the reasoning is a ReasoningContent item; Content is only the answer.

@@ -12,7 +12,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Step 1 (Microsoft.Extensions.AI): GetResponseAsync<T> sends the record's JSON schema and parses the answer.
 IChatClient client = new FlockChatClient(flock.ModelId, flock.ApiKey, flock.Endpoint);

@@ -16,7 +16,7 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Step 1: listen to Flock's ActivitySource and Meter; both are named FlockTelemetry.SourceName. The console exporters
 // keep what they get until they are flushed at the end (a batch processor with a long delay, a reader that exports only

@@ -16,7 +16,7 @@ using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.TextGeneration;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Step 1: configuration as an app has it. appsettings.json would hold the non-secret part:
 //   { "Flock": { "ModelId": "...", "RequestTimeout": "00:01:00", "MaxRetries": 1 } }

@@ -10,7 +10,7 @@ using Flock.Emulator;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.TextGeneration;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Step 1: the Flock chat service is also a text generation service; a prompt is sent as one user message.
 var kernel = Kernel.CreateBuilder()

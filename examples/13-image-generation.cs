@@ -16,7 +16,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.TextToImage;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 var imageModel = Environment.GetEnvironmentVariable("FLOCK_IMAGE_MODEL");
 if (string.IsNullOrEmpty(imageModel))

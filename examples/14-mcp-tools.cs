@@ -17,7 +17,7 @@ using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Step 1: an MCP server with two tools, in this process, talking to its client over two in-memory pipes. A real server
 // is usually another process (stdio) or a URL (HTTP); only the transport line changes.
@@ -45,7 +45,9 @@ IChatClient client = new FlockChatClient(flock.ModelId, flock.ApiKey, flock.Endp
 var response = await client.GetResponseAsync("Use get_weather for Oslo, please.", new ChatOptions { Tools = [.. tools] });
 Console.WriteLine($"MEAI: {response.Text}");
 
-// Step 4 (Semantic Kernel): the same tools as a kernel plugin; FunctionChoiceBehavior.Auto() lets SK call them.
+// Step 4 (Semantic Kernel): the same tools as a kernel plugin; FunctionChoiceBehavior.Auto() lets SK call them. SK offers a
+// plugin's function as Plugin_function, so here the model sees Travel_get_weather and Travel_get_local_time, and the SK
+// answer names Travel_get_local_time where the MEAI one (step 3, the MCP names as they are) names get_weather.
 var builder = Kernel.CreateBuilder().AddFlockChatCompletion(flock.ModelId, flock.ApiKey, flock.Endpoint);
 builder.Plugins.AddFromFunctions("Travel", tools.Select(tool => tool.AsKernelFunction()));
 var kernel = builder.Build();

@@ -12,7 +12,7 @@ using Microsoft.Agents.AI;
 using Microsoft.Agents.AI.Workflows;
 using Microsoft.Extensions.AI;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 IChatClient chatClient = new FlockChatClient(flock.ModelId, flock.ApiKey, flock.Endpoint);
 
 // Step 1: the specialist answers; the triage agent only decides who should. Requiring a tool call (ToolMode RequireAny)

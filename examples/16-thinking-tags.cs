@@ -13,7 +13,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Offline: a DeepSeek R1 distill answers "<think>…</think>answer"; a Qwen3 thinking model answers "…</think>answer".
 var tagModel = flock.IsEmulator ? "deepseek-r1-distill-qwen-32b" : flock.ModelId;

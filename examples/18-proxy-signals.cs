@@ -14,7 +14,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Offline, the connection's emulator plays a key without limits or budget. This example wants a key that has them, as a
 // Flock key may, so it starts an emulator of its own that plays one: 60 requests and 100,000 tokens a minute, a 5 USD budget.

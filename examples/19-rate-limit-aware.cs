@@ -12,7 +12,7 @@ using Flock.Extensions.AI;
 using Flock.Emulator;
 using Microsoft.Extensions.AI;
 
-await using var flock = await FlockConnection.FromEnvironmentAsync();
+await using var flock = await FlockConnection.FromEnvironmentAsync(allowEmulator: true);
 
 // Offline, the connection's emulator plays a key without limits. This example starts one of its own that plays a key
 // allowed 20 requests a 1-second window (a short window, so the example is quick), behind a proxy that forwards its

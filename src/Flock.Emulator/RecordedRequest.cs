@@ -35,7 +35,10 @@ public sealed record RecordedRequest
     /// <summary>The raw request body decoded as UTF-8 (empty when there was none).</summary>
     public string Body { get; init; }
 
-    /// <summary>The body parsed as JSON (a fresh tree on each access), or null when it is empty or not valid JSON.</summary>
+    /// <summary>
+    /// The body parsed as JSON (a fresh tree on each access), or null when it is empty or not valid JSON; for a chat or image
+    /// request's object body, <see cref="JsonBody"/> reads without a null check.
+    /// </summary>
     public JsonNode? Json
     {
         get
@@ -217,7 +220,9 @@ public sealed record RecordedRequest
         return this;
     }
 
-    private JsonObject JsonBody() => Json as JsonObject
+    /// <summary>The body as a JSON object (a fresh tree on each call), e.g. <c>request.JsonBody()["temperature"]</c>.</summary>
+    /// <exception cref="FlockEmulatorAssertionException">The body is empty, not valid JSON or not an object; the message shows it.</exception>
+    public JsonObject JsonBody() => Json as JsonObject
         ?? throw new FlockEmulatorAssertionException($"Expected a JSON object body on {Method} {Path}, but got: {(Body.Length == 0 ? "(empty)" : Excerpt(Body, 500))}");
 
     internal static string Excerpt(string text, int max) => text.Length <= max ? text : text[..max] + $"… ({text.Length} characters)";

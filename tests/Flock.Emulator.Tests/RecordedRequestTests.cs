@@ -125,4 +125,28 @@ public sealed class RecordedRequestTests : EmulatorTestBase
         Assert.Equal("", recorded.Query);
         Assert.Null(recorded.EndUserId);
     }
+
+    [Fact]
+    public async Task JsonBodyReadsAParameterWithoutANullCheck()
+    {
+        var recorded = await SendAsync(Body("\"temperature\":0.2"));
+
+        // No "!" needed: JsonBody() is non-null (the documented request.JsonBody()["temperature"] compiles warning-free).
+        Assert.Equal(0.2, (double?)recorded.JsonBody()["temperature"]);
+        Assert.Null(recorded.JsonBody()["top_p"]);
+        recorded.JsonBody()["temperature"] = 1;
+        Assert.Equal(0.2, (double?)recorded.JsonBody()["temperature"]);   // a fresh tree on each call
+    }
+
+    [Theory]
+    [InlineData("", "(empty)")]
+    [InlineData("{broken", "{broken")]
+    [InlineData("[1,2]", "[1,2]")]
+    public void JsonBodyOfABodyThatIsNotAJsonObjectFailsShowingIt(string body, string shown)
+    {
+        var recorded = new RecordedRequest("POST", "/v1/chat/completions", new Dictionary<string, string>(), body);
+
+        var error = Assert.Throws<FlockEmulatorAssertionException>(() => recorded.JsonBody());
+        Assert.Equal($"Expected a JSON object body on POST /v1/chat/completions, but got: {shown}", error.Message);
+    }
 }

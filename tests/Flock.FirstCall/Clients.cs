@@ -27,7 +27,7 @@ public static class Clients
 
     /// <summary>
     /// Variants for finding where time goes: the SK services constructed directly, without a kernel's container; Flock's SK
-    /// service in a kernel given an <see cref="HttpClient"/>, so that it does not take the <c>IHttpClientFactory</c> client.
+    /// service in a kernel given an <see cref="HttpClient"/> (without one it sends with the library's pooled handler, as a kernel has no <c>IHttpClientFactory</c>).
     /// </summary>
     public static readonly string[] Variants = ["flock-sk-direct", "sk-openai-direct", "flock-sk-httpclient"];
 

@@ -13,6 +13,24 @@ namespace Flock.IntegrationTests;
 public sealed class ConfigurationTests : EmulatorTest
 {
     [Fact]
+    public async Task Registrations_without_an_http_client_send_through_the_pooled_handler_when_the_app_has_no_client_factory()
+    {
+        var services = new ServiceCollection();
+        services.AddFlockChatClient(Model, Emulator.ApiKey, Emulator.Endpoint);
+        services.AddFlockChatCompletion(Model, Emulator.ApiKey, Emulator.Endpoint);
+        await using var provider = services.BuildServiceProvider();
+
+        var meai = await provider.GetRequiredService<IChatClient>().GetResponseAsync("One");
+        var sk = await provider.GetRequiredService<IChatCompletionService>().GetChatMessageContentAsync("Two");
+
+        // No factory was registered or built; the stages ran: the key went in its header.
+        Assert.Null(provider.GetService<System.Net.Http.IHttpClientFactory>());
+        Assert.False(string.IsNullOrEmpty(meai.Text));
+        Assert.False(string.IsNullOrEmpty(sk.Content));
+        Assert.Equal(2, Emulator.Requests.Count);
+    }
+
+    [Fact]
     public async Task Binds_a_flock_section_and_sends_with_it()
     {
         var configuration = Configuration(new()

@@ -11,9 +11,14 @@ public sealed class FlockMetadataTests
     [Fact]
     public void Exposes_exactly_the_entries_it_was_given_in_key_order()
     {
-        var metadata = new FlockMetadata(
-            FlockMetadata.Entries.Id | FlockMetadata.Entries.Created | FlockMetadata.Entries.FinishReason | FlockMetadata.Entries.Usage | FlockMetadata.Entries.SystemFingerprint,
-            "chatcmpl-1", Created, "stop", Usage, null, null);
+        var metadata = new FlockMetadata(new()
+        {
+            [FlockMetadataKeys.Id] = "chatcmpl-1",
+            [FlockMetadataKeys.Created] = Created,
+            [FlockMetadataKeys.FinishReason] = "stop",
+            [FlockMetadataKeys.Usage] = Usage,
+            [FlockMetadataKeys.SystemFingerprint] = null,
+        });
 
         Assert.Equal(5, metadata.Count);
         Assert.Equal(
@@ -30,7 +35,7 @@ public sealed class FlockMetadataTests
     [Fact]
     public void Absent_and_unknown_keys_are_missing()
     {
-        var metadata = new FlockMetadata(FlockMetadata.Entries.Id | FlockMetadata.Entries.Usage, "chatcmpl-2", Created, "stop", Usage, "fp", null);
+        var metadata = new FlockMetadata(new() { [FlockMetadataKeys.Id] = "chatcmpl-2", [FlockMetadataKeys.Usage] = Usage });
 
         Assert.False(metadata.ContainsKey(FlockMetadataKeys.FinishReason));
         Assert.False(metadata.TryGetValue(FlockMetadataKeys.Created, out _));
@@ -44,12 +49,17 @@ public sealed class FlockMetadataTests
     public void Typed_properties_carry_the_values_and_it_serializes_as_a_dictionary()
     {
         var logprobs = new FlockLogprobs([new FlockTokenLogprob("Hi", -0.5, "Hi"u8.ToArray(), [])]);
-        var metadata = new FlockMetadata(
-            FlockMetadata.Entries.Id | FlockMetadata.Entries.Logprobs | FlockMetadata.Entries.Cost, "chatcmpl-3", null, null, null, null, logprobs, 0.0000042m);
+        var entries = new Dictionary<string, object?> { [FlockMetadataKeys.Id] = "chatcmpl-3" };
+        FlockMetadata.AddKnown(entries, FlockMetadataKeys.Created, null);
+        FlockMetadata.AddKnown(entries, FlockMetadataKeys.Logprobs, logprobs);
+        FlockMetadata.AddKnown(entries, FlockMetadataKeys.Cost, 0.0000042m);
+        var metadata = new FlockMetadata(entries);
 
         Assert.Equal("chatcmpl-3", metadata.Id);
         Assert.Same(logprobs, metadata.Logprobs);
         Assert.Equal(0.0000042m, metadata.Cost);
+        Assert.Null(metadata.Created);
+        Assert.Null(metadata.Usage);
         Assert.Equal([FlockMetadataKeys.Id, FlockMetadataKeys.Logprobs, FlockMetadataKeys.Cost], metadata.Select(p => p.Key));
         var json = JsonSerializer.Serialize<IReadOnlyDictionary<string, object?>>(metadata, new JsonSerializerOptions(JsonSerializerOptions.Default));
         Assert.Equal("""{"Id":"chatcmpl-3","Logprobs":{"Tokens":[{"Token":"Hi","Logprob":-0.5,"Bytes":[72,105],"TopLogprobs":[]}]},"Cost":0.0000042}""", json);

@@ -112,7 +112,9 @@ internal sealed class Recorder : IDisposable
             }
 
             var exchange = new Exchange(request.Method, request.Path.Value ?? "/", query, requestHeaders, body, (int)upstream.StatusCode, responseHeaders, RedactSegments(segments), truncated);
-            await WriteAsync(exchange, ct);
+            // Not cancellable: the client already has the whole answer, and stopping the emulator (which cancels the
+            // request's token) must not leave an empty or half-written recording behind.
+            await WriteAsync(exchange);
 
             if (truncated)
             {
@@ -121,7 +123,7 @@ internal sealed class Recorder : IDisposable
         }
     }
 
-    private async Task WriteAsync(Exchange exchange, CancellationToken ct)
+    private async Task WriteAsync(Exchange exchange)
     {
         var key = exchange.MatchKey;
         var prefix = Exchange.FilePrefix(exchange.Method, exchange.Path, key);
@@ -140,8 +142,11 @@ internal sealed class Recorder : IDisposable
             }
         }
 
+        // Written beside, then moved into place: a replayer (or a process killed mid-write) never sees part of a file.
         var path = Path.Combine(_options.Directory, $"{prefix}_{occurrence}.json");
-        await File.WriteAllTextAsync(path, exchange.ToJson(key), new UTF8Encoding(false), ct);
+        var partial = path + ".partial";
+        await File.WriteAllTextAsync(partial, exchange.ToJson(key), new UTF8Encoding(false), CancellationToken.None);
+        File.Move(partial, path, overwrite: true);
     }
 
     /// <summary>The upstream key never reaches a file, even if a server were to echo it.</summary>

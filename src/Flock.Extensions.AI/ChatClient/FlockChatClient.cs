@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -54,7 +55,7 @@ public sealed class FlockChatClient : IChatClient
     /// <inheritdoc/>
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        new DeferredAsyncEnumerable<ChatResponseUpdate>(token => new StreamingResponse(this, messages, null, options, cancellationToken, token));
+        StreamAsync(messages, null, options, cancellationToken);
 
     /// <summary>
     /// Sends a raw prompt (<c>messages</c> as a string, strings, token ids or token-id arrays, as the API document allows):
@@ -80,7 +81,7 @@ public sealed class FlockChatClient : IChatClient
     public IAsyncEnumerable<ChatResponseUpdate> StreamPromptAsync(FlockPrompt prompt, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        return new DeferredAsyncEnumerable<ChatResponseUpdate>(token => new StreamingResponse(this, [], prompt, options, cancellationToken, token));
+        return StreamAsync([], prompt, options, cancellationToken);
     }
 
     private async Task<ChatResponse> CompleteAsync(ChatRequest request, ChatOptions? options, FlockThinkTags thinkTags, CancellationToken cancellationToken)
@@ -101,13 +102,53 @@ public sealed class FlockChatClient : IChatClient
         return response;
     }
 
-    /// <summary>The stream's last updates: text still held back, calls, then the usage, priced.</summary>
-    private void Complete(StreamingUpdates state, ChatRequest request, List<ChatResponseUpdate> pending)
+    /// <summary>
+    /// One streamed call: the transport's chunks as updates (see <see cref="StreamingUpdates"/>), then the usage and cost.
+    /// The request is built when the enumeration starts, so a bad option fails there.
+    /// </summary>
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
+        IEnumerable<ChatMessage> messages, FlockPrompt? prompt, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(messages);
+        var request = prompt is null
+            ? MeaiToFlock.ToRequest(messages, options, _modelId, streaming: true, this)
+            : MeaiToFlock.ToPromptRequest(prompt, options, _modelId, streaming: true);
+        var hideReasoning = options?.Reasoning?.Output == ReasoningOutput.None;
+        var state = new StreamingUpdates(prompt is null ? OpenModelPolicy.ThinkTagsFor(request, _client) : FlockThinkTags.Off);
+        var updates = new List<ChatResponseUpdate>(2);
+        var tagged = false;
+        await foreach (var chunk in _client.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            if (!tagged)
+            {
+                tagged = true;
+                SpanTags.Add(chunk.ResponseInfo);
+            }
+
+            state.Add(chunk, updates);
+            foreach (var update in updates)
+            {
+                yield return hideReasoning ? WithoutReasoning(update) : update;
+            }
+
+            updates.Clear();
+        }
+
+        // The stream's last updates: text still held back, calls, then the usage, priced.
         var fold = state.Fold;
         var cost = OpenModelPolicy.CostOf(_client, request.Model, fold.Model, fold.Usage, fold.ResponseInfo);
         CostTelemetry.Record(cost, request.Model, fold.Model);
-        state.Complete(pending, cost);
+        state.Complete(updates, cost);
+        foreach (var update in updates)
+        {
+            yield return hideReasoning ? WithoutReasoning(update) : update;
+        }
+    }
+
+    private static ChatResponseUpdate WithoutReasoning(ChatResponseUpdate update)
+    {
+        WithoutReasoning(update.Contents);
+        return update;
     }
 
     /// <summary>
@@ -156,60 +197,6 @@ public sealed class FlockChatClient : IChatClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="FlockException">Flock answered with an error (401 for a rejected key).</exception>
     public Task<FlockKeyInfo> GetKeyInfoAsync(CancellationToken cancellationToken = default) => _client.GetKeyInfoAsync(cancellationToken);
-
-    /// <summary>
-    /// One streamed call: the transport's chunks as updates (see <see cref="StreamingUpdates"/>), then the usage and cost.
-    /// The request is built when the enumeration starts, so a bad option fails there, as it would in an async iterator.
-    /// </summary>
-    private sealed class StreamingResponse(
-        FlockChatClient owner, IEnumerable<ChatMessage> messages, FlockPrompt? prompt, ChatOptions? options, CancellationToken callToken, CancellationToken enumerationToken)
-        : MappedAsyncEnumerator<StreamChunk, ChatResponseUpdate>(callToken, enumerationToken)
-    {
-        private ChatRequest? _request;
-        private StreamingUpdates? _state;
-        private bool _hideReasoning;
-        private bool _tagged;
-
-        protected override IAsyncEnumerator<StreamChunk> Open(CancellationToken cancellationToken)
-        {
-            ArgumentNullException.ThrowIfNull(messages);
-            _request = prompt is null
-                ? MeaiToFlock.ToRequest(messages, options, owner._modelId, streaming: true, owner)
-                : MeaiToFlock.ToPromptRequest(prompt, options, owner._modelId, streaming: true);
-            _hideReasoning = options?.Reasoning?.Output == ReasoningOutput.None;
-            _state = new StreamingUpdates(prompt is null ? OpenModelPolicy.ThinkTagsFor(_request, owner._client) : FlockThinkTags.Off);
-            return owner._client.StreamAsync(_request, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        }
-
-        protected override void Map(StreamChunk item, List<ChatResponseUpdate> results)
-        {
-            if (!_tagged)
-            {
-                _tagged = true;
-                SpanTags.Add(item.ResponseInfo);
-            }
-
-            _state!.Add(item, results);
-            HideReasoning(results);
-        }
-
-        protected override void Complete(List<ChatResponseUpdate> results)
-        {
-            owner.Complete(_state!, _request!, results);
-            HideReasoning(results);
-        }
-
-        private void HideReasoning(List<ChatResponseUpdate> results)
-        {
-            if (_hideReasoning)
-            {
-                foreach (var update in results)
-                {
-                    WithoutReasoning(update.Contents);
-                }
-            }
-        }
-    }
 
     /// <summary>Nothing to release: the transport's <see cref="HttpClient"/> is either pooled or the caller's.</summary>
     public void Dispose()

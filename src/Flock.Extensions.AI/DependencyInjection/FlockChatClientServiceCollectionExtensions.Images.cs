@@ -16,7 +16,7 @@ public static partial class FlockChatClientServiceCollectionExtensions
     /// <param name="apiKey">The Flock API key.</param>
     /// <param name="endpoint">The API base address; default <c>https://api.flock.io/v1</c>.</param>
     /// <param name="serviceId">The key of a keyed registration; null registers the default generator.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client when the container has an <see cref="IHttpClientFactory"/>, else the library's pooled handler.</param>
     [Experimental("MEAI001")]
     public static ImageGeneratorBuilder AddFlockImageGenerator(
         this IServiceCollection services, string modelId, string apiKey, Uri? endpoint = null, string? serviceId = null, HttpClient? httpClient = null)
@@ -31,7 +31,7 @@ public static partial class FlockChatClientServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="options">Key, endpoint, model, timeouts and retries.</param>
     /// <param name="serviceId">The key of a keyed registration; null registers the default generator.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client when the container has an <see cref="IHttpClientFactory"/>, else the library's pooled handler.</param>
     [Experimental("MEAI001")]
     public static ImageGeneratorBuilder AddFlockImageGenerator(this IServiceCollection services, FlockOptions options, string? serviceId = null, HttpClient? httpClient = null)
     {
@@ -40,9 +40,7 @@ public static partial class FlockChatClientServiceCollectionExtensions
         var snapshot = options.Clone();
         if (httpClient is null)
         {
-            // Only a registration that sends with the factory client registers it: the factory, with the logging and
-            // metrics it brings, adds tens of milliseconds to a process's first call.
-            services.AddFlockHttpClient();
+            services.ConfigureFlockHttpClient();
         }
 
         IImageGenerator Create(IServiceProvider provider) => new FlockImageGenerator(provider.CreateFlockClient(snapshot, httpClient), snapshot.ModelId);

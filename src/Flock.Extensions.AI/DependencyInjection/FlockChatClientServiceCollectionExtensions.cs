@@ -1,6 +1,7 @@
 using Flock.Extensions.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ public static partial class FlockChatClientServiceCollectionExtensions
     /// <param name="apiKey">The Flock API key.</param>
     /// <param name="endpoint">The API base address; default <c>https://api.flock.io/v1</c>.</param>
     /// <param name="serviceId">The key of a keyed registration; null registers the default client.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client when the container has an <see cref="IHttpClientFactory"/>, else the library's pooled handler.</param>
     public static ChatClientBuilder AddFlockChatClient(
         this IServiceCollection services, string modelId, string apiKey, Uri? endpoint = null, string? serviceId = null, HttpClient? httpClient = null)
     {
@@ -42,7 +43,7 @@ public static partial class FlockChatClientServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="options">Key, endpoint, model, timeouts and retries.</param>
     /// <param name="serviceId">The key of a keyed registration; null registers the default client.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client when the container has an <see cref="IHttpClientFactory"/>, else the library's pooled handler.</param>
     public static ChatClientBuilder AddFlockChatClient(this IServiceCollection services, FlockOptions options, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -58,7 +59,7 @@ public static partial class FlockChatClientServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding <c>ApiKey</c>, <c>Endpoint</c>, <c>ModelId</c>, timeouts and retries.</param>
     /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default client.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client when the container has an <see cref="IHttpClientFactory"/>, else the library's pooled handler.</param>
     public static ChatClientBuilder AddFlockChatClient(this IServiceCollection services, IConfiguration configuration, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -70,7 +71,7 @@ public static partial class FlockChatClientServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options (it runs after any configuration binding of the same name).</param>
     /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default client.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the <see cref="HttpClientName"/> factory client when the container has an <see cref="IHttpClientFactory"/>, else the library's pooled handler.</param>
     public static ChatClientBuilder AddFlockChatClient(this IServiceCollection services, Action<FlockOptions> configure, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
@@ -99,9 +100,7 @@ public static partial class FlockChatClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         if (httpClient is null)
         {
-            // Only a registration that sends with the factory client registers it: the factory, with the logging and
-            // metrics it brings, adds tens of milliseconds to a process's first call.
-            services.AddFlockHttpClient();
+            services.ConfigureFlockHttpClient();
         }
 
         IChatClient Create(IServiceProvider provider)
@@ -116,29 +115,50 @@ public static partial class FlockChatClientServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers the <see cref="IHttpClientFactory"/> client <see cref="HttpClientName"/> that Flock's registrations send with,
-    /// with the library's stages on it (retries, the rate-limit gate, same-origin redirects, the key header, outermost first), once however often
-    /// it is called; returns its builder, so handlers can be added inside the stages: <c>.AddStandardResilienceHandler()</c>.
+    /// Registers an <see cref="IHttpClientFactory"/> and configures its client <see cref="HttpClientName"/>, which Flock's
+    /// registrations then send with (see <see cref="ConfigureFlockHttpClient"/>); returns its builder, so handlers can be added
+    /// inside the stages: <c>.AddStandardResilienceHandler()</c>. Any <c>AddHttpClient</c> call registers the factory too.
     /// </summary>
     /// <param name="services">The service collection.</param>
     public static IHttpClientBuilder AddFlockHttpClient(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(services);
+        ConfigureFlockHttpClient(services);
+        return services.AddHttpClient(HttpClientName);
+    }
 
-        // The primary handler follows no redirect (the stage follows same-origin ones, so the key stays home) and keeps no
-        // cookies (one client's answer must not set a cookie another client sends).
+    /// <summary>
+    /// Configures the <see cref="IHttpClientFactory"/> client <see cref="HttpClientName"/> with the library's stages (retries,
+    /// the rate-limit gate, same-origin redirects, the key header, outermost first) on a handler that follows no redirect and
+    /// keeps no cookies, once however often it is called, without registering a factory. Flock's registrations call it: they
+    /// send with that client when the container has a factory (the app's own <c>AddHttpClient</c> calls register one), and
+    /// otherwise with the library's pooled handler, which has the same stages, so an app that never asks for the factory
+    /// does not build it (its logging and metrics cost a process's first call tens of milliseconds).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    public static IServiceCollection ConfigureFlockHttpClient(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
         if (!services.Any(d => d.ServiceType == typeof(FlockHttpClientMarker)))
         {
             services.AddSingleton<FlockHttpClientMarker>();
-            services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-                .ConfigurePrimaryHttpMessageHandler(FlockClient.CreatePrimaryHandler)
-                .AddHttpMessageHandler(() => new FlockRetryHandler())
-                .AddHttpMessageHandler(() => new RateLimitGateHandler())
-                .AddHttpMessageHandler(() => new SameOriginRedirectHandler())
-                .AddHttpMessageHandler(() => new ApiKeyHandler());
+
+            // What AddHttpClient(name) with ConfigurePrimaryHttpMessageHandler and AddHttpMessageHandler would add, in that
+            // order, so handlers the app adds to the client later sit inside the stages.
+            services.Configure<HttpClientFactoryOptions>(HttpClientName, options =>
+            {
+                options.HttpClientActions.Add(static client => client.Timeout = Timeout.InfiniteTimeSpan);
+                options.HttpMessageHandlerBuilderActions.Add(static builder =>
+                {
+                    builder.PrimaryHandler = FlockClient.CreatePrimaryHandler();
+                    builder.AdditionalHandlers.Add(new FlockRetryHandler());
+                    builder.AdditionalHandlers.Add(new RateLimitGateHandler());
+                    builder.AdditionalHandlers.Add(new SameOriginRedirectHandler());
+                    builder.AdditionalHandlers.Add(new ApiKeyHandler());
+                });
+            });
         }
 
-        return services.AddHttpClient(HttpClientName);
+        return services;
     }
 
     /// <summary>Marks that the named client was configured, so repeated registrations do not stack the stages twice.</summary>

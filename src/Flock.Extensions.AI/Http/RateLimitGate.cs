@@ -50,15 +50,21 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
     /// its ticket for <see cref="Observe"/>.
     /// </summary>
     /// <exception cref="FlockRateLimitException">The window ends later than the longest wait allowed.</exception>
-    public async ValueTask<Ticket> EnterAsync(string? model, int tokens, CancellationToken cancellationToken)
+    public ValueTask<Ticket> EnterAsync(string? model, int tokens, CancellationToken cancellationToken)
     {
         if (_windows is null)
         {
-            // The proxy never spoke of limits: nothing to check, only the count of calls in flight.
+            // The proxy never spoke of limits: nothing to check, only the count of calls in flight (and, on a process's first
+            // call, nothing of the waiting below to compile).
             Interlocked.Increment(ref _inFlight);
-            return new Ticket(0, DateTimeOffset.MinValue, Probe: false);
+            return new(new Ticket(0, DateTimeOffset.MinValue, Probe: false));
         }
 
+        return WaitForTurnAsync(model, tokens, cancellationToken);
+    }
+
+    private async ValueTask<Ticket> WaitForTurnAsync(string? model, int tokens, CancellationToken cancellationToken)
+    {
         while (true)
         {
             Task wait;
@@ -105,6 +111,11 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
             return;
         }
 
+        Learn(info, refused, model, ticket);
+    }
+
+    private void Learn(FlockResponseInfo? info, bool refused, string? model, Ticket ticket)
+    {
         TaskCompletionSource? answered;
         lock (_lock)
         {

@@ -14,7 +14,7 @@ public static partial class FlockServiceCollectionExtensions
     /// <param name="apiKey">The Flock API key.</param>
     /// <param name="endpoint">The API base address; default <c>https://api.flock.io/v1</c>.</param>
     /// <param name="serviceId">The key of a keyed registration; null registers the default service.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's factory client (<see cref="FlockChatClientServiceCollectionExtensions.AddFlockHttpClient"/>).</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's named client (<see cref="FlockChatClientServiceCollectionExtensions.HttpClientName"/>) when the container has an <see cref="IHttpClientFactory"/>, else the library's pooled handler.</param>
     public static IServiceCollection AddFlockTextToImage(
         this IServiceCollection services, string modelId, string apiKey, Uri? endpoint = null, string? serviceId = null, HttpClient? httpClient = null)
     {
@@ -28,7 +28,7 @@ public static partial class FlockServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="options">Key, endpoint, model, timeouts and retries.</param>
     /// <param name="serviceId">The key of a keyed registration; null registers the default service.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's factory client (<see cref="FlockChatClientServiceCollectionExtensions.AddFlockHttpClient"/>).</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's named client (<see cref="FlockChatClientServiceCollectionExtensions.HttpClientName"/>) when the container has an <see cref="IHttpClientFactory"/>, else the library's pooled handler.</param>
     public static IServiceCollection AddFlockTextToImage(this IServiceCollection services, FlockOptions options, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -36,9 +36,7 @@ public static partial class FlockServiceCollectionExtensions
         var snapshot = options.Clone();
         if (httpClient is null)
         {
-            // Only a registration that sends with the factory client registers it: the factory, with the logging and
-            // metrics it brings, adds tens of milliseconds to a process's first call.
-            services.AddFlockHttpClient();
+            services.ConfigureFlockHttpClient();
         }
 
         Func<IServiceProvider, object?, ITextToImageService> factory = (provider, _) =>

@@ -24,7 +24,7 @@ public static partial class FlockServiceCollectionExtensions
     /// <param name="apiKey">The Flock API key.</param>
     /// <param name="endpoint">The API base address; default <c>https://api.flock.io/v1</c>.</param>
     /// <param name="serviceId">The key of a keyed registration; null registers the default service.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's factory client (<see cref="FlockChatClientServiceCollectionExtensions.AddFlockHttpClient"/>).</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's named client (<see cref="FlockChatClientServiceCollectionExtensions.HttpClientName"/>) when the container has an <see cref="IHttpClientFactory"/>, else the library's pooled handler.</param>
     public static IServiceCollection AddFlockChatCompletion(
         this IServiceCollection services, string modelId, string apiKey, Uri? endpoint = null, string? serviceId = null, HttpClient? httpClient = null)
     {
@@ -38,7 +38,7 @@ public static partial class FlockServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="options">Key, endpoint, model, timeouts and retries.</param>
     /// <param name="serviceId">The key of a keyed registration; null registers the default service.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's factory client (<see cref="FlockChatClientServiceCollectionExtensions.AddFlockHttpClient"/>).</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's named client (<see cref="FlockChatClientServiceCollectionExtensions.HttpClientName"/>) when the container has an <see cref="IHttpClientFactory"/>, else the library's pooled handler.</param>
     public static IServiceCollection AddFlockChatCompletion(this IServiceCollection services, FlockOptions options, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -54,7 +54,7 @@ public static partial class FlockServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding <c>ApiKey</c>, <c>Endpoint</c>, <c>ModelId</c>, timeouts and retries.</param>
     /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default service.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's factory client (<see cref="FlockChatClientServiceCollectionExtensions.AddFlockHttpClient"/>).</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's named client (<see cref="FlockChatClientServiceCollectionExtensions.HttpClientName"/>) when the container has an <see cref="IHttpClientFactory"/>, else the library's pooled handler.</param>
     public static IServiceCollection AddFlockChatCompletion(this IServiceCollection services, IConfiguration configuration, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -66,7 +66,7 @@ public static partial class FlockServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options (it runs after any configuration binding of the same name).</param>
     /// <param name="serviceId">The key of a keyed registration, and the options name; null registers the default service.</param>
-    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's factory client (<see cref="FlockChatClientServiceCollectionExtensions.AddFlockHttpClient"/>).</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to use; otherwise the core's named client (<see cref="FlockChatClientServiceCollectionExtensions.HttpClientName"/>) when the container has an <see cref="IHttpClientFactory"/>, else the library's pooled handler.</param>
     public static IServiceCollection AddFlockChatCompletion(this IServiceCollection services, Action<FlockOptions> configure, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
@@ -83,9 +83,7 @@ public static partial class FlockServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         if (httpClient is null)
         {
-            // Only a registration that sends with the factory client registers it: the factory, with the logging and
-            // metrics it brings, adds tens of milliseconds to a process's first call.
-            services.AddFlockHttpClient();
+            services.ConfigureFlockHttpClient();
         }
 
         var instanceKey = new object();

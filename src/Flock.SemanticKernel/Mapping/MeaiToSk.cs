@@ -22,19 +22,18 @@ internal static class MeaiToSk
         var usage = ToUsage(response.Usage);
         var cost = Cost(response.Usage);
         var info = response.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.ResponseInfo) as FlockResponseInfo;
-        var metadata = new FlockMetadata(
-            FlockMetadata.Entries.Id | FlockMetadata.Entries.Created | FlockMetadata.Entries.FinishReason | FlockMetadata.Entries.Usage
-                | FlockMetadata.Entries.SystemFingerprint | (logprobs is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Logprobs)
-                | (cost is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Cost)
-                | (info is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.ResponseInfo),
-            response.ResponseId ?? message.MessageId,
-            response.CreatedAt,
-            FinishReason(message, response),
-            usage,
-            response.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.SystemFingerprint) as string,
-            logprobs,
-            cost,
-            info);
+        var entries = new Dictionary<string, object?>(8)
+        {
+            [FlockMetadataKeys.Id] = response.ResponseId ?? message.MessageId,
+            [FlockMetadataKeys.Created] = response.CreatedAt,
+            [FlockMetadataKeys.FinishReason] = FinishReason(message, response),
+            [FlockMetadataKeys.Usage] = usage,
+            [FlockMetadataKeys.SystemFingerprint] = response.AdditionalProperties?.GetValueOrDefault(FlockPropertyNames.SystemFingerprint) as string,
+        };
+        FlockMetadata.AddKnown(entries, FlockMetadataKeys.Logprobs, logprobs);
+        FlockMetadata.AddKnown(entries, FlockMetadataKeys.Cost, cost);
+        FlockMetadata.AddKnown(entries, FlockMetadataKeys.ResponseInfo, info);
+        var metadata = new FlockMetadata(entries);
 
         return new ChatMessageContent(ToRole(message.Role), ToItems(message, model, kernel, names), model, response.RawRepresentation, Encoding.UTF8, metadata)
         {
@@ -48,7 +47,7 @@ internal static class MeaiToSk
         FlockMetadata? metadata = null;
         if (Property(message, FlockPropertyNames.FinishReason) is string finishReason)
         {
-            metadata = new FlockMetadata(FlockMetadata.Entries.Id | FlockMetadata.Entries.FinishReason, message.MessageId, null, finishReason, null, null, null);
+            metadata = new FlockMetadata(new() { [FlockMetadataKeys.Id] = message.MessageId, [FlockMetadataKeys.FinishReason] = finishReason });
         }
 
         return new ChatMessageContent(ToRole(message.Role), ToItems(message, modelId, kernel, names), modelId, message.RawRepresentation, Encoding.UTF8, metadata)

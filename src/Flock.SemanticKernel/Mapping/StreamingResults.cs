@@ -104,14 +104,16 @@ internal sealed class StreamingResults(string? modelId, Kernel? kernel)
     {
         var usage = MeaiToSk.ToUsage(_usage);
         var cost = MeaiToSk.Cost(_usage);
-        return usage is null && cost is null && _info is null
-            ? null
-            : new StreamingChatMessageContent(AuthorRole.Assistant, null, null, 0, modelId, Encoding.UTF8,
-                new FlockMetadata(
-                    FlockMetadata.Entries.Id | (usage is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Usage)
-                        | (cost is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Cost)
-                        | (_info is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.ResponseInfo),
-                    _lastId, null, null, usage, null, null, cost, _info));
+        if (usage is null && cost is null && _info is null)
+        {
+            return null;
+        }
+
+        var entries = new Dictionary<string, object?>(4) { [FlockMetadataKeys.Id] = _lastId };
+        FlockMetadata.AddKnown(entries, FlockMetadataKeys.Usage, usage);
+        FlockMetadata.AddKnown(entries, FlockMetadataKeys.Cost, cost);
+        FlockMetadata.AddKnown(entries, FlockMetadataKeys.ResponseInfo, _info);
+        return new StreamingChatMessageContent(AuthorRole.Assistant, null, null, 0, modelId, Encoding.UTF8, new FlockMetadata(entries));
     }
 
     private FlockMetadata Metadata(Meai.ChatResponseUpdate update, FlockResponseInfo? info)
@@ -124,20 +126,19 @@ internal sealed class StreamingResults(string? modelId, Kernel? kernel)
             // A finishing update, a piece with its own tokens, or a model call's first update (what the proxy said of it):
             // metadata of its own. The fingerprint comes with the finish reason.
             var fingerprint = finishReason is null ? null : properties?.GetValueOrDefault(FlockPropertyNames.SystemFingerprint) as string;
-            return new FlockMetadata(
-                FlockMetadata.Entries.Id | FlockMetadata.Entries.Created
-                    | (finishReason is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.FinishReason)
-                    | (fingerprint is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.SystemFingerprint)
-                    | (logprobs is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.Logprobs)
-                    | (info is null ? FlockMetadata.Entries.None : FlockMetadata.Entries.ResponseInfo),
-                update.ResponseId, update.CreatedAt, finishReason, null, fingerprint, logprobs, null, info);
+            var entries = new Dictionary<string, object?>(6) { [FlockMetadataKeys.Id] = update.ResponseId, [FlockMetadataKeys.Created] = update.CreatedAt };
+            FlockMetadata.AddKnown(entries, FlockMetadataKeys.FinishReason, finishReason);
+            FlockMetadata.AddKnown(entries, FlockMetadataKeys.SystemFingerprint, fingerprint);
+            FlockMetadata.AddKnown(entries, FlockMetadataKeys.Logprobs, logprobs);
+            FlockMetadata.AddKnown(entries, FlockMetadataKeys.ResponseInfo, info);
+            return new FlockMetadata(entries);
         }
 
         // The same for every update of a response: one object, shared.
         if (_shared is null || !ReferenceEquals(_shared.Id, update.ResponseId) || _sharedCreated != update.CreatedAt)
         {
             _sharedCreated = update.CreatedAt;
-            _shared = new FlockMetadata(FlockMetadata.Entries.Id | FlockMetadata.Entries.Created, update.ResponseId, update.CreatedAt, null, null, null, null);
+            _shared = new FlockMetadata(new() { [FlockMetadataKeys.Id] = update.ResponseId, [FlockMetadataKeys.Created] = update.CreatedAt });
         }
 
         return _shared;

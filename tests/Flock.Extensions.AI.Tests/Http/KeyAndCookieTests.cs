@@ -58,6 +58,7 @@ public sealed class KeyAndCookieTests
         var services = new ServiceCollection();
         services.AddFlockChatClient(TestFlock.Model, TestFlock.ApiKey, TestFlock.Endpoint);
         services.AddFlockChatClient(TestFlock.Model, TestFlock.ApiKey, TestFlock.Endpoint, serviceId: "second");
+        services.AddHttpClient(); // the app's factory: the registrations configured the client, it builds it
         using var provider = services.BuildServiceProvider();
 
         var factory = provider.GetRequiredService<IHttpMessageHandlerFactory>();
