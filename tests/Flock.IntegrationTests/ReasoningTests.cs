@@ -200,7 +200,7 @@ public sealed class ReasoningTests : EmulatorTest
     {
         // What SK 1.82's own history conversion (used by SK's stock AsChatCompletionService bridge) makes of a ReasoningContent
         // item: it is dropped. This is why the service maps SK and MEAI types itself (Mapping/SkToMeai, MeaiToSk); when SK
-        // starts carrying reasoning across, this fails and the note in the README can go.
+        // starts carrying reasoning across, this fails and the note in docs/reasoning-and-think-tags.md can go.
         var message = new ChatMessageContent(AuthorRole.Assistant, [new ReasoningContent(Thinking), new SkTextContent(Answer)]);
 
         var converted = message.ToChatMessage();

@@ -6,13 +6,14 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Flock.ReadmeTests;
 
 /// <summary>
-/// Compiles a README block as a program of its own, the way a reader would paste it into a new console project: the SDK's
-/// implicit usings, nullable on, top-level statements, and the README's one stated preamble line (<see cref="Preamble"/>)
-/// unless the block declares <c>key</c> itself.
+/// Compiles a documentation block as a program of its own, the way a reader would paste it into a new console project: the
+/// SDK's implicit usings, nullable on, top-level statements, and the documentation's one stated preamble line
+/// (<see cref="Preamble"/>) unless the block declares <c>key</c> itself. A block of declarations only (a test class, say) is
+/// compiled as a class library, without the preamble.
 /// </summary>
 public static class SnippetCompiler
 {
-    /// <summary>The line the README says every block is given: the API key.</summary>
+    /// <summary>The line the documentation says every block is given: the API key.</summary>
     public const string Preamble = """string key = Environment.GetEnvironmentVariable("FLOCK_API_KEY")!;""";
 
     /// <summary>The console SDK's implicit usings (ImplicitUsings=enable).</summary>
@@ -40,12 +41,13 @@ public static class SnippetCompiler
     /// <summary>Compiles <paramref name="code"/> and returns its errors and warnings, with lines counted within the block (1-based).</summary>
     public static IReadOnlyList<string> Compile(string code)
     {
-        var tree = CSharpSyntaxTree.ParseText(WithPreamble(code), ParseOptions, path: "block.cs");
+        var program = CSharpSyntaxTree.ParseText(code, ParseOptions).GetCompilationUnitRoot().Members.OfType<GlobalStatementSyntax>().Any();
+        var tree = CSharpSyntaxTree.ParseText(program ? WithPreamble(code) : code, ParseOptions, path: "block.cs");
         var compilation = CSharpCompilation.Create(
-            "ReadmeBlock",
+            "DocBlock",
             [CSharpSyntaxTree.ParseText(ImplicitUsings, ParseOptions, path: "implicit-usings.cs"), tree],
             References.Value,
-            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable)
+            new CSharpCompilationOptions(program ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
                 .WithSpecificDiagnosticOptions(SdkNoWarn));
         return Describe(compilation.GetDiagnostics());
     }

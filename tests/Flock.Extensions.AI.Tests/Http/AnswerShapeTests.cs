@@ -110,7 +110,7 @@ public sealed class AnswerShapeTests
     [Fact]
     public async Task Done_without_a_finish_reason_is_a_normal_end_with_no_finish_reason()
     {
-        // Decision (README): [DONE] is the server's own end mark, so the answer is complete; no finish reason is invented.
+        // Decision (docs/reliability-and-security.md): [DONE] is the server's own end mark, so the answer is complete; no finish reason is invented.
         var handler = new RecordingHandler().EnqueueSse(Transport.Event("Hello") + Transport.Event(" there") + Transport.Done);
 
         var updates = await Transport.Chat(handler, Clock).GetStreamingResponseAsync(Calls.Messages()).ToListAsync();

@@ -11,7 +11,7 @@ namespace Flock.Extensions.AI.Tests.Http;
 public sealed class ResilienceRecipeCollection;
 
 /// <summary>
-/// The README's resilience recipe: the library's retries off, <c>AddStandardResilienceHandler()</c> on the DI client
+/// The resilience recipe of docs/reliability-and-security.md: the library's retries off, <c>AddStandardResilienceHandler()</c> on the DI client
 /// <c>"Flock"</c> with attempt and total timeouts long enough for a slow answer. Its timers run on the container's fake clock.
 /// </summary>
 [Collection(nameof(ResilienceRecipeCollection))]
@@ -19,7 +19,7 @@ public sealed class ResilienceRecipeTests
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The recipe, as the README shows it.</summary>
+    /// <summary>The recipe, as the page shows it.</summary>
     private static void Recipe(HttpStandardResilienceOptions o)
     {
         o.AttemptTimeout.Timeout = TimeSpan.FromMinutes(10);

@@ -3,7 +3,7 @@ using System.Net;
 namespace Flock.Extensions.AI.Tests.Http;
 
 /// <summary>
-/// What the default retry budget achieves (README: "Reliability and security"): with 10% of attempts answered 503 +
+/// What the default retry budget achieves (docs/reliability-and-security.md, "Retries"): with 10% of attempts answered 503 +
 /// Retry-After: 1, independently, a request fails only when all MaxRetries + 1 attempts do: 0.1^5 = 1 in 100,000 with the
 /// default 4 retries, against 1 in 1,000 with the former 2. Checked analytically and by a seeded simulation of 20,000
 /// requests through the real retry stage on a clock that jumps instead of waiting.

@@ -64,7 +64,7 @@ public sealed class SecurityTests : EmulatorTest
     public async Task A_user_http_client_that_follows_a_cross_origin_redirect_is_refused(string adapter, bool streaming)
     {
         // HttpClientHandler follows redirects and forwards custom headers, so the key has already left: the library cannot
-        // stop that (README says to turn AllowAutoRedirect off), but it must say so loudly and not use the foreign answer.
+        // stop that (docs/reliability-and-security.md says to turn AllowAutoRedirect off), but it must say so loudly and not use the foreign answer.
         await using var elsewhere = await FlockEmulator.StartAsync(new FlockEmulatorOptions { ApiKey = Emulator.ApiKey });
         Emulator.Enqueue(ScriptedReply.Redirect(307, new Uri(elsewhere.Endpoint + "/chat/completions")));
         using var http = new HttpClient(new HttpClientHandler());

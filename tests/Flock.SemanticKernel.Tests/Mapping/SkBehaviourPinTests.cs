@@ -81,7 +81,7 @@ public sealed class SkBehaviourPinTests
     [Fact]
     public void Sks_function_invocation_gives_up_after_128_rounds()
     {
-        // The bound the README states for a model that never stops calling tools.
+        // The bound docs/tools-and-agents.md states for a model that never stops calling tools.
         var client = new ChatClientBuilder(new FlockChatClient(TestFlock.Model, TestFlock.ApiKey, TestFlock.Endpoint, new HttpClient(new RecordingHandler())))
             .UseKernelFunctionInvocation()
             .Build();

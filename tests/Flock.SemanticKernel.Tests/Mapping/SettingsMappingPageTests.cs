@@ -7,11 +7,14 @@ using Meai = Microsoft.Extensions.AI;
 namespace Flock.SemanticKernel.Tests.Mapping;
 
 /// <summary>
-/// Keeps README.md's "What each setting becomes" and the code in step: every settable member and every content type a
-/// caller can use is named in its table, and every row names something real.
+/// Keeps the "What each setting becomes" section of docs/settings-mapping.md and the code in step: every settable member and
+/// every content type a caller can use is named in its table, every row names something real, and every key the binding
+/// understands is named.
 /// </summary>
-public sealed partial class ReadmeMappingTableTests
+public sealed partial class SettingsMappingPageTests
 {
+    private const string Page = "docs/settings-mapping.md";
+
     private const string Section = "## What each setting becomes";
 
     /// <summary>The tables, by the start of their heading: the type whose members (or subclasses) they list.</summary>
@@ -31,7 +34,7 @@ public sealed partial class ReadmeMappingTableTests
 
         var missing = Expected(table).Where(name => !rows.Contains(name)).ToList();
 
-        Assert.True(missing.Count == 0, $"README.md, {table}: no row for {string.Join(", ", missing)}.");
+        Assert.True(missing.Count == 0, $"{Page}, {table}: no row for {string.Join(", ", missing)}.");
     }
 
     [Theory]
@@ -42,7 +45,7 @@ public sealed partial class ReadmeMappingTableTests
 
         var unknown = Rows(table).Where(name => !expected.Contains(name)).ToList();
 
-        Assert.True(unknown.Count == 0, $"README.md, {table}: rows that name nothing real: {string.Join(", ", unknown)}.");
+        Assert.True(unknown.Count == 0, $"{Page}, {table}: rows that name nothing real: {string.Join(", ", unknown)}.");
     }
 
     [Fact]
@@ -52,7 +55,7 @@ public sealed partial class ReadmeMappingTableTests
 
         var missing = ChatParameters.Names.Where(name => !section.Contains($"`{name}`", StringComparison.Ordinal)).ToList();
 
-        Assert.True(missing.Count == 0, $"README.md, {Section}: keys not named: {string.Join(", ", missing)}.");
+        Assert.True(missing.Count == 0, $"{Page}, {Section}: keys not named: {string.Join(", ", missing)}.");
     }
 
     /// <summary>What a table must name: settable public properties (nested ones as Owner.Member), or content types.</summary>
@@ -84,7 +87,7 @@ public sealed partial class ReadmeMappingTableTests
     {
         var lines = SectionText().Split('\n');
         var start = Array.FindIndex(lines, l => l.TrimEnd().StartsWith(heading, StringComparison.Ordinal));
-        Assert.True(start >= 0, $"README.md has no '{heading}' under '{Section}'.");
+        Assert.True(start >= 0, $"{Page} has no '{heading}' under '{Section}'.");
         var rows = new HashSet<string>(StringComparer.Ordinal);
         foreach (var line in lines.Skip(start + 1).TakeWhile(l => !l.StartsWith('#')))
         {
@@ -100,24 +103,24 @@ public sealed partial class ReadmeMappingTableTests
 
     private static string SectionText()
     {
-        var text = File.ReadAllText(ReadmePath()).ReplaceLineEndings("\n");
+        var text = File.ReadAllText(PagePath()).ReplaceLineEndings("\n");
         var start = text.IndexOf(Section + "\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"README.md has no '{Section}'.");
+        Assert.True(start >= 0, $"{Page} has no '{Section}'.");
         var end = text.IndexOf("\n## ", start + Section.Length, StringComparison.Ordinal);
         return end < 0 ? text[start..] : text[start..end];
     }
 
-    private static string ReadmePath()
+    private static string PagePath()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "README.md")) && File.Exists(Path.Combine(dir.FullName, "Flock.SemanticKernel.sln")))
+            if (File.Exists(Path.Combine(dir.FullName, "Flock.SemanticKernel.sln")))
             {
-                return Path.Combine(dir.FullName, "README.md");
+                return Path.Combine(dir.FullName, Page);
             }
         }
 
-        throw new FileNotFoundException("README.md not found above the test binaries.");
+        throw new FileNotFoundException($"{Page} not found above the test binaries (no Flock.SemanticKernel.sln).");
     }
 
     [GeneratedRegex(@"^\|\s*`(?<name>[A-Za-z][A-Za-z0-9_.]*)`\s*\|")]
