@@ -26,10 +26,24 @@ internal static class MeaiToFlock
 
     public static ChatRequest ToRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, bool streaming, IChatClient? client = null)
     {
+        if (options is null)
+        {
+            // No options, no parameters: the parameter table is not even built (a process's first call would build it for
+            // nothing). The table is touched only in the method below, so compiling this one does not build it either.
+            var plain = new ChatRequest { Model = defaultModelId ?? "", Messages = ToMessages(messages, ReasoningHistory.ToolExchanges) };
+            ChatParameterValues.WriteDefaultsTo(plain, streaming);
+            return plain;
+        }
+
+        return ToRequestWithOptions(messages, options, defaultModelId, streaming, client);
+    }
+
+    private static ChatRequest ToRequestWithOptions(IEnumerable<ChatMessage> messages, ChatOptions options, string? defaultModelId, bool streaming, IChatClient? client)
+    {
         RefuseWhatFlockCannotDo(options);
         var parameters = ToParameters(options);
-        var model = options?.ModelId ?? defaultModelId ?? "";
-        if (client is not null && options?.RawRepresentationFactory?.Invoke(client) is { } raw)
+        var model = options.ModelId ?? defaultModelId ?? "";
+        if (client is not null && options.RawRepresentationFactory?.Invoke(client) is { } raw)
         {
             ApplyRaw(raw, parameters, ref model);
         }
@@ -47,18 +61,14 @@ internal static class MeaiToFlock
         };
 
         // MEAI's per-call instructions lead the conversation as a system message.
-        if (options?.Instructions is { Length: > 0 } instructions)
+        if (options.Instructions is { Length: > 0 } instructions)
         {
             request.Messages.Insert(0, new RequestMessage { Role = "system", Content = MessageContent.FromText(instructions) });
         }
 
         parameters.WriteTo(request, streaming);
         request.ThinkTags = (FlockThinkTags?)parameters[ChatParameters.ThinkTags];
-        if (options is not null)
-        {
-            ApplyTools(options, request);
-        }
-
+        ApplyTools(options, request);
         return request;
     }
 

@@ -9,14 +9,26 @@ public sealed class FlockOptions
     public const string SectionName = "Flock";
 
     /// <summary>The default endpoint, <c>https://api.flock.io/v1</c>.</summary>
-    public static Uri DefaultEndpoint { get; } = new("https://api.flock.io/v1");
+    public static Uri DefaultEndpoint => DefaultEndpointHolder.Value;
 
     /// <summary>The API key, sent only as the <c>x-litellm-api-key</c> header to <see cref="Endpoint"/>.</summary>
     [Required]
     public string ApiKey { get; set; } = "";
 
     /// <summary>The API base address; defaults to <see cref="DefaultEndpoint"/>.</summary>
-    public Uri Endpoint { get; set; } = DefaultEndpoint;
+    public Uri Endpoint
+    {
+        // Options given an endpoint never build the default one: parsing a host name costs a process's first call about a millisecond.
+        get => _endpointSet ? _endpoint! : DefaultEndpoint;
+        set
+        {
+            _endpoint = value;
+            _endpointSet = true;
+        }
+    }
+
+    private Uri? _endpoint;
+    private bool _endpointSet;
 
     /// <summary>The model used when a request does not name one, e.g. <c>qwen3-30b-a3b-instruct-2507</c>.</summary>
     public string? ModelId { get; set; }
@@ -99,4 +111,10 @@ public sealed class FlockOptions
     /// <inheritdoc/>
     public override string ToString() =>
         $"FlockOptions {{ Endpoint = {Endpoint}, ModelId = {ModelId ?? "(none)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(missing)" : "(set)")} }}";
+
+    /// <summary>Holds the default endpoint, built when first asked for.</summary>
+    private static class DefaultEndpointHolder
+    {
+        public static readonly Uri Value = new("https://api.flock.io/v1");
+    }
 }

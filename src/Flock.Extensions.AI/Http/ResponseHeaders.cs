@@ -23,11 +23,15 @@ internal static class ResponseHeaders
     private static readonly string[] ResetAtFormats = ["yyyy-MM-dd HH:mm:ss 'UTC'", "yyyy-MM-dd HH:mm:ss.FFFFFF 'UTC'", "yyyy-MM-dd'T'HH:mm:ssK"];
 
     /// <summary>What the proxy said in <paramref name="response"/>'s headers, or null when it said nothing this reads.</summary>
-    public static FlockResponseInfo? Read(HttpResponseMessage response, TimeProvider time)
+    public static FlockResponseInfo? Read(HttpResponseMessage response, TimeProvider time) =>
+        // The buffer is allocated here, the loop runs below: a method with both a stackalloc and a loop cannot start in the
+        // quick first tier (no on-stack replacement), so the JIT would fully optimize it on a process's first call.
+        Read(response, time, stackalloc char[MaxNameLength]);
+
+    private static FlockResponseInfo? Read(HttpResponseMessage response, TimeProvider time, Span<char> lower)
     {
         var fields = default(Fields);
         DateTimeOffset? now = null;
-        Span<char> lower = stackalloc char[MaxNameLength];
         foreach (var (name, values) in response.Headers.NonValidated)
         {
             if (!IsRead(name))

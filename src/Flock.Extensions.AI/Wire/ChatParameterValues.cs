@@ -188,12 +188,7 @@ internal sealed class ChatParameterValues
             }
         }
 
-        if (streaming)
-        {
-            // Usage on the last chunk unless the caller said otherwise.
-            (request.StreamOptions ??= new StreamOptions()).IncludeUsage ??= true;
-        }
-
+        WriteDefaultsTo(request, streaming);
         if (_extras is { Count: > 0 } extras)
         {
             request.Extra ??= new Dictionary<string, JsonElement>(extras.Count);
@@ -201,6 +196,16 @@ internal sealed class ChatParameterValues
             {
                 request.Extra[key] = SettingValues.ToJsonElement(key, value);
             }
+        }
+    }
+
+    /// <summary>What a request carries when no value says otherwise: usage on a stream's last chunk.</summary>
+    public static void WriteDefaultsTo(ChatRequest request, bool streaming)
+    {
+        if (streaming)
+        {
+            // Usage on the last chunk unless the caller said otherwise.
+            (request.StreamOptions ??= new StreamOptions()).IncludeUsage ??= true;
         }
     }
 

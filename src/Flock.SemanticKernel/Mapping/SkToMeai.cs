@@ -18,10 +18,17 @@ internal static class SkToMeai
     /// the model, and the behaviour's functions as tools (strict with <see cref="FunctionChoiceBehaviorOptions.AllowStrictSchemaAdherence"/>,
     /// as SK's OpenAI connector sends them). The settings are Flock's or plain ones (the bridge reads another connector's into
     /// Flock's first). With auto-invocation the options are SK's own subclass carrying the kernel, which SK's function
-    /// invocation needs to run the kernel's filters.
+    /// invocation needs to run the kernel's filters. Plain settings that set nothing give no options at all, as an MEAI caller
+    /// with nothing to set passes none (the core then builds no parameter table for the call).
     /// </summary>
-    public static Meai.ChatOptions ToChatOptions(PromptExecutionSettings settings, FunctionChoiceBehaviorConfiguration? functions, Kernel? kernel, bool autoInvoke)
+    public static Meai.ChatOptions? ToChatOptions(PromptExecutionSettings settings, FunctionChoiceBehaviorConfiguration? functions, Kernel? kernel, bool autoInvoke)
     {
+        if (!autoInvoke && settings.GetType() == typeof(PromptExecutionSettings) && settings.ModelId is null
+            && settings.ExtensionData is not { Count: > 0 } && functions?.Functions is not { Count: > 0 })
+        {
+            return null;
+        }
+
         var options = autoInvoke ? KernelOptions(settings, kernel!) : new Meai.ChatOptions { ModelId = settings.ModelId };
         switch (settings)
         {

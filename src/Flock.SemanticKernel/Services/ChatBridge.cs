@@ -173,7 +173,7 @@ internal sealed class ChatBridge
         var functions = settings.FunctionChoiceBehavior?.GetConfiguration(new FunctionChoiceBehaviorConfigurationContext(history) { Kernel = kernel, RequestSequenceIndex = 0 });
         var autoInvoke = functions is { AutoInvoke: true, Functions.Count: > 0 } && kernel is not null;
         var options = SkToMeai.ToChatOptions(settings, functions, kernel, autoInvoke);
-        if (functions is { AutoInvoke: true } && options.AdditionalProperties?.GetValueOrDefault(FlockParameters.N) is int n && n > 1)
+        if (functions is { AutoInvoke: true } && options?.AdditionalProperties?.GetValueOrDefault(FlockParameters.N) is int n && n > 1)
         {
             throw new ArgumentException(
                 $"n must be 1 when functions are auto-invoked (got {n}): function invocation follows one answer, not several choices. " +
@@ -226,5 +226,5 @@ internal sealed class ChatBridge
 
     private sealed record Pipelines(IChatClient Plain, IChatClient Invoking, IChatClient InvokingConcurrently);
 
-    private readonly record struct Call(IChatClient Client, List<ChatMessage> Messages, ChatOptions Options, bool AutoInvoke);
+    private readonly record struct Call(IChatClient Client, List<ChatMessage> Messages, ChatOptions? Options, bool AutoInvoke);
 }

@@ -48,6 +48,20 @@ public sealed class OptionsWireFormTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task No_options_and_empty_options_send_the_same_body(bool streaming)
+    {
+        // A call without options skips the parameter table altogether (a process's first call is cheaper for it); what it
+        // sends must be exactly what empty options send: the model, the messages and, streaming, usage on the last chunk.
+        var none = await Calls.MeaiBodyAsync(null, streaming);
+        var empty = await Calls.MeaiBodyAsync(new ChatOptions(), streaming);
+
+        JsonAssert.Equal(Calls.Body(streaming ? """ "stream": true, "stream_options": {"include_usage": true} """ : ""), none);
+        Assert.Equal(empty, none);
+    }
+
+    [Theory]
     [InlineData(ReasoningEffort.Low, "low")]
     [InlineData(ReasoningEffort.Medium, "medium")]
     [InlineData(ReasoningEffort.High, "high")]

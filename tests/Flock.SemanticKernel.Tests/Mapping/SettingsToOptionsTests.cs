@@ -13,7 +13,17 @@ namespace Flock.SemanticKernel.Tests.Mapping;
 public sealed class SettingsToOptionsTests
 {
     private static ChatOptions Map(FlockPromptExecutionSettings settings) =>
-        SkToMeai.ToChatOptions(settings, functions: null, kernel: null, autoInvoke: false);
+        SkToMeai.ToChatOptions(settings, functions: null, kernel: null, autoInvoke: false)!;
+
+    [Fact]
+    public void Plain_settings_that_set_nothing_give_no_options_and_any_setting_gives_options()
+    {
+        Assert.Null(SkToMeai.ToChatOptions(new PromptExecutionSettings(), functions: null, kernel: null, autoInvoke: false));
+        Assert.Equal("m-1", SkToMeai.ToChatOptions(new PromptExecutionSettings { ModelId = "m-1" }, null, null, false)?.ModelId);
+        var extension = SkToMeai.ToChatOptions(new PromptExecutionSettings { ExtensionData = new Dictionary<string, object> { ["temperature"] = 0.5 } }, null, null, false);
+        Assert.Equal(0.5f, extension?.Temperature);
+        Assert.NotNull(Map(new FlockPromptExecutionSettings()));
+    }
 
     [Fact]
     public void Typed_members_where_meai_has_them_the_rest_under_their_json_names()
