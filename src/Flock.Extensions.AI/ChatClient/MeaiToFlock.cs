@@ -24,13 +24,16 @@ internal static class MeaiToFlock
     private static readonly JsonElement ToolChoiceRequired = JsonDocument.Parse("\"required\"").RootElement.Clone();
     private static readonly JsonElement EmptyObjectSchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
 
+    /// <summary>What reasoning goes back when the caller says nothing: an exchange's that made tool calls, as DeepSeek requires.</summary>
+    private const ReasoningHistory DefaultReasoningHistory = ReasoningHistory.ToolExchanges;
+
     public static ChatRequest ToRequest(IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, bool streaming, IChatClient? client = null)
     {
         if (options is null)
         {
             // No options, no parameters: the parameter table is not even built (a process's first call would build it for
             // nothing). The table is touched only in the method below, so compiling this one does not build it either.
-            var plain = new ChatRequest { Model = defaultModelId ?? "", Messages = ToMessages(messages, ReasoningHistory.ToolExchanges) };
+            var plain = new ChatRequest { Model = defaultModelId ?? "", Messages = ToMessages(messages, DefaultReasoningHistory) };
             ChatParameterValues.WriteDefaultsTo(plain, streaming);
             return plain;
         }
@@ -52,7 +55,7 @@ internal static class MeaiToFlock
         {
             true => ReasoningHistory.All,
             false => ReasoningHistory.None,
-            _ => ReasoningHistory.ToolExchanges,
+            _ => DefaultReasoningHistory,
         };
         var request = new ChatRequest
         {

@@ -135,12 +135,15 @@ public sealed class MessageMappingTests
             """, body);
     }
 
-    [Fact]
-    public async Task By_default_every_assistant_message_of_an_exchange_that_used_tools_goes_back_with_its_reasoning()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task By_default_every_assistant_message_of_an_exchange_that_used_tools_goes_back_with_its_reasoning(bool withoutOptions)
     {
         // DeepSeek's thinking mode: each assistant message of an exchange that made tool calls, current or earlier, must come
-        // back with its reasoning_content; an exchange without tool calls need not.
-        var body = await Calls.MeaiBodyAsync(new ChatOptions(), streaming: false, ToolExchanges());
+        // back with its reasoning_content; an exchange without tool calls need not. A call without options takes its own path
+        // (no parameter table), and must send the same.
+        var body = await Calls.MeaiBodyAsync(withoutOptions ? null : new ChatOptions(), streaming: false, ToolExchanges());
 
         JsonAssert.Equal($$$"""
             {
