@@ -140,11 +140,14 @@ public static partial class FlockChatClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         if (!services.Any(d => d.ServiceType == typeof(FlockHttpClientMarker)))
         {
-            services.AddSingleton<FlockHttpClientMarker>();
+            // An instance, not a type: resolving it builds no constructor call site.
+            services.AddSingleton(new FlockHttpClientMarker());
 
             // What AddHttpClient(name) with ConfigurePrimaryHttpMessageHandler and AddHttpMessageHandler would add, in that
-            // order, so handlers the app adds to the client later sit inside the stages.
-            services.Configure<HttpClientFactoryOptions>(HttpClientName, options =>
+            // order, so handlers the app adds to the client later sit inside the stages. Registered as Configure<T>(name, …)
+            // would be, without its AddOptions(): only a factory reads these options, and registering a factory
+            // (AddHttpClient) adds the options services itself, so a container without one does not carry them.
+            services.AddSingleton<IConfigureOptions<HttpClientFactoryOptions>>(new ConfigureNamedOptions<HttpClientFactoryOptions>(HttpClientName, options =>
             {
                 options.HttpClientActions.Add(static client => client.Timeout = Timeout.InfiniteTimeSpan);
                 options.HttpMessageHandlerBuilderActions.Add(static builder =>
@@ -155,7 +158,7 @@ public static partial class FlockChatClientServiceCollectionExtensions
                     builder.AdditionalHandlers.Add(new SameOriginRedirectHandler());
                     builder.AdditionalHandlers.Add(new ApiKeyHandler());
                 });
-            });
+            }));
         }
 
         return services;

@@ -46,24 +46,29 @@ internal sealed class RateLimitGate(TimeProvider time, TimeSpan maxWait)
     private TaskCompletionSource? _probeAnswered;
 
     /// <summary>
+    /// Lets a call go at once, counted, while the proxy has never spoken of limits: nothing to check, and on a process's first
+    /// call nothing of the waiting to compile (not even a <see cref="ValueTask{TResult}"/> of a ticket). False once it has:
+    /// the call then waits its turn with <see cref="WaitForTurnAsync"/>.
+    /// </summary>
+    public bool TryEnter(out Ticket ticket)
+    {
+        if (_windows is null)
+        {
+            Interlocked.Increment(ref _inFlight);
+            ticket = new Ticket(0, DateTimeOffset.MinValue, Probe: false);
+            return true;
+        }
+
+        ticket = default;
+        return false;
+    }
+
+    /// <summary>
     /// Waits until a call for <paramref name="model"/> needing <paramref name="tokens"/> may go out, counts it, and returns
     /// its ticket for <see cref="Observe"/>.
     /// </summary>
     /// <exception cref="FlockRateLimitException">The window ends later than the longest wait allowed.</exception>
-    public ValueTask<Ticket> EnterAsync(string? model, int tokens, CancellationToken cancellationToken)
-    {
-        if (_windows is null)
-        {
-            // The proxy never spoke of limits: nothing to check, only the count of calls in flight (and, on a process's first
-            // call, nothing of the waiting below to compile).
-            Interlocked.Increment(ref _inFlight);
-            return new(new Ticket(0, DateTimeOffset.MinValue, Probe: false));
-        }
-
-        return WaitForTurnAsync(model, tokens, cancellationToken);
-    }
-
-    private async ValueTask<Ticket> WaitForTurnAsync(string? model, int tokens, CancellationToken cancellationToken)
+    public async ValueTask<Ticket> WaitForTurnAsync(string? model, int tokens, CancellationToken cancellationToken)
     {
         while (true)
         {

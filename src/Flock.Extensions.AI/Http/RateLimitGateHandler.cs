@@ -33,7 +33,11 @@ internal sealed class RateLimitGateHandler : DelegatingHandler
     private async Task<HttpResponseMessage> SendGatedAsync(HttpRequestMessage request, RateLimitGate gate, TimeProvider time, int tokens, CancellationToken cancellationToken)
     {
         request.Options.TryGetValue(Model, out var model);
-        var ticket = await gate.EnterAsync(model, tokens, cancellationToken).ConfigureAwait(false);
+        if (!gate.TryEnter(out var ticket))
+        {
+            ticket = await gate.WaitForTurnAsync(model, tokens, cancellationToken).ConfigureAwait(false);
+        }
+
         HttpResponseMessage response;
         try
         {

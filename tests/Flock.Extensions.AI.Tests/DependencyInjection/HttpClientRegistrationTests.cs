@@ -63,12 +63,15 @@ public sealed class HttpClientRegistrationTests
     }
 
     [Fact]
-    public void Configuring_the_flock_client_registers_no_factory_and_an_apps_factory_builds_it_with_the_stages_once()
+    public void Configuring_the_flock_client_registers_no_factory_nor_options_and_an_apps_factory_builds_it_with_the_stages_once()
     {
         var services = new ServiceCollection();
         services.ConfigureFlockHttpClient().ConfigureFlockHttpClient();
 
         Assert.DoesNotContain(services, d => d.ServiceType == typeof(IHttpClientFactory));
+        // Nor the options services: only a factory reads the client's options, and registering one adds them.
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(Microsoft.Extensions.Options.IOptionsMonitor<>));
+        Assert.Single(services, d => d.ServiceType == typeof(Microsoft.Extensions.Options.IConfigureOptions<Microsoft.Extensions.Http.HttpClientFactoryOptions>));
         services.AddHttpClient();
         using var provider = services.BuildServiceProvider();
         var names = new List<string>();
