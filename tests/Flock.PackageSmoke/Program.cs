@@ -1,5 +1,6 @@
 // Package smoke test: a streamed chat through the packed Flock.SemanticKernel against the packed emulator, then the
-// packed core's IChatClient, health check and xUnit adapter (OtherPackages.cs).
+// packed core's IChatClient, health check and xUnit adapter (OtherPackages.cs), and the packages' ReadyToRun images
+// (ReadyToRunImages.cs).
 // Prints "package smoke: OK …" and exits 0, or prints what went wrong and exits 1.
 using System.Reflection;
 using System.Text;
@@ -32,12 +33,14 @@ try
     Check(updates > 1, $"the reply was not streamed ({updates} update)");
     Check(emulator.Requests.Single().Header("x-litellm-api-key") == emulator.ApiKey, "the API key header was not sent");
     var others = await OtherPackages.RunAsync(emulator);
+    var images = ReadyToRunImages.Check();
 
     // The assemblies must be the packed ones, restored from the local feed into this project's private folder.
     var library = typeof(FlockChatCompletionService).Assembly;
     var emulatorAssembly = typeof(FlockEmulator).Assembly;
     Console.WriteLine($"package smoke: reply '{reply}' in {updates} updates");
     Console.WriteLine($"package smoke: {others}");
+    Console.WriteLine($"package smoke: {images}");
     Console.WriteLine($"package smoke: {Describe(library)}; {Describe(emulatorAssembly)}");
     Console.WriteLine("package smoke: OK");
     return 0;
