@@ -46,7 +46,7 @@ internal sealed class SseLimitStream(Stream inner, int maxEventBytes) : Stream
                 span = span[3..];
             }
 
-            var start = span.IndexOfAnyExcept(" \t\r\n"u8);
+            var start = WireReading.IndexOfNonWhitespace(span);
             if (start >= 0)
             {
                 return span[start];

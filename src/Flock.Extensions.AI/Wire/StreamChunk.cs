@@ -45,7 +45,7 @@ internal sealed class StreamChunk
     public int ChoiceCount { get; private set; }
 
     /// <summary>The choices of this chunk: the first <see cref="ChoiceCount"/> entries.</summary>
-    public ReadOnlySpan<ChoiceDelta> Choices => _choices.AsSpan(0, ChoiceCount);
+    public ReadOnlySpan<ChoiceDelta> Choices => new(_choices, 0, ChoiceCount);
 
     /// <summary>Clears what belongs to one chunk only (ids are kept so they can be reused).</summary>
     public void Reset(StreamEventKind kind)

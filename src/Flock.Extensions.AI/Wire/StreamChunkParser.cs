@@ -25,7 +25,7 @@ internal static class StreamChunkParser
 
     private static StreamChunk ParseEvent(ReadOnlySpan<byte> data, StreamChunk chunk)
     {
-        data = data.Trim(" \t\r\n"u8);
+        data = WireReading.TrimWhitespace(data);
         if (data.IsEmpty)
         {
             chunk.Reset(StreamEventKind.Empty);

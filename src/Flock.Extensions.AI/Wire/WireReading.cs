@@ -115,6 +115,42 @@ internal static class WireReading
     }
 
     /// <summary>
+    /// The index of the first byte that is not JSON whitespace (space, tab, CR, LF), or -1. A loop here is precompiled with
+    /// the library, where the span helpers for a set of bytes are generic code compiled on a process's first call (about
+    /// 1 KB of IL); events and the stream's start carry at most a few such bytes.
+    /// </summary>
+    public static int IndexOfNonWhitespace(ReadOnlySpan<byte> data)
+    {
+        for (var i = 0; i < data.Length; i++)
+        {
+            if (data[i] is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary><paramref name="data"/> without the JSON whitespace around it (see <see cref="IndexOfNonWhitespace"/>).</summary>
+    public static ReadOnlySpan<byte> TrimWhitespace(ReadOnlySpan<byte> data)
+    {
+        var start = IndexOfNonWhitespace(data);
+        if (start < 0)
+        {
+            return [];
+        }
+
+        var end = data.Length;
+        while (data[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            end--;
+        }
+
+        return data[start..end];
+    }
+
+    /// <summary>
     /// Whether a failure inside a reader means the JSON is malformed (invalid UTF-8 inside a string, a number out of range);
     /// the readers report it as a <see cref="JsonException"/>, as the serializer does.
     /// </summary>

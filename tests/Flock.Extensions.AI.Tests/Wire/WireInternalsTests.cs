@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Flock.Extensions.AI;
 using Flock.Extensions.AI.Wire;
@@ -71,6 +72,20 @@ public sealed class WireInternalsTests
             return (chunk.Id, chunk.Model, chunk.Created, chunk.SystemFingerprint, choice.Index, choice.Role, choice.Content, choice.Reasoning,
                 choice.FinishReason, chunk.Usage?.PromptTokens, chunk.Usage?.CompletionTokens, call?.Id, call?.Type, call?.Function?.Name, call?.Function?.Arguments);
         }
+    }
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData(" \t\r\n", "")]
+    [InlineData("{}", "{}")]
+    [InlineData("\r\n {\"a\": 1}\t \n", "{\"a\": 1}")]
+    [InlineData(" [DONE] ", "[DONE]")]
+    [InlineData("\f{}\v", "\f{}\v")]
+    public void Json_whitespace_is_trimmed_around_an_event_and_nothing_else(string data, string trimmed)
+    {
+        var bytes = Encoding.UTF8.GetBytes(data);
+        Assert.Equal(trimmed, Encoding.UTF8.GetString(WireReading.TrimWhitespace(bytes)));
+        Assert.Equal(trimmed.Length == 0 ? -1 : data.IndexOf(trimmed, StringComparison.Ordinal), WireReading.IndexOfNonWhitespace(bytes));
     }
 
     [Fact]
