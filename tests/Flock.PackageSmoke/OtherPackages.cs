@@ -35,7 +35,8 @@ internal static class OtherPackages
         return $"MEAI reply of {response.Usage!.TotalTokenCount} tokens; health check: {flock.Description}; xUnit fixture's emulator lists {models.Count} models";
     }
 
-    private static void Require(bool condition, string failure)
+    /// <summary>Fails the smoke test with <paramref name="failure"/> unless <paramref name="condition"/> holds (every check uses it).</summary>
+    internal static void Require(bool condition, string failure)
     {
         if (!condition)
         {

@@ -8,6 +8,7 @@ using Flock.SemanticKernel;
 using Flock.Emulator;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
+using static OtherPackages;
 
 try
 {
@@ -29,9 +30,9 @@ try
         updates++;
     }
 
-    Check(reply.ToString() == "Hello from the packed emulator.", $"unexpected reply '{reply}'");
-    Check(updates > 1, $"the reply was not streamed ({updates} update)");
-    Check(emulator.Requests.Single().Header("x-litellm-api-key") == emulator.ApiKey, "the API key header was not sent");
+    Require(reply.ToString() == "Hello from the packed emulator.", $"unexpected reply '{reply}'");
+    Require(updates > 1, $"the reply was not streamed ({updates} update)");
+    Require(emulator.Requests.Single().Header("x-litellm-api-key") == emulator.ApiKey, "the API key header was not sent");
     var others = await OtherPackages.RunAsync(emulator);
     var images = ReadyToRunImages.Check();
 
@@ -49,14 +50,6 @@ catch (Exception ex)
 {
     Console.Error.WriteLine($"package smoke: FAILED: {ex}");
     return 1;
-}
-
-static void Check(bool condition, string failure)
-{
-    if (!condition)
-    {
-        throw new InvalidOperationException(failure);
-    }
 }
 
 static string Describe(Assembly assembly) =>

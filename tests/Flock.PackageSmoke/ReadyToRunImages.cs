@@ -1,10 +1,10 @@
-using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Flock.Extensions.AI;
 using Flock.SemanticKernel;
+using static OtherPackages;
 
 /// <summary>
 /// The ReadyToRun images the hot path's packages carry (eng/ReadyToRun.targets): a portable app's output holds each
@@ -94,13 +94,5 @@ internal static partial class ReadyToRunImages
         }
 
         return string.Join('\n', lines);
-    }
-
-    private static void Require(bool condition, string failure)
-    {
-        if (!condition)
-        {
-            throw new InvalidOperationException(failure);
-        }
     }
 }

@@ -123,7 +123,7 @@ internal static class WireReading
     {
         for (var i = 0; i < data.Length; i++)
         {
-            if (data[i] is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            if (!IsWhitespace(data[i]))
             {
                 return i;
             }
@@ -142,13 +142,15 @@ internal static class WireReading
         }
 
         var end = data.Length;
-        while (data[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        while (IsWhitespace(data[end - 1]))
         {
             end--;
         }
 
         return data[start..end];
     }
+
+    private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
     /// <summary>
     /// Whether a failure inside a reader means the JSON is malformed (invalid UTF-8 inside a string, a number out of range);
