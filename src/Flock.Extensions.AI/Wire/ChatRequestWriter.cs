@@ -14,7 +14,7 @@ namespace Flock.Extensions.AI.Wire;
 internal static class ChatRequestWriter
 {
     /// <summary>How request bodies are written: compact, and relaxed escaping (the body is JSON for an API, never HTML, so quotes inside tool arguments stay readable).</summary>
-    public static readonly JsonWriterOptions Options = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static readonly JsonWriterOptions Options = new() { SkipValidation = true, Encoder = JsonStringEncoder.Instance };
 
     public static void Write(Utf8JsonWriter writer, ChatRequest request)
     {

@@ -349,7 +349,7 @@ internal static class SettingValues
     public static string ToJsonText(string key, object? value)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonStringEncoder.Instance }))
         {
             Write(writer, key, value);
         }
