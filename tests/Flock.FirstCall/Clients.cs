@@ -7,6 +7,7 @@ using System.Text.Json;
 using Flock.Extensions.AI;
 using Flock.SemanticKernel;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using OpenAI;
@@ -27,9 +28,11 @@ public static class Clients
 
     /// <summary>
     /// Variants for finding where time goes: the SK services constructed directly, without a kernel's container; Flock's SK
-    /// service in a kernel given an <see cref="HttpClient"/> (without one it sends with the library's pooled handler, as a kernel has no <c>IHttpClientFactory</c>).
+    /// service in a kernel given an <see cref="HttpClient"/> (without one it sends with the library's pooled handler, as a kernel has no <c>IHttpClientFactory</c>);
+    /// <c>sk-floor</c> is the least any SK connector costs: a kernel, one registered <see cref="IChatCompletionService"/> and
+    /// SK's content types, over the <c>raw</c> client's request and parsing.
     /// </summary>
-    public static readonly string[] Variants = ["flock-sk-direct", "sk-openai-direct", "flock-sk-httpclient"];
+    public static readonly string[] Variants = ["flock-sk-direct", "sk-openai-direct", "flock-sk-httpclient", "sk-floor"];
 
     /// <summary>Runs <paramref name="name"/> once against <paramref name="endpoint"/> and reports on standard output.</summary>
     public static async Task<int> RunAsync(string name, Uri endpoint, long mainEntered)
@@ -45,6 +48,7 @@ public static class Clients
             "flock-sk-direct" => await FlockSkDirectAsync(endpoint, report),
             "sk-openai-direct" => await SkOpenAIDirectAsync(endpoint, report),
             "flock-sk-httpclient" => await FlockSkHttpClientAsync(endpoint, report),
+            "sk-floor" => await SkFloorAsync(endpoint, report),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown client: " + string.Join(", ", Names.Concat(Variants))),
         };
         if (Environment.GetEnvironmentVariable("FLOCK_FIRST_CALL_ASSEMBLIES") == "1")
@@ -72,11 +76,7 @@ public static class Clients
     private static async Task<int> RawAsync(Uri endpoint, Report report)
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/chat/completions"));
-        request.Headers.TryAddWithoutValidation("x-litellm-api-key", Key);
-        request.Content = new StringContent(
-            $$"""{"model":"{{CannedServer.Model}}","messages":[{"role":"user","content":"{{Prompt}}"}],"stream":true}""",
-            Encoding.UTF8, "application/json");
+        using var request = RawRequest(endpoint);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         await using var stream = await response.Content.ReadAsStreamAsync();
@@ -91,6 +91,16 @@ public static class Clients
         }
 
         return text.Length;
+    }
+
+    private static HttpRequestMessage RawRequest(Uri endpoint)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/chat/completions"));
+        request.Headers.TryAddWithoutValidation("x-litellm-api-key", Key);
+        request.Content = new StringContent(
+            $$"""{"model":"{{CannedServer.Model}}","messages":[{"role":"user","content":"{{Prompt}}"}],"stream":true}""",
+            Encoding.UTF8, "application/json");
+        return request;
     }
 
     private static string? Content(ReadOnlySpan<byte> data)
@@ -166,6 +176,14 @@ public static class Clients
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<int> SkFloorAsync(Uri endpoint, Report report)
+    {
+        var builder = Kernel.CreateBuilder();
+        builder.Services.AddSingleton<IChatCompletionService>(_ => new FloorChatCompletionService(endpoint));
+        return await StreamSkAsync(builder.Build(), report);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static async Task<int> FlockSkDirectAsync(Uri endpoint, Report report) =>
         await StreamSkAsync(new FlockChatCompletionService(CannedServer.Model, Key, endpoint), null, report);
 
@@ -191,6 +209,35 @@ public static class Clients
         }
 
         return length;
+    }
+
+    /// <summary>The least an SK connector can be: the <c>raw</c> client's request and parsing behind SK's interface and content types.</summary>
+    private sealed class FloorChatCompletionService(Uri endpoint) : IChatCompletionService
+    {
+        private static readonly HttpClient Http = new();
+
+        public IReadOnlyDictionary<string, object?> Attributes { get; } = new Dictionary<string, object?>();
+
+        public Task<IReadOnlyList<ChatMessageContent>> GetChatMessageContentsAsync(
+            ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The floor client only streams.");
+
+        public async IAsyncEnumerable<StreamingChatMessageContent> GetStreamingChatMessageContentsAsync(
+            ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null,
+            [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            using var request = RawRequest(endpoint);
+            using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await foreach (var item in SseParser.Create(stream, static (_, data) => Content(data)).EnumerateAsync(cancellationToken))
+            {
+                if (item.Data is { } piece)
+                {
+                    yield return new StreamingChatMessageContent(AuthorRole.Assistant, piece);
+                }
+            }
+        }
     }
 
     /// <summary>Notes the monotonic clock (one for every process on the machine) when the first token arrives.</summary>
