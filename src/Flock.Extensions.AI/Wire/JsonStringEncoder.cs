@@ -12,8 +12,9 @@ namespace Flock.Extensions.AI.Wire;
 /// </summary>
 /// <remarks>
 /// The built-in encoders build a table of every defined character when first used: about 2 ms of a process's first
-/// call, a fifth of what the library adds to it (docs/performance.md). This one needs no table: printable ASCII is
-/// found with the vectorized span searches, and only the characters outside it are looked at one by one.
+/// call, a fifth of what the library adds to it (docs/performance.md). This one needs no table: the characters to
+/// escape and the surrogates are found with the vectorized span searches, UTF-8 is checked with
+/// <see cref="System.Text.Unicode.Utf8.IsValid"/>, and runs that need no escape are copied whole.
 /// </remarks>
 internal sealed class JsonStringEncoder : JavaScriptEncoder
 {
@@ -26,143 +27,223 @@ internal sealed class JsonStringEncoder : JavaScriptEncoder
     /// <summary>The longest escape: <c>\u001F</c>.</summary>
     public override int MaxOutputCharactersPerInputCharacter => 6;
 
-    public override bool WillEncode(int unicodeScalar) => unicodeScalar is < 0x20 or '"' or '\\';
+    public override bool WillEncode(int unicodeScalar) => NeedsEscape(unicodeScalar);
+
+    private static bool NeedsEscape(int c) => c is < 0x20 or '"' or '\\';
 
     public override unsafe int FindFirstCharacterToEncode(char* text, int textLength) =>
         FindFirst(new ReadOnlySpan<char>(text, textLength));
 
     public override int FindFirstCharacterToEncodeUtf8(ReadOnlySpan<byte> utf8Text)
     {
-        var index = 0;
+        // Escapes are ASCII, so never inside a multi-byte sequence: the text before the first one is checked for UTF-8 whole.
+        var special = IndexOfSpecial(utf8Text);
+        var before = special < 0 ? utf8Text : utf8Text[..special];
+        return System.Text.Unicode.Utf8.IsValid(before) ? special : IndexOfInvalid(before);
+    }
+
+    /// <summary>Copies each run that needs no escape whole (the base class goes character by character).</summary>
+    public override OperationStatus Encode(ReadOnlySpan<char> source, Span<char> destination, out int charsConsumed, out int charsWritten, bool isFinalBlock = true)
+    {
+        Span<char> escape = stackalloc char[6];
+        charsConsumed = charsWritten = 0;
         while (true)
         {
-            var found = IndexOfNotPlain(utf8Text[index..]);
-            if (found < 0)
+            var next = FindFirst(source[charsConsumed..]);
+            var run = next < 0 ? source.Length - charsConsumed : next;
+            if (!source.Slice(charsConsumed, run).TryCopyTo(destination[charsWritten..]))
             {
-                return -1;
+                return OperationStatus.DestinationTooSmall;
             }
 
-            index += found;
-            if (utf8Text[index] < 0x80)
+            charsConsumed += run;
+            charsWritten += run;
+            if (next < 0)
             {
-                if (WillEncode(utf8Text[index]))
+                return OperationStatus.Done;
+            }
+
+            // A character to escape, or a lone surrogate: U+FFFD, unless more text may complete its pair.
+            var c = source[charsConsumed];
+            if (char.IsHighSurrogate(c) && charsConsumed + 1 == source.Length && !isFinalBlock)
+            {
+                return OperationStatus.NeedMoreData;
+            }
+
+            var length = char.IsSurrogate(c) ? Replacement(escape) : Escape(c, escape);
+            if (!escape[..length].TryCopyTo(destination[charsWritten..]))
+            {
+                return OperationStatus.DestinationTooSmall;
+            }
+
+            charsConsumed++;
+            charsWritten += length;
+        }
+    }
+
+    /// <inheritdoc cref="Encode(ReadOnlySpan{char}, Span{char}, out int, out int, bool)"/>
+    public override OperationStatus EncodeUtf8(ReadOnlySpan<byte> utf8Source, Span<byte> utf8Destination, out int bytesConsumed, out int bytesWritten, bool isFinalBlock = true)
+    {
+        Span<char> escape = stackalloc char[6];
+        Span<byte> utf8Escape = stackalloc byte[6];
+        bytesConsumed = bytesWritten = 0;
+        while (true)
+        {
+            var next = FindFirstCharacterToEncodeUtf8(utf8Source[bytesConsumed..]);
+            var run = next < 0 ? utf8Source.Length - bytesConsumed : next;
+            if (!utf8Source.Slice(bytesConsumed, run).TryCopyTo(utf8Destination[bytesWritten..]))
+            {
+                return OperationStatus.DestinationTooSmall;
+            }
+
+            bytesConsumed += run;
+            bytesWritten += run;
+            if (next < 0)
+            {
+                return OperationStatus.Done;
+            }
+
+            // A byte to escape, or a sequence that is not UTF-8: U+FFFD, unless more bytes may complete it.
+            var c = utf8Source[bytesConsumed];
+            var consumed = 1;
+            scoped ReadOnlySpan<byte> bytes;
+            if (c < 0x80)
+            {
+                // Escapes are ASCII.
+                var length = Escape(c, escape);
+                for (var i = 0; i < length; i++)
                 {
-                    return index;
+                    utf8Escape[i] = (byte)escape[i];
                 }
 
-                index++;
-                continue;
+                bytes = utf8Escape[..length];
             }
-
-            // A run of non-ASCII text: valid UTF-8 goes as it is.
-            while (index < utf8Text.Length && utf8Text[index] >= 0x80)
+            else if (Rune.DecodeFromUtf8(utf8Source[bytesConsumed..], out _, out consumed) == OperationStatus.NeedMoreData && !isFinalBlock)
             {
-                if (Rune.DecodeFromUtf8(utf8Text[index..], out _, out var length) != OperationStatus.Done)
-                {
-                    return index;
-                }
-
-                index += length;
+                return OperationStatus.NeedMoreData;
             }
+            else
+            {
+                bytes = "\uFFFD"u8;
+            }
+
+            if (!bytes.TryCopyTo(utf8Destination[bytesWritten..]))
+            {
+                return OperationStatus.DestinationTooSmall;
+            }
+
+            bytesConsumed += consumed;
+            bytesWritten += bytes.Length;
         }
     }
 
     public override unsafe bool TryEncodeUnicodeScalar(int unicodeScalar, char* buffer, int bufferLength, out int numberOfCharactersWritten)
     {
         var destination = new Span<char>(buffer, bufferLength);
-        if (!WillEncode(unicodeScalar))
+        if (!NeedsEscape(unicodeScalar))
         {
             return new Rune(unicodeScalar).TryEncodeToUtf16(destination, out numberOfCharactersWritten);
         }
 
-        var escape = unicodeScalar switch
-        {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\b' => "\\b",
-            '\f' => "\\f",
-            '\n' => "\\n",
-            '\r' => "\\r",
-            '\t' => "\\t",
-            _ => null,
-        };
-        if (destination.Length < (escape?.Length ?? 6))
+        Span<char> escape = stackalloc char[6];
+        numberOfCharactersWritten = Escape(unicodeScalar, escape);
+        if (!escape[..numberOfCharactersWritten].TryCopyTo(destination))
         {
             numberOfCharactersWritten = 0;
             return false;
         }
 
-        if (escape is not null)
-        {
-            escape.CopyTo(destination);
-            numberOfCharactersWritten = escape.Length;
-            return true;
-        }
-
-        // \u00XX, upper-case hex as the built-in encoders write it.
-        "\\u00".CopyTo(destination);
-        destination[4] = HexDigit(unicodeScalar >> 4);
-        destination[5] = HexDigit(unicodeScalar & 0xF);
-        numberOfCharactersWritten = 6;
         return true;
     }
 
+    /// <summary>Writes the escape of <paramref name="c"/> (one <see cref="NeedsEscape"/> holds for) and returns its length.</summary>
+    private static int Escape(int c, Span<char> escape)
+    {
+        var letter = c switch
+        {
+            '"' => '"',
+            '\\' => '\\',
+            '\b' => 'b',
+            '\f' => 'f',
+            '\n' => 'n',
+            '\r' => 'r',
+            '\t' => 't',
+            _ => '\0',
+        };
+        escape[0] = '\\';
+        if (letter != '\0')
+        {
+            escape[1] = letter;
+            return 2;
+        }
+
+        // \u00XX, upper-case hex as the built-in encoders write it.
+        escape[1] = 'u';
+        escape[2] = '0';
+        escape[3] = '0';
+        escape[4] = HexDigit(c >> 4);
+        escape[5] = HexDigit(c & 0xF);
+        return 6;
+    }
+
+    private static int Replacement(Span<char> escape)
+    {
+        escape[0] = '\uFFFD';
+        return 1;
+    }
+
+    /// <summary>The first character to escape or replace, or -1: each search is vectorized, so text goes by in blocks.</summary>
     private static int FindFirst(ReadOnlySpan<char> text)
     {
+        var special = IndexOfSpecial(text);
+        var end = special < 0 ? text.Length : special;
         var index = 0;
         while (true)
         {
-            var found = IndexOfNotPlain(text[index..]);
-            if (found < 0)
+            // A surrogate before the first escape is replaced unless its pair follows.
+            var surrogate = text[index..end].IndexOfAnyInRange('\uD800', '\uDFFF');
+            if (surrogate < 0)
             {
-                return -1;
+                return special;
             }
 
-            index += found;
-            var c = text[index];
-            if (c < 0x80)
+            index += surrogate;
+            if (!char.IsHighSurrogate(text[index]) || index + 1 == text.Length || !char.IsLowSurrogate(text[index + 1]))
             {
-                if (c is < (char)0x20 or '"' or '\\')
-                {
-                    return index;
-                }
-
-                index++;
-                continue;
+                return index;
             }
 
-            // A run of non-ASCII text: everything but a lone surrogate goes as it is.
-            while (index < text.Length && text[index] >= 0x80)
-            {
-                if (char.IsSurrogate(text[index]))
-                {
-                    if (!char.IsHighSurrogate(text[index]) || index + 1 == text.Length || !char.IsLowSurrogate(text[index + 1]))
-                    {
-                        return index;
-                    }
-
-                    index++;
-                }
-
-                index++;
-            }
+            index += 2;
         }
     }
 
-    /// <summary>The first character that is not printable ASCII other than the quotation mark and the backslash, or -1.</summary>
-    private static int IndexOfNotPlain(ReadOnlySpan<char> text)
+    /// <summary>The first quotation mark, backslash or control character, or -1.</summary>
+    private static int IndexOfSpecial(ReadOnlySpan<char> text)
     {
-        var end = text.IndexOfAnyExceptInRange(' ', '~');
-        var special = (end < 0 ? text : text[..end]).IndexOfAny('"', '\\');
-        return special >= 0 ? special : end;
+        // Control characters are the ones below the space.
+        var control = text.IndexOfAnyExceptInRange(' ', char.MaxValue);
+        var quote = (control < 0 ? text : text[..control]).IndexOfAny('"', '\\');
+        return quote >= 0 ? quote : control;
     }
 
-    /// <inheritdoc cref="IndexOfNotPlain(ReadOnlySpan{char})"/>
-    private static int IndexOfNotPlain(ReadOnlySpan<byte> text)
+    /// <inheritdoc cref="IndexOfSpecial(ReadOnlySpan{char})"/>
+    private static int IndexOfSpecial(ReadOnlySpan<byte> text)
     {
-        var end = text.IndexOfAnyExceptInRange((byte)' ', (byte)'~');
-        var special = (end < 0 ? text : text[..end]).IndexOfAny((byte)'"', (byte)'\\');
-        return special >= 0 ? special : end;
+        var control = text.IndexOfAnyExceptInRange((byte)' ', byte.MaxValue);
+        var quote = (control < 0 ? text : text[..control]).IndexOfAny((byte)'"', (byte)'\\');
+        return quote >= 0 ? quote : control;
+    }
+
+    /// <summary>Where the first sequence that is not UTF-8 starts (text known to hold one).</summary>
+    private static int IndexOfInvalid(ReadOnlySpan<byte> text)
+    {
+        var index = 0;
+        while (Rune.DecodeFromUtf8(text[index..], out _, out var length) == OperationStatus.Done)
+        {
+            index += length;
+        }
+
+        return index;
     }
 
     private static char HexDigit(int value) => (char)(value < 10 ? '0' + value : 'A' + value - 10);

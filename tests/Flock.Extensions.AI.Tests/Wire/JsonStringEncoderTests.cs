@@ -75,6 +75,25 @@ public sealed class JsonStringEncoderTests
         Assert.Equal("\"a\uFFFDb\"", Encoding.UTF8.GetString(Write(JsonStringEncoder.Instance, writer => writer.WriteStringValue(new byte[] { (byte)'a', 0xFF, (byte)'b' }))));
     }
 
+    [Fact]
+    public void Encoding_in_pieces_stops_where_the_destination_is_full_or_the_text_may_go_on()
+    {
+        var encoder = JsonStringEncoder.Instance;
+        var destination = new char[4];
+        Assert.Equal(OperationStatus.DestinationTooSmall, encoder.Encode("ab\ncd", destination, out var consumed, out var written));
+        Assert.Equal((3, 4), (consumed, written));
+        Assert.Equal("ab\\n", new string(destination, 0, written));
+
+        Assert.Equal(OperationStatus.NeedMoreData, encoder.Encode("a\uD83D", new char[8], out consumed, out written, isFinalBlock: false));
+        Assert.Equal((1, 1), (consumed, written));
+        Assert.Equal(OperationStatus.NeedMoreData, encoder.EncodeUtf8(new byte[] { (byte)'a', 0xF0, 0x9F }, new byte[8], out consumed, out written, isFinalBlock: false));
+        Assert.Equal((1, 1), (consumed, written));
+
+        var bytes = new byte[8];
+        Assert.Equal(OperationStatus.Done, encoder.EncodeUtf8(new byte[] { (byte)'a', 0xF0, 0x9F, (byte)'\t' }, bytes, out consumed, out written));
+        Assert.Equal("a\uFFFD\\t", Encoding.UTF8.GetString(bytes, 0, written));
+    }
+
     private static byte[] Write(JavaScriptEncoder encoder, Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>();
