@@ -457,8 +457,7 @@ public sealed partial class FlockClient
         {
             // A model call passes the rate-limit gate: the tokens it may use, and the model for per-model limits.
             var tokens = model.MaxTokens + (_options.RateLimitCountsPromptTokens && body is not null ? body.Memory.Length / 4 : 0);
-            request.Options.Set(RateLimitGateHandler.Tokens, tokens);
-            request.Options.Set(RateLimitGateHandler.Model, model.Model);
+            request.Options.Set(RateLimitGateHandler.Call, new GatedCall(model.Model, tokens));
             foreach (var (name, value) in model.Headers ?? EmptyHeaders)
             {
                 request.Headers.TryAddWithoutValidation(name, value);

@@ -7,11 +7,8 @@ namespace Flock.Extensions.AI.Http;
 /// </summary>
 internal sealed class RateLimitGateHandler : DelegatingHandler
 {
-    /// <summary>Set by the client on model calls: the tokens the call may use against a token limit.</summary>
-    public static readonly HttpRequestOptionsKey<int> Tokens = new("Flock.RateLimitTokens");
-
-    /// <summary>Set by the client on model calls: the model asked for, for per-model limits.</summary>
-    public static readonly HttpRequestOptionsKey<string?> Model = new("Flock.RateLimitModel");
+    /// <summary>Set by the client on model calls: what the gate counts the call as.</summary>
+    public static readonly HttpRequestOptionsKey<GatedCall?> Call = new("Flock.RateLimitCall");
 
     /// <summary>What the answer's headers said, read once here and kept for the client.</summary>
     public static readonly HttpRequestOptionsKey<FlockResponseInfo?> Info = new("Flock.ResponseInfo");
@@ -26,16 +23,15 @@ internal sealed class RateLimitGateHandler : DelegatingHandler
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        FlockRequestPolicy.Of(request) is { Gate: { } gate } policy && request.Options.TryGetValue(Tokens, out var tokens)
-            ? SendGatedAsync(request, gate, policy.Time, tokens, cancellationToken)
+        FlockRequestPolicy.Of(request) is { Gate: { } gate } policy && request.Options.TryGetValue(Call, out var call) && call is not null
+            ? SendGatedAsync(request, gate, policy.Time, call, cancellationToken)
             : base.SendAsync(request, cancellationToken);
 
-    private async Task<HttpResponseMessage> SendGatedAsync(HttpRequestMessage request, RateLimitGate gate, TimeProvider time, int tokens, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendGatedAsync(HttpRequestMessage request, RateLimitGate gate, TimeProvider time, GatedCall call, CancellationToken cancellationToken)
     {
-        request.Options.TryGetValue(Model, out var model);
         if (!gate.TryEnter(out var ticket))
         {
-            ticket = await gate.WaitForTurnAsync(model, tokens, cancellationToken).ConfigureAwait(false);
+            ticket = await gate.WaitForTurnAsync(call.Model, call.Tokens, cancellationToken).ConfigureAwait(false);
         }
 
         HttpResponseMessage response;
@@ -52,7 +48,10 @@ internal sealed class RateLimitGateHandler : DelegatingHandler
 
         var info = ResponseHeaders.Read(response, time);
         request.Options.Set(Info, info);
-        gate.Observe(info, response.StatusCode, model, ticket);
+        gate.Observe(info, response.StatusCode, call.Model, ticket);
         return response;
     }
 }
+
+/// <summary>A model call as the rate-limit gate counts it: the model asked for (for per-model limits) and the tokens it may use.</summary>
+internal sealed record GatedCall(string? Model, int Tokens);
