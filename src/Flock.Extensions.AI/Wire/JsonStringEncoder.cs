@@ -20,6 +20,11 @@ internal sealed class JsonStringEncoder : JavaScriptEncoder
 {
     public static readonly JsonStringEncoder Instance = new();
 
+    // Printable ASCII but the quotation mark and the backslash: most text and every property name is only these.
+    private const string Plain = " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+    private static readonly SearchValues<char> PlainChars = SearchValues.Create(Plain);
+    private static readonly SearchValues<byte> PlainBytes = SearchValues.Create(Encoding.ASCII.GetBytes(Plain));
+
     private JsonStringEncoder()
     {
     }
@@ -36,6 +41,11 @@ internal sealed class JsonStringEncoder : JavaScriptEncoder
 
     public override int FindFirstCharacterToEncodeUtf8(ReadOnlySpan<byte> utf8Text)
     {
+        if (!utf8Text.ContainsAnyExcept(PlainBytes))
+        {
+            return -1;
+        }
+
         // Escapes are ASCII, so never inside a multi-byte sequence: the text before the first one is checked for UTF-8 whole.
         var special = IndexOfSpecial(utf8Text);
         var before = special < 0 ? utf8Text : utf8Text[..special];
@@ -195,6 +205,11 @@ internal sealed class JsonStringEncoder : JavaScriptEncoder
     /// <summary>The first character to escape or replace, or -1: each search is vectorized, so text goes by in blocks.</summary>
     private static int FindFirst(ReadOnlySpan<char> text)
     {
+        if (!text.ContainsAnyExcept(PlainChars))
+        {
+            return -1;
+        }
+
         var special = IndexOfSpecial(text);
         var end = special < 0 ? text.Length : special;
         var index = 0;
