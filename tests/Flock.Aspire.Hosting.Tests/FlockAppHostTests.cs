@@ -155,11 +155,14 @@ public sealed class FlockAppHostTests
         return await target.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run);
     }
 
-    /// <summary>Every log line of the AppHost itself (DCP, health checks, ours), at every level.</summary>
+    /// <summary>
+    /// Every log line of the AppHost itself (DCP, health checks, ours), at every level, into the queue only: the console
+    /// keeps its own level, since Aspire's trace of each resource snapshot prints parameter values (the key among them).
+    /// </summary>
     private static ConcurrentQueue<string> CaptureAppHostLogs(IDistributedApplicationTestingBuilder builder)
     {
         var lines = new ConcurrentQueue<string>();
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new QueueLoggerProvider(lines)));
+        builder.Services.AddLogging(logging => logging.AddProvider(new QueueLoggerProvider(lines)).AddFilter<QueueLoggerProvider>(null, LogLevel.Trace));
         return lines;
     }
 
