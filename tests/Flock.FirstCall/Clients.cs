@@ -35,7 +35,7 @@ public static class Clients
     public static readonly string[] Variants = ["flock-sk-direct", "sk-openai-direct", "flock-sk-httpclient", "sk-floor"];
 
     /// <summary>Runs <paramref name="name"/> once against <paramref name="endpoint"/> and reports on standard output.</summary>
-    public static async Task<int> RunAsync(string name, Uri endpoint, long mainEntered)
+    public static async Task<int> RunAsync(string name, Uri endpoint, long mainEntered, TypeLoads? typeLoads = null)
     {
         var report = new Report();
         var length = name switch
@@ -59,6 +59,8 @@ public static class Clients
                 Console.Error.WriteLine("loaded " + assembly);
             }
         }
+
+        typeLoads?.Write(report.FirstTokenUtc, Console.Error);
 
         // Written after the call, so that the console's own start-up is not counted in the first token.
         Console.Out.WriteLine("main " + mainEntered);
@@ -245,6 +247,9 @@ public static class Clients
     {
         public long FirstToken { get; private set; }
 
+        /// <summary>The first token's time of day, to compare with the runtime's event times (<see cref="TypeLoads"/>).</summary>
+        public DateTime FirstTokenUtc { get; private set; }
+
         /// <summary>The process's CPU time (every thread: JIT, GC, thread pool) at the first token; steadier than wall time on a busy machine.</summary>
         public TimeSpan CpuAtFirstToken { get; private set; }
 
@@ -258,6 +263,7 @@ public static class Clients
             if (FirstToken == 0)
             {
                 FirstToken = Stopwatch.GetTimestamp();
+                FirstTokenUtc = DateTime.UtcNow;
                 CpuAtFirstToken = Environment.CpuUsage.TotalTime;
                 JitAtFirstToken = System.Runtime.JitInfo.GetCompilationTime();
                 MethodsAtFirstToken = System.Runtime.JitInfo.GetCompiledMethodCount();

@@ -10,7 +10,8 @@ var mainEntered = Stopwatch.GetTimestamp();
 var client = Option(args, "--client");
 if (client is not null)
 {
-    return await Clients.RunAsync(client, new Uri(Option(args, "--endpoint") ?? throw new ArgumentException("--endpoint is required.")), mainEntered);
+    using var typeLoads = TypeLoads.StartIfAsked();
+    return await Clients.RunAsync(client, new Uri(Option(args, "--endpoint") ?? throw new ArgumentException("--endpoint is required.")), mainEntered, typeLoads);
 }
 
 if (args.Contains("--serve"))
