@@ -72,14 +72,7 @@ internal sealed class StreamingUpdates(FlockThinkTags thinkTags = FlockThinkTags
 
             if (choice.ToolCallCount > 0)
             {
-                var fragments = chunk.ToolCallsOf(choice);
-                _toolCalls ??= [];
-                if (!_toolCalls.TryGetValue(choice.Index, out var accumulator))
-                {
-                    _toolCalls[choice.Index] = accumulator = new ToolCallAccumulator();
-                }
-
-                accumulator.Add(fragments);
+                AddFragments(chunk, choice);
             }
 
             var finishReason = FlockToMeai.ToFinishReason(choice.FinishReason);
@@ -224,6 +217,19 @@ internal sealed class StreamingUpdates(FlockThinkTags thinkTags = FlockThinkTags
     }
 
     private static ChatRole ToRole(string? role) => role is null or "assistant" ? ChatRole.Assistant : new ChatRole(role);
+
+    /// <summary>A choice's tool-call fragments, into its accumulator (in a method of its own: a text stream loads none of its types).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void AddFragments(StreamChunk chunk, in ChoiceDelta choice)
+    {
+        _toolCalls ??= [];
+        if (!_toolCalls.TryGetValue(choice.Index, out var accumulator))
+        {
+            _toolCalls[choice.Index] = accumulator = new ToolCallAccumulator();
+        }
+
+        accumulator.Add(chunk.ToolCallsOf(choice));
+    }
 
     private void AddToolCalls(int choiceIndex, ref List<AIContent>? contents)
     {

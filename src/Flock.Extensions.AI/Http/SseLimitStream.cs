@@ -60,7 +60,7 @@ internal sealed class SseLimitStream(Stream inner, int maxEventBytes) : Stream
     {
         if (_overflowed)
         {
-            throw new FlockLimitExceededException(nameof(FlockOptions.MaxStreamEventBytes), maxEventBytes) { DuringStream = true };
+            throw Overflow();
         }
 
         int read;
@@ -87,8 +87,13 @@ internal sealed class SseLimitStream(Stream inner, int maxEventBytes) : Stream
 
         // The events before the oversized one are handed over first; the next read fails the stream.
         _overflowed = true;
-        return over > 0 ? over : throw new FlockLimitExceededException(nameof(FlockOptions.MaxStreamEventBytes), maxEventBytes) { DuringStream = true };
+        return over > 0 ? over : throw Overflow();
     }
+
+    // Built in a method of its own, so a read that never overflows does not load the exception's type.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private FlockLimitExceededException Overflow() =>
+        new(nameof(FlockOptions.MaxStreamEventBytes), maxEventBytes) { DuringStream = true };
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 
 namespace Flock.Extensions.AI.Wire;
 
@@ -10,6 +10,8 @@ namespace Flock.Extensions.AI.Wire;
 /// call; written here, the rarer nested values still go through their generated fast paths. The messages and
 /// <c>stream_options</c>, in every request, are written here too: through the serializer, a process's first request
 /// built the metadata of every message type, tool calls included, before it could send. A test compares the two byte for byte.
+/// What most requests leave out (tools, tool calls, content parts, extras, the rarer nested values) is written by methods
+/// of its own, entered only when the value is there, so a process's first request loads none of the types they use.
 /// </summary>
 internal static class ChatRequestWriter
 {
@@ -18,7 +20,6 @@ internal static class ChatRequestWriter
 
     public static void Write(Utf8JsonWriter writer, ChatRequest request)
     {
-        // The nested values' metadata is asked for only when the value is there: building it is most of a first call's cost.
         writer.WriteStartObject();
         Write(writer, "model"u8, request.Model);
         WriteMessages(writer, request.Messages);
@@ -31,13 +32,25 @@ internal static class ChatRequestWriter
         Write(writer, "best_of"u8, request.BestOf);
         Write(writer, "frequency_penalty"u8, request.FrequencyPenalty);
         Write(writer, "presence_penalty"u8, request.PresencePenalty);
-        Write(writer, "logit_bias"u8, request.LogitBias, static () => FlockJsonContext.Default.IDictionaryStringInt32);
+        if (request.LogitBias is not null)
+        {
+            WriteLogitBias(writer, request.LogitBias);
+        }
+
         Write(writer, "logprobs"u8, request.Logprobs);
         Write(writer, "top_logprobs"u8, request.TopLogprobs);
         Write(writer, "seed"u8, request.Seed);
-        Write(writer, "stop"u8, request.Stop, static () => FlockJsonContext.Default.IListString);
+        if (request.Stop is not null)
+        {
+            WriteStop(writer, request.Stop);
+        }
+
         Write(writer, "user"u8, request.User);
-        WriteTools(writer, request.Tools);
+        if (request.Tools is not null)
+        {
+            WriteTools(writer, request.Tools);
+        }
+
         Write(writer, "tool_choice"u8, request.ToolChoice);
         Write(writer, "parallel_tool_calls"u8, request.ParallelToolCalls);
         Write(writer, "response_format"u8, request.ResponseFormat);
@@ -45,8 +58,16 @@ internal static class ChatRequestWriter
         Write(writer, "min_p"u8, request.MinP);
         Write(writer, "repetition_penalty"u8, request.RepetitionPenalty);
         Write(writer, "reasoning_effort"u8, request.ReasoningEffort);
-        Write(writer, "chat_template_kwargs"u8, request.ChatTemplateKwargs, static () => FlockJsonContext.Default.DictionaryStringJsonElement);
-        WriteExtra(writer, request.Extra);
+        if (request.ChatTemplateKwargs is not null)
+        {
+            WriteChatTemplateKwargs(writer, request.ChatTemplateKwargs);
+        }
+
+        if (request.Extra is not null)
+        {
+            WriteExtra(writer, request.Extra);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -72,11 +93,15 @@ internal static class ChatRequestWriter
             if (message.Content is { } content)
             {
                 writer.WritePropertyName("content"u8);
-                MessageContentConverter.WriteContent(writer, content);
+                WriteContent(writer, content);
             }
 
             Write(writer, "name"u8, message.Name);
-            WriteToolCalls(writer, message.ToolCalls);
+            if (message.ToolCalls is not null)
+            {
+                WriteToolCalls(writer, message.ToolCalls);
+            }
+
             Write(writer, "tool_call_id"u8, message.ToolCallId);
             Write(writer, "reasoning_content"u8, message.ReasoningContent);
             writer.WriteEndObject();
@@ -85,13 +110,53 @@ internal static class ChatRequestWriter
         writer.WriteEndArray();
     }
 
-    private static void WriteToolCalls(Utf8JsonWriter writer, List<ToolCall>? calls)
+    /// <summary>A message's content: a JSON string, or an array of parts (<see cref="MessageContentConverter"/> writes it so too).</summary>
+    public static void WriteContent(Utf8JsonWriter writer, MessageContent content)
     {
-        if (calls is null)
+        if (content.Text is not null)
         {
-            return;
+            writer.WriteStringValue(content.Text);
+        }
+        else
+        {
+            WriteParts(writer, content.Parts!);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WriteParts(Utf8JsonWriter writer, List<ContentPart> parts)
+    {
+        writer.WriteStartArray();
+        foreach (var part in parts)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", part.Type);
+            if (part.Text is not null)
+            {
+                writer.WriteString("text", part.Text);
+            }
+
+            if (part.ImageUrl is not null)
+            {
+                writer.WriteStartObject("image_url");
+                writer.WriteString("url", part.ImageUrl.Url);
+                if (part.ImageUrl.Detail is not null)
+                {
+                    writer.WriteString("detail", part.ImageUrl.Detail);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
         }
 
+        writer.WriteEndArray();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WriteToolCalls(Utf8JsonWriter writer, List<ToolCall> calls)
+    {
         writer.WritePropertyName("tool_calls"u8);
         writer.WriteStartArray();
         foreach (var call in calls)
@@ -129,18 +194,18 @@ internal static class ChatRequestWriter
 
         writer.WriteStartObject("stream_options"u8);
         Write(writer, "include_usage"u8, options.IncludeUsage);
-        WriteExtra(writer, options.Extra);
+        if (options.Extra is not null)
+        {
+            WriteExtra(writer, options.Extra);
+        }
+
         writer.WriteEndObject();
     }
 
     /// <summary>Extension data: each entry as a property, as the serializer writes <c>[JsonExtensionData]</c>.</summary>
-    private static void WriteExtra(Utf8JsonWriter writer, Dictionary<string, JsonElement>? extra)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WriteExtra(Utf8JsonWriter writer, Dictionary<string, JsonElement> extra)
     {
-        if (extra is null)
-        {
-            return;
-        }
-
         foreach (var (name, value) in extra)
         {
             writer.WritePropertyName(name);
@@ -161,13 +226,9 @@ internal static class ChatRequestWriter
     }
 
     /// <summary>The tools: a frozen tool's bytes copied, any other through its generated fast path.</summary>
-    private static void WriteTools(Utf8JsonWriter writer, List<RequestTool>? tools)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WriteTools(Utf8JsonWriter writer, List<RequestTool> tools)
     {
-        if (tools is null)
-        {
-            return;
-        }
-
         writer.WritePropertyName("tools"u8);
         writer.WriteStartArray();
         foreach (var tool in tools)
@@ -185,15 +246,26 @@ internal static class ChatRequestWriter
         writer.WriteEndArray();
     }
 
-    /// <summary>A nested value, through its source-generated fast path; its metadata is asked for only when the value is there.</summary>
-    private static void Write<T>(Utf8JsonWriter writer, ReadOnlySpan<byte> name, T? value, Func<JsonTypeInfo<T>> typeInfo)
-        where T : class
+    // The rarer nested values, through their source-generated fast paths; their metadata is built only when a value is there.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WriteLogitBias(Utf8JsonWriter writer, IDictionary<string, int> value)
     {
-        if (value is not null)
-        {
-            writer.WritePropertyName(name);
-            JsonSerializer.Serialize(writer, value, typeInfo());
-        }
+        writer.WritePropertyName("logit_bias"u8);
+        JsonSerializer.Serialize(writer, value, FlockJsonContext.Default.IDictionaryStringInt32);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WriteStop(Utf8JsonWriter writer, IList<string> value)
+    {
+        writer.WritePropertyName("stop"u8);
+        JsonSerializer.Serialize(writer, value, FlockJsonContext.Default.IListString);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WriteChatTemplateKwargs(Utf8JsonWriter writer, Dictionary<string, JsonElement> value)
+    {
+        writer.WritePropertyName("chat_template_kwargs"u8);
+        JsonSerializer.Serialize(writer, value, FlockJsonContext.Default.DictionaryStringJsonElement);
     }
 
     private static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)

@@ -20,42 +20,5 @@ internal sealed class MessageContentConverter : JsonConverter<MessageContent>
         }
     }
 
-    public override void Write(Utf8JsonWriter writer, MessageContent value, JsonSerializerOptions options) => WriteContent(writer, value);
-
-    /// <summary>Writes the content as the converter does (the request writer calls it without the serializer).</summary>
-    public static void WriteContent(Utf8JsonWriter writer, MessageContent value)
-    {
-        if (value.Text is not null)
-        {
-            writer.WriteStringValue(value.Text);
-            return;
-        }
-
-        writer.WriteStartArray();
-        foreach (var part in value.Parts!)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", part.Type);
-            if (part.Text is not null)
-            {
-                writer.WriteString("text", part.Text);
-            }
-
-            if (part.ImageUrl is not null)
-            {
-                writer.WriteStartObject("image_url");
-                writer.WriteString("url", part.ImageUrl.Url);
-                if (part.ImageUrl.Detail is not null)
-                {
-                    writer.WriteString("detail", part.ImageUrl.Detail);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
+    public override void Write(Utf8JsonWriter writer, MessageContent value, JsonSerializerOptions options) => ChatRequestWriter.WriteContent(writer, value);
 }

@@ -21,7 +21,8 @@ internal enum StreamEventKind
 internal sealed class StreamChunk
 {
     private ChoiceDelta[] _choices = new ChoiceDelta[1];
-    private readonly List<ToolCall> _toolCalls = [];
+    // Made when a stream first carries a tool call: a text stream never loads the types.
+    private List<ToolCall>? _toolCalls;
     private int _toolCallCount;
 
     public StreamEventKind Kind { get; set; }
@@ -60,11 +61,12 @@ internal sealed class StreamChunk
 
     /// <summary>The tool-call fragments of <paramref name="choice"/> (objects reused by the next chunk: copy what you keep).</summary>
     public ReadOnlySpan<ToolCall> ToolCallsOf(in ChoiceDelta choice) =>
-        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_toolCalls).Slice(choice.ToolCallStart, choice.ToolCallCount);
+        choice.ToolCallCount == 0 ? default : System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_toolCalls).Slice(choice.ToolCallStart, choice.ToolCallCount);
 
     /// <summary>A cleared tool-call fragment to fill, from the stream's pool; it belongs to the choice being parsed.</summary>
     public ToolCall NextToolCall()
     {
+        _toolCalls ??= [];
         if (_toolCallCount == _toolCalls.Count)
         {
             _toolCalls.Add(new ToolCall { Function = new FunctionCall() });

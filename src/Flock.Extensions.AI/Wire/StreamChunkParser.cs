@@ -98,15 +98,7 @@ internal static class StreamChunkParser
                     chunk.Usage = UsageReader.Read(ref reader);
                     break;
                 case WireField.Error:
-                    Next(ref reader);
-                    chunk.Error = reader.TokenType == JsonTokenType.StartObject
-                        ? JsonSerializer.Deserialize(ref reader, FlockJsonContext.Default.ErrorDetail)
-                        : new ErrorDetail { Message = reader.TokenType == JsonTokenType.String ? reader.GetString() : "unknown error" };
-                    if (reader.TokenType is JsonTokenType.StartArray)
-                    {
-                        reader.Skip();
-                    }
-
+                    ReadError(ref reader, chunk);
                     break;
                 default:
                     SkipValue(ref reader);
@@ -117,6 +109,20 @@ internal static class StreamChunkParser
         ExpectCurrent(ref reader, JsonTokenType.EndObject, "chunk");
         envelope.Keep(data);
         return chunk;
+    }
+
+    /// <summary>The proxy's mid-stream error: rare, so in a method of its own, and its metadata is built only when one comes.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ReadError(ref Utf8JsonReader reader, StreamChunk chunk)
+    {
+        Next(ref reader);
+        chunk.Error = reader.TokenType == JsonTokenType.StartObject
+            ? JsonSerializer.Deserialize(ref reader, FlockJsonContext.Default.ErrorDetail)
+            : new ErrorDetail { Message = reader.TokenType == JsonTokenType.String ? reader.GetString() : "unknown error" };
+        if (reader.TokenType is JsonTokenType.StartArray)
+        {
+            reader.Skip();
+        }
     }
 
     /// <summary>The rest of a <c>choices</c> array, after its opening bracket or after the choice a resumed chunk began in.</summary>
