@@ -61,7 +61,7 @@ internal sealed class StreamChunk
 
     /// <summary>The tool-call fragments of <paramref name="choice"/> (objects reused by the next chunk: copy what you keep).</summary>
     public ReadOnlySpan<ToolCall> ToolCallsOf(in ChoiceDelta choice) =>
-        choice.ToolCallCount == 0 ? default : System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_toolCalls).Slice(choice.ToolCallStart, choice.ToolCallCount);
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_toolCalls).Slice(choice.ToolCallStart, choice.ToolCallCount);
 
     /// <summary>A cleared tool-call fragment to fill, from the stream's pool; it belongs to the choice being parsed.</summary>
     public ToolCall NextToolCall()
